@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using UserManagement.Application.Users;
+
+namespace UserManagement.Application.Common;
+
+/// <summary>The unit of work a handler opens for one operation and disposes at its end.</summary>
+public interface IAppDbContext : IAsyncDisposable
+{
+    DbSet<User> Users { get; }
+
+    /// <summary>
+    /// Saves tracked changes. A unique-index violation surfaces as <see cref="UniqueConstraintException"/>
+    /// whatever the database engine, a stale version as <see cref="DbUpdateConcurrencyException"/>.
+    /// </summary>
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Hands out one short-lived context per operation (pooled in the infrastructure).</summary>
+public interface IAppDbContextFactory
+{
+    Task<IAppDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A write hit a unique index; <see cref="IndexName"/> names which one.</summary>
+public sealed class UniqueConstraintException(string indexName, Exception innerException)
+    : Exception($"Unique index '{indexName}' refused the write.", innerException)
+{
+    public string IndexName { get; } = indexName;
+}

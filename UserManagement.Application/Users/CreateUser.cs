@@ -1,0 +1,40 @@
+using FluentValidation;
+using Mediator;
+using UserManagement.Application.Common;
+
+namespace UserManagement.Application.Users;
+
+/// <summary>Creates an active user; returns the new id.</summary>
+public sealed record CreateUserCommand(string Name, string Email, UserRole Role) : ICommand<Result<Guid>>;
+
+public sealed class CreateUserCommandValidator : AbstractValidator<CreateUserCommand>
+{
+    public CreateUserCommandValidator(IAppDbContextFactory dbFactory)
+    {
+        RuleFor(c => c.Name).ValidUserName();
+        RuleFor(c => c.Email).ValidUserEmail().UniqueUserEmail(dbFactory, _ => null);
+        RuleFor(c => c.Role).ValidRole();
+    }
+}
+
+public sealed class CreateUserCommandHandler(IAppDbContextFactory dbFactory, TimeProvider clock)
+    : ICommandHandler<CreateUserCommand, Result<Guid>>
+{
+    public async ValueTask<Result<Guid>> Handle(CreateUserCommand command, CancellationToken cancellationToken)
+    {
+        var user = User.Create(command.Name, command.Email, command.Role, clock.GetUtcNow().UtcDateTime);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (UniqueConstraintException e) when (e.IndexName == UserRules.UniqueEmailIndex)
+        {
+            return UserErrors.DuplicateEmail();
+        }
+
+        return user.Id;
+    }
+}

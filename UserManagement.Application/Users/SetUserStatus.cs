@@ -1,0 +1,50 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using UserManagement.Application.Common;
+
+namespace UserManagement.Application.Users;
+
+/// <summary>Activates or disables a user; returns the new version.</summary>
+public sealed record SetUserStatusCommand(Guid Id, UserStatus Status, long Version) : ICommand<Result<long>>;
+
+public sealed class SetUserStatusCommandValidator : AbstractValidator<SetUserStatusCommand>
+{
+    public SetUserStatusCommandValidator()
+    {
+        RuleFor(c => c.Id).ValidUserId();
+        RuleFor(c => c.Status).IsInEnum().WithMessage("Choose a status: Active or Disabled.");
+        RuleFor(c => c.Version).ValidVersion();
+    }
+}
+
+public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, TimeProvider clock)
+    : ICommandHandler<SetUserStatusCommand, Result<long>>
+{
+    public async ValueTask<Result<long>> Handle(SetUserStatusCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var loaded = await db.LoadForChangeAsync(command.Id, command.Version, cancellationToken);
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Error;
+        }
+
+        var user = loaded.Value;
+        if (!user.SetStatus(command.Status, clock.GetUtcNow().UtcDateTime))
+        {
+            return user.Version;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<long>.Failure(await db.LostRaceAsync(command.Id, cancellationToken));
+        }
+
+        return user.Version;
+    }
+}

@@ -1,0 +1,121 @@
+namespace UserManagement.Application.Users;
+
+/// <summary>
+/// A user account. Every change goes through a method that keeps the invariants: a valid trimmed name and
+/// email, their search keys in step, UTC timestamps and a version that moves on every change.
+/// </summary>
+public sealed class User
+{
+    private User()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string Name { get; private set; } = string.Empty;
+
+    /// <summary>The name folded to upper case: what search and sorting by name use.</summary>
+    public string NormalizedName { get; private set; } = string.Empty;
+
+    public string Email { get; private set; } = string.Empty;
+
+    /// <summary>The email folded to upper case, behind a unique index.</summary>
+    public string NormalizedEmail { get; private set; } = string.Empty;
+
+    public UserRole Role { get; private set; }
+
+    public UserStatus Status { get; private set; }
+
+    public DateTime CreatedAt { get; private set; }
+
+    public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>
+    /// The concurrency token, managed here because SQLite has no row version: it starts at 1 and moves on
+    /// with every change, and a save whose loaded version is stale is refused.
+    /// </summary>
+    public long Version { get; private set; }
+
+    public static User Create(string name, string email, UserRole role, DateTime utcNow)
+    {
+        var user = new User
+        {
+            Id = Guid.CreateVersion7(new DateTimeOffset(EnsureUtc(utcNow))),
+            Status = UserStatus.Active,
+            CreatedAt = EnsureUtc(utcNow),
+            UpdatedAt = EnsureUtc(utcNow),
+            Version = 1,
+        };
+        user.SetProfile(name, email, role);
+        return user;
+    }
+
+    /// <summary>Changes name, email and role; returns false (and changes nothing) when all are the same.</summary>
+    public bool Update(string name, string email, UserRole role, DateTime utcNow)
+    {
+        var sameProfile = Name == UserRules.NormalizeName(name)
+            && Email == UserRules.NormalizeEmail(email)
+            && Role == role;
+        if (sameProfile)
+        {
+            return false;
+        }
+
+        SetProfile(name, email, role);
+        Touch(utcNow);
+        return true;
+    }
+
+    /// <summary>Activates or disables the account; returns false when it already has that status.</summary>
+    public bool SetStatus(UserStatus status, DateTime utcNow)
+    {
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown status.");
+        }
+
+        if (Status == status)
+        {
+            return false;
+        }
+
+        Status = status;
+        Touch(utcNow);
+        return true;
+    }
+
+    private void SetProfile(string name, string email, UserRole role)
+    {
+        if (!UserRules.IsValidName(name))
+        {
+            throw new ArgumentException("The name breaks the user name rules.", nameof(name));
+        }
+
+        if (!UserRules.IsValidEmail(email))
+        {
+            throw new ArgumentException("The email is not a valid address.", nameof(email));
+        }
+
+        if (!Enum.IsDefined(role))
+        {
+            throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role.");
+        }
+
+        Name = UserRules.NormalizeName(name);
+        NormalizedName = UserRules.NameKey(name);
+        Email = UserRules.NormalizeEmail(email);
+        NormalizedEmail = UserRules.EmailKey(email);
+        Role = role;
+    }
+
+    private void Touch(DateTime utcNow)
+    {
+        UpdatedAt = EnsureUtc(utcNow);
+        Version++;
+    }
+
+    private static DateTime EnsureUtc(DateTime value) =>
+        value.Kind == DateTimeKind.Utc
+            ? value
+            : throw new ArgumentException("Timestamps must be UTC.", nameof(value));
+}

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace UserManagement.Application.Users;
+
+/// <summary>
+/// The rules for a user's name and email, written once: the entity guards them and the validators
+/// (and through them the forms) report them.
+/// </summary>
+public static partial class UserRules
+{
+    public const int NameMaxLength = 100;
+    public const int EmailMaxLength = 254;
+    public const int EmailLocalPartMaxLength = 64;
+
+    /// <summary>The unique index on the normalized email: the final authority on uniqueness.</summary>
+    public const string UniqueEmailIndex = "IX_Users_NormalizedEmail";
+
+    public static string NormalizeName(string? name) => (name ?? string.Empty).Trim();
+
+    public static string NormalizeEmail(string? email) => (email ?? string.Empty).Trim();
+
+    /// <summary>The key uniqueness and search use: case folded the same way for every culture.</summary>
+    public static string EmailKey(string? email) => NormalizeEmail(email).ToUpperInvariant();
+
+    public static string NameKey(string? name) => NormalizeName(name).ToUpperInvariant();
+
+    /// <summary>
+    /// True when the text holds a control character, a text-direction override or isolate (used to make
+    /// text display in a misleading order), or a broken UTF-16 surrogate pair.
+    /// </summary>
+    public static bool HasForbiddenCharacters(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            {
+                return true;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return true;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsValidName(string? name)
+    {
+        var normalized = NormalizeName(name);
+        return normalized.Length is > 0 and <= NameMaxLength && !HasForbiddenCharacters(normalized);
+    }
+
+    /// <summary>
+    /// An address as browsers accept it in an email field (the WHATWG rule), with a dot-atom local part
+    /// of at most 64 characters and a domain that has at least one dot.
+    /// </summary>
+    public static bool IsValidEmail(string? email)
+    {
+        var normalized = NormalizeEmail(email);
+        if (normalized.Length is 0 or > EmailMaxLength || !EmailPattern().IsMatch(normalized))
+        {
+            return false;
+        }
+
+        var at = normalized.IndexOf('@', StringComparison.Ordinal);
+        var local = normalized[..at];
+        return local.Length <= EmailLocalPartMaxLength
+            && !local.StartsWith('.')
+            && !local.EndsWith('.')
+            && !local.Contains("..", StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(
+        @"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 100)]
+    private static partial Regex EmailPattern();
+}
