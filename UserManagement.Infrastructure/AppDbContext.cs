@@ -1,0 +1,66 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+
+namespace UserManagement.Infrastructure;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options), IAppDbContext
+{
+    // SQLite reports a unique violation as primary code 19 (constraint) with extended code 2067.
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintUnique = 2067;
+
+    public DbSet<User> Users => Set<User>();
+
+    public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await base.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException
+            && e.InnerException is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique } sqlite)
+        {
+            throw new UniqueConstraintException(UniqueIndexNamed(sqlite.Message), e);
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is stored as UTC and comes back marked as UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    /// <summary>
+    /// SQLite names the columns, not the index ("UNIQUE constraint failed: Users.NormalizedEmail"); find the
+    /// unique index of the model over exactly those columns so callers see the same name on every engine.
+    /// </summary>
+    private string UniqueIndexNamed(string sqliteMessage)
+    {
+        const string Marker = "UNIQUE constraint failed: ";
+        var start = sqliteMessage.IndexOf(Marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return string.Empty;
+        }
+
+        var columns = sqliteMessage[(start + Marker.Length)..].TrimEnd('\'', '.', ' ')
+            .Split(", ", StringSplitOptions.TrimEntries)
+            .Select(c => c[(c.IndexOf('.', StringComparison.Ordinal) + 1)..])
+            .ToHashSet(StringComparer.Ordinal);
+
+        var index = Model.GetEntityTypes()
+            .SelectMany(t => t.GetIndexes())
+            .FirstOrDefault(i => i.IsUnique && i.Properties.Select(p => p.GetColumnName()).ToHashSet().SetEquals(columns));
+        return index?.GetDatabaseName() ?? string.Join(",", columns);
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

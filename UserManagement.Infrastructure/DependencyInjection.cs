@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Common;
+
+namespace UserManagement.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string DefaultConnectionString = "Data Source=data/usermanagement.db";
+
+    /// <summary>
+    /// Registers a pooled factory of <see cref="AppDbContext"/> on the SQLite database that
+    /// <paramref name="connectionString"/> names; a relative file path is taken from <paramref name="baseDirectory"/>.
+    /// </summary>
+    public static IServiceCollection AddInfrastructure(
+        this IServiceCollection services, string? connectionString, string baseDirectory)
+    {
+        var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
+        services.AddPooledDbContextFactory<AppDbContext>(options => options
+            .UseSqlite(resolved)
+            .AddInterceptors(new SqliteConnectionSettings()));
+        services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();
+        services.AddSingleton<DatabaseMigrator>();
+        return services;
+    }
+
+    /// <summary>Makes the data file path absolute and creates its folder when missing.</summary>
+    public static string ResolveSqliteConnectionString(string? connectionString, string baseDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString);
+        var isFile = builder.Mode != SqliteOpenMode.Memory
+            && !string.IsNullOrEmpty(builder.DataSource)
+            && !builder.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase);
+        if (isFile)
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource, baseDirectory);
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
+
+        return builder.ToString();
+    }
+
+    private sealed class AppDbContextFactory(IDbContextFactory<AppDbContext> pool) : IAppDbContextFactory
+    {
+        public async Task<IAppDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await pool.CreateDbContextAsync(cancellationToken);
+    }
+}
