@@ -1,0 +1,112 @@
+using Mediator;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
+using UserManagement.Web;
+
+namespace UserManagement.Tests.Support;
+
+/// <summary>
+/// The application's real services (mediator, validation step, handlers, EF Core) on a fresh SQLite file
+/// in a temp folder, migrated, with a clock the test controls.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 1, 15, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _services;
+    private readonly AsyncServiceScope _scope;
+
+    private TestApp(ServiceProvider services, FakeTimeProvider clock, string directory, string connectionString)
+    {
+        _services = services;
+        Clock = clock;
+        _scope = services.CreateAsyncScope();
+        Directory = directory;
+        ConnectionString = connectionString;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public string Directory { get; }
+
+    public string ConnectionString { get; }
+
+    public IServiceProvider Services => _scope.ServiceProvider;
+
+    public IMediator Mediator => Services.GetRequiredService<IMediator>();
+
+    public static async Task<TestApp> StartAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Default"] = "Data Source=test.db",
+            })
+            .Build();
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddUserManagement(configuration, directory);
+        var clock = new FakeTimeProvider(Start);
+        services.AddSingleton<TimeProvider>(clock);
+
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        var connectionString = DependencyInjection.ResolveSqliteConnectionString("Data Source=test.db", directory);
+        return new TestApp(provider, clock, directory, connectionString);
+    }
+
+    /// <summary>Sends a message the way one circuit would: through the real pipeline in this app's scope.</summary>
+    public ValueTask<TResponse> Send<TResponse>(ICommand<TResponse> command) => Mediator.Send(command, TestContext.Current.CancellationToken);
+
+    public ValueTask<TResponse> Send<TResponse>(IQuery<TResponse> query) => Mediator.Send(query, TestContext.Current.CancellationToken);
+
+    /// <summary>Sends from a scope of its own, like a second administrator's circuit.</summary>
+    public async Task<TResponse> SendFromNewScope<TResponse>(ICommand<TResponse> command)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Creates a user through the real command and returns what is stored.</summary>
+    public async Task<UserDetails> CreateUser(
+        string name = "Ada Lovelace", string? email = null, UserRole role = UserRole.Member)
+    {
+        var created = await Send(new CreateUserCommand(name, email ?? $"user-{Guid.NewGuid():N}@example.com", role));
+        created.IsSuccess.ShouldBeTrue(created.ToString());
+        var details = await Send(new GetUserQuery(created.Value));
+        return details.Value;
+    }
+
+    /// <summary>A context straight on the database, for asserting what is stored.</summary>
+    public async Task<AppDbContext> OpenDbAsync() =>
+        await _services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    public async Task<List<User>> StoredUsersAsync()
+    {
+        await using var db = await OpenDbAsync();
+        return await db.Users.AsNoTracking().ToListAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scope.DisposeAsync();
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless; never fail a test over clean-up.
+        }
+    }
+}
