@@ -13,7 +13,7 @@ public sealed class SetUserStatusCommandValidator : AbstractValidator<SetUserSta
     public SetUserStatusCommandValidator()
     {
         RuleFor(c => c.Id).ValidUserId();
-        RuleFor(c => c.Status).IsInEnum().WithMessage("Choose a status: Active or Disabled.");
+        RuleFor(c => c.Status).IsInEnum().WithMessage(UserValidationRules.UnknownStatusMessage);
         RuleFor(c => c.Version).ValidVersion();
     }
 }

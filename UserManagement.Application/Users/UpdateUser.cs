@@ -6,10 +6,12 @@ using UserManagement.Application.Common;
 namespace UserManagement.Application.Users;
 
 /// <summary>
-/// Changes a user's name, email and role. <see cref="Version"/> is the version the caller loaded; a stale
-/// one is refused with the current values. Returns the new version.
+/// Changes a user's name, email and role, and their status when <see cref="Status"/> is given, in one save.
+/// <see cref="Version"/> is the version the caller loaded; a stale one is refused with the current values.
+/// Returns the new version.
 /// </summary>
-public sealed record UpdateUserCommand(Guid Id, string Name, string Email, UserRole Role, long Version)
+public sealed record UpdateUserCommand(
+    Guid Id, string Name, string Email, UserRole Role, long Version, UserStatus? Status = null)
     : ICommand<Result<long>>;
 
 public sealed class UpdateUserCommandValidator : AbstractValidator<UpdateUserCommand>
@@ -20,6 +22,7 @@ public sealed class UpdateUserCommandValidator : AbstractValidator<UpdateUserCom
         RuleFor(c => c.Name).ValidUserName();
         RuleFor(c => c.Email).ValidUserEmail().UniqueUserEmail(dbFactory, c => c.Id);
         RuleFor(c => c.Role).ValidRole();
+        RuleFor(c => c.Status).IsInEnum().WithMessage(UserValidationRules.UnknownStatusMessage);
         RuleFor(c => c.Version).ValidVersion();
     }
 }
@@ -37,7 +40,10 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, Tim
         }
 
         var user = loaded.Value;
-        if (!user.Update(command.Name, command.Email, command.Role, clock.GetUtcNow().UtcDateTime))
+        var now = clock.GetUtcNow().UtcDateTime;
+        var profileChanged = user.Update(command.Name, command.Email, command.Role, now);
+        var statusChanged = command.Status is { } status && user.SetStatus(status, now);
+        if (!profileChanged && !statusChanged)
         {
             return user.Version;
         }

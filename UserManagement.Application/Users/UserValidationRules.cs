@@ -8,6 +8,7 @@ namespace UserManagement.Application.Users;
 public static class UserValidationRules
 {
     public const string DuplicateEmailMessage = "Another user already has this email address.";
+    public const string UnknownStatusMessage = "Choose a status: Active or Disabled.";
 
     public static IRuleBuilderOptions<T, string> ValidUserName<T>(this IRuleBuilderInitial<T, string> rule) =>
         rule.Cascade(CascadeMode.Stop)

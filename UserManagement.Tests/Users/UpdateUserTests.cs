@@ -124,6 +124,42 @@ public sealed class UpdateUserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_change_the_status_in_the_same_save_when_a_status_is_given()
+    {
+        var user = await _app.CreateUser("Ada", "ada@example.com");
+
+        var version = (await _app.Send(Edit(user, name: "Ada King") with { Status = UserStatus.Disabled })).ShouldSucceed();
+
+        var stored = (await _app.Send(new GetUserQuery(user.Id))).ShouldSucceed();
+        stored.Name.ShouldBe("Ada King");
+        stored.Status.ShouldBe(UserStatus.Disabled);
+        stored.Version.ShouldBe(version);
+        version.ShouldBeGreaterThan(user.Version);
+    }
+
+    [Fact]
+    public async Task Should_leave_the_status_alone_when_no_status_is_given()
+    {
+        var user = await _app.CreateUser("Ada", "ada@example.com");
+        var disabled = (await _app.Send(new SetUserStatusCommand(user.Id, UserStatus.Disabled, user.Version))).ShouldSucceed();
+
+        (await _app.Send(new UpdateUserCommand(user.Id, "Ada King", user.Email, user.Role, disabled))).ShouldSucceed();
+
+        (await _app.Send(new GetUserQuery(user.Id))).ShouldSucceed().Status.ShouldBe(UserStatus.Disabled);
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_unknown_status_and_change_nothing()
+    {
+        var user = await _app.CreateUser("Ada", "ada@example.com");
+
+        (await _app.Send(Edit(user, name: "Ada King") with { Status = (UserStatus)8 }))
+            .ShouldFailOnField(nameof(UpdateUserCommand.Status))
+            .ShouldBe([UserValidationRules.UnknownStatusMessage]);
+        (await _app.Send(new GetUserQuery(user.Id))).ShouldSucceed().ShouldBe(user);
+    }
+
+    [Fact]
     public async Task Should_refuse_on_id_when_the_id_is_empty()
     {
         (await _app.Send(new UpdateUserCommand(Guid.Empty, "Ada", "ada@example.com", UserRole.Member, 1)))
