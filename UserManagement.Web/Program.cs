@@ -1,3 +1,4 @@
+using MudBlazor;
 using MudBlazor.Services;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
@@ -7,7 +8,13 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddUserManagement(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(options =>
+{
+    options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+    options.SnackbarConfiguration.ShowCloseIcon = true;
+    options.SnackbarConfiguration.VisibleStateDuration = 5000;
+    options.SnackbarConfiguration.SnackbarVariant = Variant.Filled;
+});
 
 var app = builder.Build();
 

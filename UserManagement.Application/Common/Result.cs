@@ -2,11 +2,19 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace UserManagement.Application.Common;
 
+/// <summary>What every result says, whatever value it carries: did it work, and if not, why.</summary>
+public interface IOutcome
+{
+    bool IsSuccess { get; }
+
+    Error? Error { get; }
+}
+
 /// <summary>
 /// Implemented by result types so that a pipeline step can return a failure for any message
 /// without knowing the concrete result type.
 /// </summary>
-public interface IFailable<out TSelf>
+public interface IFailable<out TSelf> : IOutcome
 {
     static abstract TSelf Failure(Error error);
 }

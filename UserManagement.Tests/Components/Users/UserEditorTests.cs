@@ -1,0 +1,283 @@
+using AngleSharp.Dom;
+using Bunit;
+using MudBlazor;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.Components.Users;
+
+public sealed class UserEditorTests : ComponentTestContext
+{
+    private static IElement Input(IRenderedComponent<TestRouter> cut, string label)
+    {
+        var forId = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == label).GetAttribute("for");
+        return cut.Find($"#{forId}");
+    }
+
+    private static string FieldErrors(IRenderedComponent<TestRouter> cut, string label)
+    {
+        var input = Input(cut, label);
+        var control = input.Closest(".mud-input-control")!;
+        return string.Join(" | ", control.QuerySelectorAll(".mud-input-helper-text.mud-input-error").Select(e => e.TextContent.Trim()).Where(t => t.Length > 0));
+    }
+
+    private static IElement Button(IRenderedComponent<TestRouter> cut, string text) =>
+        cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
+
+    private static void Click(IRenderedComponent<TestRouter> cut, string text) =>
+        cut.InvokeAsync(() => Button(cut, text).Click()).GetAwaiter().GetResult();
+
+    private static void ShouldShowSnackbar(IRenderedComponent<TestRouter> cut, string text) =>
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains(text)));
+
+    private IRenderedComponent<TestRouter> OpenNew()
+    {
+        var cut = Open("/users/new");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("New user"));
+        return cut;
+    }
+
+    private void Type(IRenderedComponent<TestRouter> cut, string label, string text)
+    {
+        Input(cut, label).Input(text);
+        Wait(400);
+    }
+
+    [Fact]
+    public void Should_label_every_input()
+    {
+        var cut = OpenNew();
+
+        Input(cut, "Name").TagName.ShouldBe("INPUT");
+        Input(cut, "Email").GetAttribute("type").ShouldBe("email");
+        cut.Find("div[role=combobox]").GetAttribute("aria-label").ShouldBe("Role");
+        Button(cut, "Save").ShouldNotBeNull();
+        Button(cut, "Cancel").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Should_show_the_validators_messages_as_the_administrator_types()
+    {
+        var cut = OpenNew();
+
+        Type(cut, "Email", "not-an-email");
+        Type(cut, "Name", new string('x', 101));
+
+        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe("Enter a valid email address, such as name@example.com."));
+        cut.WaitForAssertion(() => FieldErrors(cut, "Name").ShouldBe("Name must be at most 100 characters."));
+        Sender.SentOf<CreateUserCommand>().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_say_an_email_is_taken_while_typing()
+    {
+        await App.CreateUser("Grace", "grace@example.com");
+        var cut = OpenNew();
+
+        Type(cut, "Email", "GRACE@example.com");
+
+        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
+    }
+
+    [Fact]
+    public async Task Should_not_call_the_users_own_email_taken_when_editing()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+
+        Type(cut, "Email", "ADA@example.com");
+        await cut.InvokeAsync(() => cut.FindComponent<MudForm>().Instance.ValidateAsync());
+
+        cut.WaitForAssertion(() => cut.FindComponent<MudForm>().Instance.IsValid.ShouldBeTrue());
+        FieldErrors(cut, "Email").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_send_the_create_command_confirm_it_and_open_the_new_user()
+    {
+        var cut = OpenNew();
+        Type(cut, "Name", "  Katherine Johnson ");
+        Type(cut, "Email", "katherine@example.com");
+
+        Click(cut, "Save");
+
+        ShouldShowSnackbar(cut, "Katherine Johnson was created.");
+        var sent = Sender.SentOf<CreateUserCommand>().ShouldHaveSingleItem();
+        sent.ShouldBe(new CreateUserCommand("  Katherine Johnson ", "katherine@example.com", UserRole.Member));
+        var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+        Navigation.Uri.ShouldEndWith($"/users/{stored.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Katherine Johnson"));
+    }
+
+    [Fact]
+    public async Task Should_disable_save_while_a_save_is_in_flight_so_one_user_is_created()
+    {
+        var gate = Sender.Hold<CreateUserCommand>();
+        var cut = OpenNew();
+        Type(cut, "Name", "Twice");
+        Type(cut, "Email", "twice@example.com");
+
+        Click(cut, "Save");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=save]").HasAttribute("disabled").ShouldBeTrue());
+        cut.Find("[data-testid=save] .mud-progress-circular").ShouldNotBeNull();
+        gate.SetResult();
+
+        ShouldShowSnackbar(cut, "Twice was created.");
+        Sender.SentOf<CreateUserCommand>().Count().ShouldBe(1);
+        (await App.StoredUsersAsync()).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_put_a_field_error_from_the_server_on_that_field()
+    {
+        // The validator passed, but the unique index refused the email (another admin won the race).
+        Sender.Override<CreateUserCommand>(_ => Result<Guid>.Failure(UserErrors.DuplicateEmail()));
+        var cut = OpenNew();
+        Type(cut, "Name", "Racer");
+        Type(cut, "Email", "racer@example.com");
+
+        Click(cut, "Save");
+
+        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
+        FieldErrors(cut, "Name").ShouldBeEmpty();
+        Input(cut, "Email").GetAttribute("value").ShouldBe("racer@example.com");
+        (await App.StoredUsersAsync()).ShouldBeEmpty();
+
+        Type(cut, "Email", "racer2@example.com");
+        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBeEmpty());
+    }
+
+    [Fact]
+    public void Should_keep_the_input_and_say_so_when_the_database_is_unreachable()
+    {
+        Sender.Fail<CreateUserCommand>();
+        var cut = OpenNew();
+        Type(cut, "Name", "Offline");
+        Type(cut, "Email", "offline@example.com");
+
+        Click(cut, "Save");
+
+        ShouldShowSnackbar(cut, "the database is unreachable");
+        Input(cut, "Name").GetAttribute("value").ShouldBe("Offline");
+        Button(cut, "Save").HasAttribute("disabled").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Should_save_an_edit_and_show_the_new_updated_time()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        App.Clock.Advance(TimeSpan.FromHours(2));
+
+        Type(cut, "Name", "Ada King");
+        Click(cut, "Save");
+
+        ShouldShowSnackbar(cut, "Changes saved.");
+        Sender.SentOf<UpdateUserCommand>().ShouldHaveSingleItem()
+            .ShouldBe(new UpdateUserCommand(ada.Id, "Ada King", "ada@example.com", UserRole.Member, ada.Version, UserStatus.Active));
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada King"));
+        Input(cut, "Updated").GetAttribute("value").ShouldBe("2026-01-15 11:30 UTC");
+        Input(cut, "Created").GetAttribute("value").ShouldBe("2026-01-15 09:30 UTC");
+    }
+
+    [Fact]
+    public async Task Should_show_their_value_beside_mine_on_a_conflict_and_save_my_choice_on_their_version()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        (await App.Send(new UpdateUserCommand(ada.Id, "Ada (theirs)", "theirs@example.com", UserRole.Member, ada.Version))).ShouldSucceed();
+
+        Type(cut, "Name", "Ada (mine)");
+        Click(cut, "Save");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=conflict]").ShouldNotBeNull());
+        var name = cut.Find("[data-testid=conflict] tr[data-field=Name]");
+        name.QuerySelector("[data-testid=theirs]")!.TextContent.ShouldBe("Ada (theirs)");
+        name.QuerySelector("[data-testid=mine]")!.TextContent.ShouldBe("Ada (mine)");
+        var email = cut.Find("[data-testid=conflict] tr[data-field=Email]");
+        email.QuerySelector("[data-testid=theirs]")!.TextContent.ShouldBe("theirs@example.com");
+        email.QuerySelector("[data-testid=mine]")!.TextContent.ShouldBe("ada@example.com");
+        (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada (theirs)");
+
+        // Keep my name, take their email, save again on their version.
+        email.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Take theirs").Click();
+        cut.WaitForAssertion(() => Input(cut, "Email").GetAttribute("value").ShouldBe("theirs@example.com"));
+        Click(cut, "Save again");
+
+        ShouldShowSnackbar(cut, "Changes saved.");
+        var stored = (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed();
+        stored.Name.ShouldBe("Ada (mine)");
+        stored.Email.ShouldBe("theirs@example.com");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=conflict]").ShouldBeEmpty());
+    }
+
+    [Fact]
+    public async Task Should_say_the_user_was_deleted_meanwhile_and_keep_the_form()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        (await App.Send(new DeleteUserCommand(ada.Id, ada.Version))).ShouldSucceed();
+
+        Type(cut, "Name", "Ada King");
+        Click(cut, "Save");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=deleted-meanwhile]").TextContent
+            .ShouldContain("Someone else deleted this user while you were editing"));
+        Input(cut, "Name").GetAttribute("value").ShouldBe("Ada King");
+        (await App.StoredUsersAsync()).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("not-a-guid")]
+    [InlineData("00000000-0000-0000-0000-000000000000")]
+    [InlineData("0199a1b2-0000-7000-8000-000000000001")]
+    public void Should_show_user_not_found_for_an_unknown_or_malformed_id(string id)
+    {
+        var cut = Open($"/users/{id}");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=user-not-found] h1").TextContent.ShouldBe("User not found"));
+        cut.Find("[data-testid=user-not-found] a").GetAttribute("href").ShouldBe("users");
+    }
+
+    [Fact]
+    public async Task Should_delete_from_the_form_after_confirming_and_go_back_to_the_list()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+
+        Click(cut, "Delete");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("Delete Ada (ada@example.com)?"));
+        cut.Find("[data-testid=confirm]").Click();
+
+        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
+        (await App.StoredUsersAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_ask_before_leaving_with_unsaved_changes_and_stay_when_told_to()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        Type(cut, "Name", "Ada with unsaved changes");
+
+        Click(cut, "Cancel");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("You have unsaved changes"));
+        cut.Find(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        cut.WaitForAssertion(() => cut.FindAll(".mud-dialog").ShouldBeEmpty());
+        Navigation.Uri.ShouldEndWith($"/users/{ada.Id}");
+        Input(cut, "Name").GetAttribute("value").ShouldBe("Ada with unsaved changes");
+
+        Click(cut, "Cancel");
+        cut.WaitForElement("[data-testid=confirm]").Click();
+        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
+    }
+}

@@ -1,0 +1,228 @@
+using AngleSharp.Dom;
+using Bunit;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.Components.Users;
+
+public sealed class UserListTests : ComponentTestContext
+{
+    private static IReadOnlyList<IElement> Rows(IRenderedComponent<TestRouter> cut) => cut.FindAll("tbody tr.mud-table-row");
+
+    private static IElement Header(IRenderedComponent<TestRouter> cut, string title) =>
+        cut.FindAll("th").Single(th => th.TextContent.Trim().StartsWith(title, StringComparison.Ordinal));
+
+    private async Task SeedAsync()
+    {
+        await App.CreateUser("Ada Lovelace", "ada@example.com", UserRole.Administrator);
+        await App.CreateUser("Grace Hopper", "grace@example.com");
+        await App.CreateUser("Alan Turing", "alan@example.com");
+    }
+
+    [Fact]
+    public async Task Should_render_a_row_per_user_of_the_query_result_with_the_total()
+    {
+        await SeedAsync();
+
+        var cut = Open("/users");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        Rows(cut).Select(r => r.QuerySelector("td")!.TextContent.Trim()).ShouldBe(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+        Rows(cut)[0].TextContent.ShouldContain("ada@example.com");
+        Rows(cut)[0].TextContent.ShouldContain("Administrator");
+        Rows(cut)[0].TextContent.ShouldContain("2026-01-15 09:30 UTC");
+        cut.Find("[data-testid=total-count]").TextContent.Trim().ShouldBe("3 users");
+        Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem().ShouldBe(new ListUsersQuery(SortBy: "name", PageSize: 25));
+    }
+
+    [Fact]
+    public async Task Should_render_a_table_with_column_headers()
+    {
+        await SeedAsync();
+
+        var cut = Open("/users");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.Find("table").GetAttribute("aria-label").ShouldBe("Users");
+        cut.FindAll("thead th").Select(th => th.TextContent.Trim())
+            .ShouldBe(["Name", "Email", "Role", "Status", "Created", "Updated", "Actions"]);
+    }
+
+    [Fact]
+    public async Task Should_send_the_search_once_typing_pauses_and_put_it_in_the_url()
+    {
+        await SeedAsync();
+        var cut = Open("/users");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+
+        cut.Find("input[placeholder='Name or email']").Input("ada");
+        Sender.SentOf<ListUsersQuery>().Count().ShouldBe(1);
+        Wait(300);
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(Search: "ada", SortBy: "name", PageSize: 25));
+        Navigation.Uri.ShouldEndWith("/users?search=ada");
+        Rows(cut)[0].TextContent.ShouldContain("Ada Lovelace");
+    }
+
+    [Fact]
+    public async Task Should_send_the_sort_of_a_clicked_header_and_reverse_it_on_a_second_click()
+    {
+        await SeedAsync();
+        var cut = Open("/users");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+
+        Header(cut, "Email").QuerySelector(".sortable-column-header")!.Click();
+        cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(SortBy: "email", PageSize: 25)));
+        Navigation.Uri.ShouldEndWith("/users?sort=email");
+
+        Header(cut, "Email").QuerySelector(".sortable-column-header")!.Click();
+        cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(SortBy: "email", Descending: true, PageSize: 25)));
+        cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("Grace Hopper"));
+        Navigation.Uri.ShouldEndWith("/users?sort=email&desc=true");
+    }
+
+    [Fact]
+    public async Task Should_restore_search_filters_sort_and_page_size_from_the_url()
+    {
+        await SeedAsync();
+
+        var cut = Open("/users?search=a&role=Member&sort=createdAt&desc=true&size=10");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem()
+            .ShouldBe(new ListUsersQuery("a", UserRole.Member, null, "createdAt", true, 1, 10));
+        cut.Find("input[placeholder='Name or email']").GetAttribute("value").ShouldBe("a");
+        Header(cut, "Created").GetAttribute("aria-sort").ShouldBe("descending");
+    }
+
+    [Fact]
+    public async Task Should_ignore_unknown_values_in_the_url_and_use_the_defaults()
+    {
+        await SeedAsync();
+
+        var cut = Open("/users?sort=password&size=5000&page=-3&role=Root&status=1");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem().ShouldBe(new ListUsersQuery(SortBy: "name", PageSize: 25));
+    }
+
+    [Fact]
+    public async Task Should_follow_the_url_when_it_changes_as_with_the_back_button()
+    {
+        await SeedAsync();
+        var cut = Open("/users?search=grace");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+
+        Navigation.NavigateTo("/users");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.Find("input[placeholder='Name or email']").GetAttribute("value").ShouldBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void Should_say_there_are_no_users_yet_and_offer_to_create_one()
+    {
+        var cut = Open("/users");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=empty-state]").TextContent.ShouldContain("No users yet"));
+        cut.Find("[data-testid=empty-state] a").GetAttribute("href").ShouldBe("users/new");
+        cut.Find("[data-testid=total-count]").TextContent.Trim().ShouldBe("0 users");
+    }
+
+    [Fact]
+    public async Task Should_say_nothing_matches_the_search_and_offer_to_clear_it()
+    {
+        await SeedAsync();
+        var cut = Open("/users?search=xyz");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=empty-state]").TextContent.ShouldContain("Nothing matches \"xyz\"."));
+        cut.FindAll("[data-testid=empty-state] button").Single(b => b.TextContent.Contains("Clear search and filters")).Click();
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        Navigation.Uri.ShouldEndWith("/users");
+    }
+
+    [Fact]
+    public async Task Should_show_an_error_with_a_retry_and_keep_working_when_the_database_is_unreachable()
+    {
+        await SeedAsync();
+        Sender.Fail<ListUsersQuery>();
+
+        var cut = Open("/users");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent
+            .ShouldContain("The users could not be loaded. The database may be unreachable"));
+        Rows(cut).ShouldBeEmpty();
+
+        Sender.Restore<ListUsersQuery>();
+        cut.FindAll("[data-testid=load-error] button").Single(b => b.TextContent.Contains("Try again")).Click();
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.FindAll("[data-testid=load-error]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_disable_a_user_from_its_row_and_confirm_in_a_snackbar()
+    {
+        await SeedAsync();
+        var cut = Open("/users?search=grace");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+
+        cut.Find("button[aria-label='Disable Grace Hopper']").Click();
+
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Grace Hopper was disabled.")));
+        cut.WaitForAssertion(() => cut.Find("button[aria-label='Activate Grace Hopper']").ShouldNotBeNull());
+        Sender.SentOf<SetUserStatusCommand>().ShouldHaveSingleItem().Status.ShouldBe(UserStatus.Disabled);
+        (await App.StoredUsersAsync()).Single(u => u.Name == "Grace Hopper").Status.ShouldBe(UserStatus.Disabled);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_row_action_on_a_stale_row_with_a_warning_and_refresh()
+    {
+        await SeedAsync();
+        var cut = Open("/users?search=grace");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        var grace = (await App.StoredUsersAsync()).Single(u => u.Name == "Grace Hopper");
+        (await App.Send(new UpdateUserCommand(grace.Id, "Grace B. Hopper", grace.Email, grace.Role, grace.Version))).ShouldSucceed();
+
+        cut.Find("button[aria-label='Disable Grace Hopper']").Click();
+
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("changed by someone else, so nothing was done")));
+        cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("Grace B. Hopper"));
+        (await App.StoredUsersAsync()).Single(u => u.Id == grace.Id).Status.ShouldBe(UserStatus.Active);
+    }
+
+    [Fact]
+    public async Task Should_delete_after_the_dialog_naming_the_user_is_confirmed()
+    {
+        await SeedAsync();
+        var cut = Open("/users");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+
+        cut.Find("button[aria-label='Delete Alan Turing']").Click();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent
+            .ShouldBe("Delete Alan Turing (alan@example.com)? This cannot be undone."));
+        cut.Find("[data-testid=confirm]").Click();
+
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Alan Turing was deleted.")));
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        (await App.StoredUsersAsync()).ShouldNotContain(u => u.Name == "Alan Turing");
+    }
+
+    [Fact]
+    public async Task Should_delete_nothing_when_the_dialog_is_cancelled()
+    {
+        await SeedAsync();
+        var cut = Open("/users");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+
+        cut.Find("button[aria-label='Delete Alan Turing']").Click();
+        cut.WaitForElement(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+
+        cut.WaitForAssertion(() => cut.FindAll(".mud-dialog").ShouldBeEmpty());
+        Sender.SentOf<DeleteUserCommand>().ShouldBeEmpty();
+        (await App.StoredUsersAsync()).Count.ShouldBe(3);
+    }
+}

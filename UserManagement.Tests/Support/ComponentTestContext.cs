@@ -1,0 +1,62 @@
+using Bunit;
+using Bunit.TestDoubles;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+using UserManagement.Application.Users;
+
+namespace UserManagement.Tests.Support;
+
+/// <summary>
+/// The one shared bUnit context: MudBlazor services with instant snackbars, loose JS interop, a controllable
+/// clock for debounces, and the app's real validators and mediator on a fresh SQLite database, reached through
+/// a <see cref="RecordingSender"/>. Pages render through <see cref="TestRouter"/> with the providers.
+/// </summary>
+public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
+{
+    protected TestApp App { get; private set; } = null!;
+
+    protected RecordingSender Sender { get; private set; } = null!;
+
+    protected FakeTimeProvider Clock { get; } = new(TestApp.Start);
+
+    protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        App = await TestApp.StartAsync();
+        Sender = new RecordingSender(App.Services.GetRequiredService<IMediator>());
+
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<ISender>(Sender);
+        Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
+        Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await App.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Opens <paramref name="url"/> in the app's router, as a browser would.</summary>
+    protected IRenderedComponent<TestRouter> Open(string url)
+    {
+        Navigation.NavigateTo(url);
+        return Render<TestRouter>();
+    }
+
+    /// <summary>Lets debounce timers that read the clock fire.</summary>
+    protected void Wait(int milliseconds) => Clock.Advance(TimeSpan.FromMilliseconds(milliseconds));
+}

@@ -1,0 +1,13 @@
+// Small browser helpers the app calls through JS interop. A module file, not inline script, so the
+// Content-Security-Policy can stay at script-src 'self'.
+
+// Marks the page as interactive: the circuit is connected and event handlers are attached.
+// Browser tests wait for body[data-interactive="true"] before they click.
+export function markInteractive() {
+  document.body.dataset.interactive = "true";
+}
+
+// Remembers the colour scheme for this browser for a year; the server reads it when it prerenders.
+export function rememberTheme(isDark) {
+  document.cookie = `um-theme=${isDark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+}
