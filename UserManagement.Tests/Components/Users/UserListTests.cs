@@ -67,6 +67,24 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Should_keep_the_typed_search_when_a_filter_is_picked_before_the_search_applied()
+    {
+        await SeedAsync();
+        var cut = Open("/users");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+
+        cut.Find("input[placeholder='Name or email']").Input("a");
+        cut.Find("div[role=combobox][aria-label=Role]").Closest(".mud-input-control")!.MouseDown();
+        cut.WaitForAssertion(() => cut.FindAll(".mud-popover-open .mud-list-item").Count.ShouldBe(3));
+        cut.FindAll(".mud-popover-open .mud-list-item").Single(li => li.TextContent.Trim() == "Member").Click();
+
+        cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last()
+            .ShouldBe(new ListUsersQuery("a", UserRole.Member, SortBy: "name", PageSize: 25)));
+        Navigation.Uri.ShouldEndWith("/users?search=a&role=Member");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+    }
+
+    [Fact]
     public async Task Should_send_the_sort_of_a_clicked_header_and_reverse_it_on_a_second_click()
     {
         await SeedAsync();

@@ -11,3 +11,8 @@ export function markInteractive() {
 export function rememberTheme(isDark) {
   document.cookie = `um-theme=${isDark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
 }
+
+// True on screens narrower than MudBlazor's Md breakpoint, where the navigation drawer overlays the page.
+export function isNarrowScreen() {
+  return window.matchMedia("(max-width: 959.98px)").matches;
+}

@@ -1,0 +1,278 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.EndToEnd;
+
+/// <summary>An administrator's journeys through the real app in a real Chromium.</summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
+    private readonly List<IBrowserContext> _contexts = [];
+
+    public ValueTask InitializeAsync()
+    {
+        browser.RequireBrowser();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    private async Task<IPage> Open(string path, int width = 1280, int height = 800)
+    {
+        var page = await browser.OpenAsync(path, width, height);
+        _contexts.Add(page.Context);
+        return page;
+    }
+
+    private static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
+
+    private static ILocator Button(IPage page, string name) =>
+        page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    private static ILocator Row(IPage page, string text) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = text });
+
+    private static Task ExpectSnackbar(IPage page, string text) =>
+        Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = text })).ToBeVisibleAsync();
+
+    private static async Task Choose(IPage page, string label, string option)
+    {
+        await page.GetByRole(AriaRole.Combobox, new() { Name = label }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToBeHiddenAsync();
+    }
+
+    private async Task<Guid> Arrange(string name, string email)
+    {
+        var created = await browser.SendAsync(new CreateUserCommand(name, email, UserRole.Member));
+        return created.ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Should_create_find_edit_disable_and_delete_a_user()
+    {
+        var taken = $"taken-{_tag}@example.com";
+        await Arrange($"Taken {_tag}", taken);
+        var page = await Open("/users");
+
+        // Create, after a bad email is refused on its field.
+        await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users/new$"));
+        await Field(page, "Name").FillAsync($"Ada {_tag}");
+        await Field(page, "Email").FillAsync("ada-at-example.com");
+        await Assertions.Expect(page.GetByText("Enter a valid email address, such as name@example.com.")).ToBeVisibleAsync();
+        await Field(page, "Email").FillAsync(taken.ToUpperInvariant());
+        await Assertions.Expect(page.GetByText(UserValidationRules.DuplicateEmailMessage)).ToBeVisibleAsync();
+        await Field(page, "Email").FillAsync($"ada-{_tag}@example.com");
+        await Choose(page, "Role", "Administrator");
+        await Button(page, "Save").ClickAsync();
+        await ExpectSnackbar(page, $"Ada {_tag} was created.");
+        await Assertions.Expect(page).ToHaveURLAsync(IdUrl());
+
+        // Find by search.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).First.ClickAsync();
+        await Field(page, "Search").FillAsync(_tag.ToUpperInvariant());
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search={_tag.ToUpperInvariant()}"));
+        await Assertions.Expect(Row(page, $"Ada {_tag}")).ToHaveCountAsync(1);
+        await Assertions.Expect(Row(page, $"Ada {_tag}")).ToContainTextAsync("Administrator");
+
+        // Edit.
+        await Row(page, $"Ada {_tag}").GetByRole(AriaRole.Link, new() { Name = $"Ada {_tag}", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Ada {_tag}" })).ToBeVisibleAsync();
+        await Field(page, "Name").FillAsync($"Ada King {_tag}");
+        await Button(page, "Save").ClickAsync();
+        await ExpectSnackbar(page, "Changes saved.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Ada King {_tag}" })).ToBeVisibleAsync();
+
+        // Disable from the list.
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(Row(page, $"Ada King {_tag}")).ToHaveCountAsync(1);
+        await Row(page, $"Ada King {_tag}").GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await ExpectSnackbar(page, $"Ada King {_tag} was disabled.");
+        await Assertions.Expect(Row(page, $"Ada King {_tag}")).ToContainTextAsync("Disabled");
+
+        // Delete after confirming.
+        await Row(page, $"Ada King {_tag}").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToContainTextAsync($"Delete Ada King {_tag} (ada-{_tag}@example.com)?");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await ExpectSnackbar(page, $"Ada King {_tag} was deleted.");
+        await Assertions.Expect(Row(page, $"Ada King {_tag}")).ToHaveCountAsync(0);
+
+        var remaining = await browser.SendAsync(new ListUsersQuery(Search: $"ada-{_tag}"));
+        remaining.ShouldSucceed().TotalCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Should_show_the_conflict_view_to_the_second_of_two_administrators_saving_the_same_user()
+    {
+        var id = await Arrange($"Shared {_tag}", $"shared-{_tag}@example.com");
+        var first = await Open($"/users/{id}");
+        var second = await Open($"/users/{id}");
+
+        await Field(first, "Name").FillAsync($"First's name {_tag}");
+        await Button(first, "Save").ClickAsync();
+        await ExpectSnackbar(first, "Changes saved.");
+
+        await Field(second, "Name").FillAsync($"Second's name {_tag}");
+        await Button(second, "Save").ClickAsync();
+
+        var conflict = second.GetByTestId("conflict");
+        await Assertions.Expect(conflict).ToBeVisibleAsync();
+        var nameRow = conflict.Locator("tr[data-field=Name]");
+        await Assertions.Expect(nameRow.GetByTestId("theirs")).ToHaveTextAsync($"First's name {_tag}");
+        await Assertions.Expect(nameRow.GetByTestId("mine")).ToHaveTextAsync($"Second's name {_tag}");
+        (await browser.SendAsync(new GetUserQuery(id))).ShouldSucceed().Name.ShouldBe($"First's name {_tag}");
+
+        await nameRow.GetByRole(AriaRole.Button, new() { Name = "Keep mine" }).ClickAsync();
+        await Button(second, "Save again").ClickAsync();
+        await ExpectSnackbar(second, "Changes saved.");
+        (await browser.SendAsync(new GetUserQuery(id))).ShouldSucceed().Name.ShouldBe($"Second's name {_tag}");
+    }
+
+    [Fact]
+    public async Task Should_restore_search_filter_sort_and_page_size_after_a_reload()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await Arrange($"Reload {_tag} {i:00}", $"reload-{i:00}-{_tag}@example.com");
+        }
+
+        var page = await Open("/users");
+        await Field(page, "Search").FillAsync($"reload {_tag}");
+        await Assertions.Expect(Row(page, $"Reload {_tag} 11")).ToHaveCountAsync(1);
+        await Choose(page, "Status", "Active");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search=reload(%20|\\+){_tag}.*status=Active"));
+        var emailHeader = page.GetByRole(AriaRole.Columnheader, new() { Name = "Email" });
+        await emailHeader.Locator(".sortable-column-header").ClickAsync();
+        await Assertions.Expect(emailHeader).ToHaveAttributeAsync("aria-sort", "ascending");
+        await emailHeader.Locator(".sortable-column-header").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("desc=true"));
+        await page.Locator(".mud-table-pagination-select").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "10", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("size=10"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Reload {_tag}" })).ToHaveCountAsync(10);
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+
+        var rows = page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Reload {_tag}" });
+        await Assertions.Expect(rows).ToHaveCountAsync(10);
+        await Assertions.Expect(rows.First).ToContainTextAsync($"Reload {_tag} 11");
+        await Assertions.Expect(Field(page, "Search")).ToHaveValueAsync($"reload {_tag}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Status" })).ToContainTextAsync("Active");
+        await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Email" })).ToHaveAttributeAsync("aria-sort", "descending");
+        await Assertions.Expect(page.GetByTestId("total-count")).ToHaveTextAsync("12 users");
+    }
+
+    [Fact]
+    public async Task Should_create_exactly_one_user_on_a_double_click_of_save()
+    {
+        var page = await Open("/users/new");
+        await Field(page, "Name").FillAsync($"Double {_tag}");
+        await Field(page, "Email").FillAsync($"double-{_tag}@example.com");
+
+        await Button(page, "Save").DblClickAsync();
+
+        await ExpectSnackbar(page, $"Double {_tag} was created.");
+        (await browser.SendAsync(new ListUsersQuery(Search: $"double-{_tag}"))).ShouldSucceed().TotalCount.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_create_edit_and_delete_with_the_keyboard_alone()
+    {
+        var page = await Open("/users/new");
+        await Field(page, "Name").FocusAsync();
+        await page.Keyboard.TypeAsync($"Keys {_tag}");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync($"keys-{_tag}@example.com");
+        await FocusByTab(page, Button(page, "Save"));
+        await page.Keyboard.PressAsync("Enter");
+        await ExpectSnackbar(page, $"Keys {_tag} was created.");
+        await Assertions.Expect(page).ToHaveURLAsync(IdUrl());
+
+        await Field(page, "Name").FocusAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.TypeAsync(" Jr");
+        await FocusByTab(page, Button(page, "Save"));
+        await page.Keyboard.PressAsync("Enter");
+        await ExpectSnackbar(page, "Changes saved.");
+
+        await FocusByTab(page, Button(page, "Delete"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync($"Delete Keys {_tag} Jr");
+        await FocusByTab(page, page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }));
+        await page.Keyboard.PressAsync("Enter");
+        await ExpectSnackbar(page, $"Keys {_tag} Jr was deleted.");
+        (await browser.SendAsync(new ListUsersQuery(Search: $"keys-{_tag}"))).ShouldSucceed().TotalCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Should_fit_a_phone_screen_and_still_open_a_user()
+    {
+        var id = await Arrange($"Phone {_tag}", $"phone-{_tag}@example.com");
+        var page = await Open($"/users?search=phone-{_tag}", width: 390, height: 844);
+
+        await Assertions.Expect(Row(page, $"Phone {_tag}")).ToHaveCountAsync(1);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        overflow.ShouldBeLessThanOrEqualTo(0, "the page must not scroll sideways on a phone; only the grid may");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-drawer")).Not.ToBeInViewportAsync();
+
+        await Row(page, $"Phone {_tag}").GetByRole(AriaRole.Link, new() { Name = $"Phone {_tag}", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/users/{id}$"));
+        await Assertions.Expect(Field(page, "Name")).ToHaveValueAsync($"Phone {_tag}");
+    }
+
+    [Fact]
+    public async Task Should_remember_dark_mode_in_this_browser()
+    {
+        var page = await Open("/users");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Should_say_user_not_found_for_an_unknown_id()
+    {
+        var page = await Open($"/users/{Guid.CreateVersion7()}");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "User not found" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to users" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users$"));
+    }
+
+    /// <summary>Presses Tab until <paramref name="target"/> has the focus, as a keyboard user would.</summary>
+    private static async Task FocusByTab(IPage page, ILocator target)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        throw new ShouldAssertException("Tab never reached the control");
+    }
+
+    [GeneratedRegex("/users/[0-9a-f-]{36}$")]
+    private static partial Regex IdUrl();
+}

@@ -1,0 +1,153 @@
+using Mediator;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace UserManagement.Tests.Support;
+
+/// <summary>
+/// The real app on a real Kestrel port with a temp SQLite file, and the system Chromium driven by Playwright.
+/// Shared by the browser tests of one collection; each test opens its own browser context.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ];
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-e2e", Guid.NewGuid().ToString("N"));
+    private AppServer? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>Why the browser tests cannot run here, or null when they can.</summary>
+    public string? Unavailable { get; private set; }
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException(Unavailable);
+
+    public IServiceProvider Services => _server!.Services;
+
+    public static string? FindChromium()
+    {
+        string?[] candidates = [Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+        return candidates.FirstOrDefault(path => !string.IsNullOrEmpty(path) && File.Exists(path));
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var chromium = FindChromium();
+        if (chromium is null)
+        {
+            const string Message = "Browser tests need Chromium: install it with `sudo apt-get install -y chromium` "
+                + "(or point CHROMIUM_PATH at a Chrome/Chromium binary). .ci/run installs it.";
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                throw new InvalidOperationException($"CI must run the browser tests. {Message}");
+            }
+
+            Unavailable = Message;
+            return;
+        }
+
+        _server = new AppServer(Path.Combine(_directory, "e2e.db"));
+        _server.UseKestrel(0);
+        _server.StartServer();
+        BaseUrl = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    /// <summary>Skips the calling test, with instructions, where no Chromium is installed (never in CI).</summary>
+    public void RequireBrowser()
+    {
+        if (Unavailable is not null)
+        {
+            Assert.Skip(Unavailable);
+        }
+    }
+
+    /// <summary>A fresh browser context (own cookies and storage) with one page open at <paramref name="path"/>, ready to click.</summary>
+    public async Task<IPage> OpenAsync(string path, int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        await GoToAsync(page, path);
+        return page;
+    }
+
+    /// <summary>Loads <paramref name="path"/> and waits until the circuit is connected and the page can respond.</summary>
+    public static async Task GoToAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await WaitUntilInteractiveAsync(page);
+    }
+
+    public static Task WaitUntilInteractiveAsync(IPage page) =>
+        page.Locator("body[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>Sends a message straight to the app's mediator, to arrange data or check what is stored.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
+    }
+
+    public async Task<TResponse> SendAsync<TResponse>(IQuery<TResponse> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(query);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private sealed class AppServer(string dataFile) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+            .UseEnvironment("Development")
+            .UseSetting("ConnectionStrings:Default", $"Data Source={dataFile}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserTestGroup : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
