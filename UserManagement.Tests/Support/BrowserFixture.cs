@@ -1,8 +1,4 @@
 using Mediator;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -15,14 +11,8 @@ namespace UserManagement.Tests.Support;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-    ];
-
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-e2e", Guid.NewGuid().ToString("N"));
-    private AppServer? _server;
+    private KestrelApp? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -35,40 +25,29 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IServiceProvider Services => _server!.Services;
 
-    public static string? FindChromium()
-    {
-        string?[] candidates = [Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
-        return candidates.FirstOrDefault(path => !string.IsNullOrEmpty(path) && File.Exists(path));
-    }
-
     public async ValueTask InitializeAsync()
     {
-        var chromium = FindChromium();
+        var chromium = SystemChromium.Find();
         if (chromium is null)
         {
-            const string Message = "Browser tests need Chromium: install it with `sudo apt-get install -y chromium` "
-                + "(or point CHROMIUM_PATH at a Chrome/Chromium binary). .ci/run installs it.";
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
             {
-                throw new InvalidOperationException($"CI must run the browser tests. {Message}");
+                throw new InvalidOperationException($"CI must run the browser tests. {SystemChromium.InstallHint}");
             }
 
-            Unavailable = Message;
+            Unavailable = SystemChromium.InstallHint;
             return;
         }
 
-        _server = new AppServer(Path.Combine(_directory, "e2e.db"));
-        _server.UseKestrel(0);
-        _server.StartServer();
-        BaseUrl = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        _server = KestrelApp.Start(Path.Combine(_directory, "e2e.db"));
+        BaseUrl = _server.BaseUrl;
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = chromium,
             Headless = true,
-            Args = ChromiumArgs,
+            Args = SystemChromium.LaunchArgs,
         });
     }
 
@@ -136,13 +115,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             Directory.Delete(_directory, recursive: true);
         }
-    }
-
-    private sealed class AppServer(string dataFile) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
-            .UseEnvironment("Development")
-            .UseSetting("ConnectionStrings:Default", $"Data Source={dataFile}");
     }
 }
 

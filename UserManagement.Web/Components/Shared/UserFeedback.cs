@@ -58,4 +58,8 @@ public static class DisplayFormat
     /// <summary>A UTC timestamp as the screens show it.</summary>
     public static string Timestamp(DateTime utc) =>
         utc.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A UTC timestamp for a grid cell whose header already says UTC.</summary>
+    public static string ShortTimestamp(DateTime utc) =>
+        utc.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace UserManagement.Tests.Support;
+
+/// <summary>
+/// The real app on a real Kestrel port (a browser needs a socket; TestServer has none), in Development so the
+/// static web assets resolve, on the SQLite file given. Shared by the browser tests and the screenshot tool.
+/// </summary>
+public sealed class KestrelApp(string dataFile) : WebApplicationFactory<Program>
+{
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public static KestrelApp Start(string dataFile)
+    {
+        var app = new KestrelApp(dataFile);
+        app.UseKestrel(0);
+        app.StartServer();
+        app.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+        .UseEnvironment("Development")
+        .UseSetting("ConnectionStrings:Default", $"Data Source={dataFile}");
+}
+
+/// <summary>Where the system Chromium is and how to start it on a machine with no internet.</summary>
+public static class SystemChromium
+{
+    public static readonly string[] LaunchArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ];
+
+    public const string InstallHint =
+        "Browser tests need Chromium: install it with `sudo apt-get install -y chromium` "
+        + "(or point CHROMIUM_PATH at a Chrome/Chromium binary). .ci/run installs it.";
+
+    public static string? Find()
+    {
+        string?[] candidates =
+            [Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+        return candidates.FirstOrDefault(path => !string.IsNullOrEmpty(path) && File.Exists(path));
+    }
+}
