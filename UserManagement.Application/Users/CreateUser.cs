@@ -26,15 +26,7 @@ public sealed class CreateUserCommandHandler(IAppDbContextFactory dbFactory, Tim
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Users.Add(user);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (UniqueConstraintException e) when (e.IndexName == UserRules.UniqueEmailIndex)
-        {
-            return UserErrors.DuplicateEmail();
-        }
-
-        return user.Id;
+        var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
+        return error is null ? user.Id : Result<Guid>.Failure(error);
     }
 }

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -30,15 +29,7 @@ public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory)
         }
 
         db.Users.Remove(loaded.Value);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await db.LostRaceAsync(command.Id, cancellationToken);
-        }
-
-        return Result.Success();
+        var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
+        return error is null ? Result.Success() : Result.Failure(error);
     }
 }

@@ -20,7 +20,7 @@ public sealed class GetUserQueryHandler(IAppDbContextFactory dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == query.Id)
-            .Select(u => new UserDetails(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version))
+            .Select(UserErrors.DetailsProjection)
             .FirstOrDefaultAsync(cancellationToken);
         return user is null ? UserErrors.NotFound(query.Id) : user;
     }

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -36,15 +35,7 @@ public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, 
             return user.Version;
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Result<long>.Failure(await db.LostRaceAsync(command.Id, cancellationToken));
-        }
-
-        return user.Version;
+        var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
+        return error is null ? user.Version : Result<long>.Failure(error);
     }
 }

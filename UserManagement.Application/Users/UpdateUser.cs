@@ -1,6 +1,5 @@
 using FluentValidation;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -48,19 +47,7 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, Tim
             return user.Version;
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Result<long>.Failure(await db.LostRaceAsync(command.Id, cancellationToken));
-        }
-        catch (UniqueConstraintException e) when (e.IndexName == UserRules.UniqueEmailIndex)
-        {
-            return UserErrors.DuplicateEmail();
-        }
-
-        return user.Version;
+        var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
+        return error is null ? user.Version : Result<long>.Failure(error);
     }
 }

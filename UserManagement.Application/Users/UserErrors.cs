@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -14,6 +15,11 @@ public static class UserErrors
     public static ValidationError DuplicateEmail() =>
         ValidationError.ForField(nameof(CreateUserCommand.Email), UserValidationRules.DuplicateEmailMessage);
 
-    internal static UserDetails ToDetails(this User user) =>
-        new(user.Id, user.Name, user.Email, user.Role, user.Status, user.CreatedAt, user.UpdatedAt, user.Version);
+    /// <summary>The one projection of a user into <see cref="UserDetails"/>, for queries and in memory alike.</summary>
+    internal static readonly Expression<Func<User, UserDetails>> DetailsProjection =
+        u => new UserDetails(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version);
+
+    private static readonly Func<User, UserDetails> ToDetailsCompiled = DetailsProjection.Compile();
+
+    internal static UserDetails ToDetails(this User user) => ToDetailsCompiled(user);
 }

@@ -23,16 +23,29 @@ internal static class UserLoading
     }
 
     /// <summary>
-    /// After a save lost a race (its version check matched no row): the conflict with what won,
-    /// or not found when the winner deleted the user.
+    /// Saves the change to user <paramref name="id"/>; null when it landed. A save that lost a race (its version
+    /// check matched no row) gets the conflict with what won, or not found when the winner deleted the user.
+    /// An email the unique index refused gets the same field error the validator gives.
     /// </summary>
-    public static async Task<Error> LostRaceAsync(
+    public static async Task<Error?> TrySaveUserAsync(
         this IAppDbContext db, Guid id, CancellationToken cancellationToken)
     {
-        var current = await db.Users.AsNoTracking()
-            .Where(u => u.Id == id)
-            .Select(u => new UserDetails(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version))
-            .FirstOrDefaultAsync(cancellationToken);
-        return current is null ? UserErrors.NotFound(id) : UserErrors.Conflict(current);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var current = await db.Users.AsNoTracking()
+                .Where(u => u.Id == id)
+                .Select(UserErrors.DetailsProjection)
+                .FirstOrDefaultAsync(cancellationToken);
+            return current is null ? UserErrors.NotFound(id) : UserErrors.Conflict(current);
+        }
+        catch (UniqueConstraintException e) when (e.IndexName == UserRules.UniqueEmailIndex)
+        {
+            return UserErrors.DuplicateEmail();
+        }
     }
 }

@@ -42,6 +42,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         _server = KestrelApp.Start(Path.Combine(_directory, "e2e.db"));
         BaseUrl = _server.BaseUrl;
 
+        // The machines running the suite are shared and busy: give the UI time to answer, not a race to win.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -4,21 +4,15 @@ using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class CreateUserTests : IAsyncLifetime
+public sealed class CreateUserTests : AppTests
 {
-    private TestApp _app = null!;
-
-    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
     [Fact]
     public async Task Should_store_an_active_user_with_trimmed_values_when_the_command_is_valid()
     {
-        var id = (await _app.Send(new CreateUserCommand("  Grace Hopper ", " Grace@Example.com  ", UserRole.Administrator)))
+        var id = (await App.Send(new CreateUserCommand("  Grace Hopper ", " Grace@Example.com  ", UserRole.Administrator)))
             .ShouldSucceed();
 
-        var stored = (await _app.StoredUsersAsync()).ShouldHaveSingleItem();
+        var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
         stored.Id.ShouldBe(id);
         stored.Id.Version.ShouldBe(7);
         stored.Name.ShouldBe("Grace Hopper");
@@ -38,17 +32,17 @@ public sealed class CreateUserTests : IAsyncLifetime
     [InlineData("   ")]
     public async Task Should_refuse_on_name_when_the_name_is_blank(string name)
     {
-        var messages = (await _app.Send(new CreateUserCommand(name, "a@example.com", UserRole.Member)))
+        var messages = (await App.Send(new CreateUserCommand(name, "a@example.com", UserRole.Member)))
             .ShouldFailOnField(nameof(CreateUserCommand.Name));
 
         messages.ShouldBe(["Name is required."]);
-        (await _app.StoredUsersAsync()).ShouldBeEmpty();
+        (await App.StoredUsersAsync()).ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Should_refuse_on_name_when_the_name_is_longer_than_100_characters()
     {
-        var messages = (await _app.Send(new CreateUserCommand(new string('n', 101), "a@example.com", UserRole.Member)))
+        var messages = (await App.Send(new CreateUserCommand(new string('n', 101), "a@example.com", UserRole.Member)))
             .ShouldFailOnField(nameof(CreateUserCommand.Name));
 
         messages.ShouldBe(["Name must be at most 100 characters."]);
@@ -59,9 +53,9 @@ public sealed class CreateUserTests : IAsyncLifetime
     {
         var name = new string('n', 100);
 
-        (await _app.Send(new CreateUserCommand($"  {name}  ", "a@example.com", UserRole.Member))).ShouldSucceed();
+        (await App.Send(new CreateUserCommand($"  {name}  ", "a@example.com", UserRole.Member))).ShouldSucceed();
 
-        (await _app.StoredUsersAsync()).ShouldHaveSingleItem().Name.ShouldBe(name);
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().Name.ShouldBe(name);
     }
 
     [Theory]
@@ -72,11 +66,11 @@ public sealed class CreateUserTests : IAsyncLifetime
     [InlineData("Eve\u2066isolate")]
     public async Task Should_refuse_on_name_when_the_name_holds_control_or_direction_characters(string name)
     {
-        var messages = (await _app.Send(new CreateUserCommand(name, "a@example.com", UserRole.Member)))
+        var messages = (await App.Send(new CreateUserCommand(name, "a@example.com", UserRole.Member)))
             .ShouldFailOnField(nameof(CreateUserCommand.Name));
 
         messages.ShouldBe(["Name cannot contain control or text-direction characters."]);
-        (await _app.StoredUsersAsync()).ShouldBeEmpty();
+        (await App.StoredUsersAsync()).ShouldBeEmpty();
     }
 
     [Theory]
@@ -90,7 +84,7 @@ public sealed class CreateUserTests : IAsyncLifetime
     [InlineData("Ada <ada@example.com>", "Enter a valid email address, such as name@example.com.")]
     public async Task Should_refuse_on_email_when_the_email_is_not_a_valid_address(string email, string expected)
     {
-        var messages = (await _app.Send(new CreateUserCommand("Ada", email, UserRole.Member)))
+        var messages = (await App.Send(new CreateUserCommand("Ada", email, UserRole.Member)))
             .ShouldFailOnField(nameof(CreateUserCommand.Email));
 
         messages.ShouldBe([expected]);
@@ -102,7 +96,7 @@ public sealed class CreateUserTests : IAsyncLifetime
         var email = $"{new string('a', 64)}@{new string('d', 63)}.{new string('e', 63)}.{new string('f', 63)}.com";
         email.Length.ShouldBe(260);
 
-        var messages = (await _app.Send(new CreateUserCommand("Ada", email, UserRole.Member)))
+        var messages = (await App.Send(new CreateUserCommand("Ada", email, UserRole.Member)))
             .ShouldFailOnField(nameof(CreateUserCommand.Email));
 
         messages.ShouldBe(["Email must be at most 254 characters."]);
@@ -114,13 +108,13 @@ public sealed class CreateUserTests : IAsyncLifetime
         var email = $"{new string('a', 64)}@{new string('d', 63)}.{new string('e', 63)}.{new string('f', 57)}.com";
         email.Length.ShouldBe(254);
 
-        (await _app.Send(new CreateUserCommand("Ada", email, UserRole.Member))).ShouldSucceed();
+        (await App.Send(new CreateUserCommand("Ada", email, UserRole.Member))).ShouldSucceed();
     }
 
     [Fact]
     public async Task Should_refuse_on_role_when_the_role_is_unknown()
     {
-        var messages = (await _app.Send(new CreateUserCommand("Ada", "ada@example.com", (UserRole)42)))
+        var messages = (await App.Send(new CreateUserCommand("Ada", "ada@example.com", (UserRole)42)))
             .ShouldFailOnField(nameof(CreateUserCommand.Role));
 
         messages.ShouldBe(["Choose a role: Administrator or Member."]);
@@ -129,7 +123,7 @@ public sealed class CreateUserTests : IAsyncLifetime
     [Fact]
     public async Task Should_report_every_failing_field_at_once_when_several_are_wrong()
     {
-        var result = await _app.Send(new CreateUserCommand("", "nope", (UserRole)42));
+        var result = await App.Send(new CreateUserCommand("", "nope", (UserRole)42));
 
         var error = result.ShouldFailWith<Application.Common.ValidationError, Guid>();
         error.Fields.Keys.Order().ShouldBe(["Email", "Name", "Role"]);
@@ -141,13 +135,13 @@ public sealed class CreateUserTests : IAsyncLifetime
     [InlineData("  Ada@Example.Com ")]
     public async Task Should_refuse_on_email_when_another_user_has_it_in_any_case(string email)
     {
-        await _app.CreateUser(email: "ada@example.com");
+        await App.CreateUser(email: "ada@example.com");
 
-        var messages = (await _app.Send(new CreateUserCommand("Another Ada", email, UserRole.Member)))
+        var messages = (await App.Send(new CreateUserCommand("Another Ada", email, UserRole.Member)))
             .ShouldFailOnField(nameof(CreateUserCommand.Email));
 
         messages.ShouldBe([UserValidationRules.DuplicateEmailMessage]);
-        (await _app.StoredUsersAsync()).Count.ShouldBe(1);
+        (await App.StoredUsersAsync()).Count.ShouldBe(1);
     }
 
     [Fact]
@@ -156,7 +150,7 @@ public sealed class CreateUserTests : IAsyncLifetime
         string[] emails = ["A@x.com", "a@X.COM", "a@x.com", "A@X.COM", "a@X.com", "A@x.COM", "a@x.Com", "A@X.cOm"];
 
         var results = await Task.WhenAll(emails.Select(email =>
-            Task.Run(() => _app.SendFromNewScope(new CreateUserCommand("Racer", email, UserRole.Member)))));
+            Task.Run(() => App.SendFromNewScope(new CreateUserCommand("Racer", email, UserRole.Member)))));
 
         results.Count(r => r.IsSuccess).ShouldBe(1);
         foreach (var failure in results.Where(r => !r.IsSuccess))
@@ -165,7 +159,7 @@ public sealed class CreateUserTests : IAsyncLifetime
                 .ShouldBe([UserValidationRules.DuplicateEmailMessage]);
         }
 
-        (await _app.StoredUsersAsync()).ShouldHaveSingleItem().NormalizedEmail.ShouldBe("A@X.COM");
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().NormalizedEmail.ShouldBe("A@X.COM");
     }
 
     [Fact]
@@ -173,13 +167,13 @@ public sealed class CreateUserTests : IAsyncLifetime
     {
         // The validator's look-up passes (no such user yet); a row slipped in underneath it is caught by the index.
         var handler = new CreateUserCommandHandler(
-            _app.Services.GetRequiredService<Application.Common.IAppDbContextFactory>(), _app.Clock);
-        await _app.CreateUser(email: "race@example.com");
+            App.Services.GetRequiredService<Application.Common.IAppDbContextFactory>(), App.Clock);
+        await App.CreateUser(email: "race@example.com");
 
         var result = await handler.Handle(new CreateUserCommand("Late", "RACE@example.com", UserRole.Member), TestContext.Current.CancellationToken);
 
         result.ShouldFailOnField(nameof(CreateUserCommand.Email)).ShouldBe([UserValidationRules.DuplicateEmailMessage]);
-        (await _app.StoredUsersAsync()).Count.ShouldBe(1);
+        (await App.StoredUsersAsync()).Count.ShouldBe(1);
     }
 
     [Theory]
@@ -190,11 +184,11 @@ public sealed class CreateUserTests : IAsyncLifetime
     [InlineData("مرحبا עברית")]
     public async Task Should_store_the_name_byte_exact_when_it_holds_sql_html_or_unicode_characters(string name)
     {
-        var id = (await _app.Send(new CreateUserCommand(name, "meta@example.com", UserRole.Member))).ShouldSucceed();
+        var id = (await App.Send(new CreateUserCommand(name, "meta@example.com", UserRole.Member))).ShouldSucceed();
 
-        var stored = (await _app.Send(new GetUserQuery(id))).ShouldSucceed();
+        var stored = (await App.Send(new GetUserQuery(id))).ShouldSucceed();
         stored.Name.ShouldBe(name);
-        (await _app.StoredUsersAsync()).Count.ShouldBe(1);
+        (await App.StoredUsersAsync()).Count.ShouldBe(1);
     }
 
     [Fact]
@@ -202,8 +196,8 @@ public sealed class CreateUserTests : IAsyncLifetime
     {
         const string Email = "o'brien+{tag}&x=1%_@example.com";
 
-        var id = (await _app.Send(new CreateUserCommand("O'Brien", Email, UserRole.Member))).ShouldSucceed();
+        var id = (await App.Send(new CreateUserCommand("O'Brien", Email, UserRole.Member))).ShouldSucceed();
 
-        (await _app.Send(new GetUserQuery(id))).ShouldSucceed().Email.ShouldBe(Email);
+        (await App.Send(new GetUserQuery(id))).ShouldSucceed().Email.ShouldBe(Email);
     }
 }

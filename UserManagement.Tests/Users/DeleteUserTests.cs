@@ -4,59 +4,53 @@ using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class DeleteUserTests : IAsyncLifetime
+public sealed class DeleteUserTests : AppTests
 {
-    private TestApp _app = null!;
-
-    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
     [Fact]
     public async Task Should_remove_the_user_when_the_version_is_current()
     {
-        var user = await _app.CreateUser("Ada");
-        var other = await _app.CreateUser("Grace");
+        var user = await App.CreateUser("Ada");
+        var other = await App.CreateUser("Grace");
 
-        (await _app.Send(new DeleteUserCommand(user.Id, user.Version))).ShouldSucceed();
+        (await App.Send(new DeleteUserCommand(user.Id, user.Version))).ShouldSucceed();
 
-        (await _app.StoredUsersAsync()).ShouldHaveSingleItem().Id.ShouldBe(other.Id);
-        (await _app.Send(new GetUserQuery(user.Id))).ShouldFailWith<NotFoundError, UserDetails>();
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().Id.ShouldBe(other.Id);
+        (await App.Send(new GetUserQuery(user.Id))).ShouldFailWith<NotFoundError, UserDetails>();
     }
 
     [Fact]
     public async Task Should_return_not_found_when_the_user_does_not_exist()
     {
-        (await _app.Send(new DeleteUserCommand(Guid.CreateVersion7(), 1))).ShouldFailWith<NotFoundError>();
+        (await App.Send(new DeleteUserCommand(Guid.CreateVersion7(), 1))).ShouldFailWith<NotFoundError>();
     }
 
     [Fact]
     public async Task Should_return_not_found_when_the_user_was_already_deleted()
     {
-        var user = await _app.CreateUser("Ada");
-        (await _app.Send(new DeleteUserCommand(user.Id, user.Version))).ShouldSucceed();
+        var user = await App.CreateUser("Ada");
+        (await App.Send(new DeleteUserCommand(user.Id, user.Version))).ShouldSucceed();
 
-        (await _app.Send(new DeleteUserCommand(user.Id, user.Version))).ShouldFailWith<NotFoundError>();
+        (await App.Send(new DeleteUserCommand(user.Id, user.Version))).ShouldFailWith<NotFoundError>();
     }
 
     [Fact]
     public async Task Should_return_a_conflict_and_keep_the_user_when_the_version_is_stale()
     {
-        var loaded = await _app.CreateUser("Ada");
-        (await _app.Send(new UpdateUserCommand(loaded.Id, "Ada King", loaded.Email, loaded.Role, loaded.Version)))
+        var loaded = await App.CreateUser("Ada");
+        (await App.Send(new UpdateUserCommand(loaded.Id, "Ada King", loaded.Email, loaded.Role, loaded.Version)))
             .ShouldSucceed();
 
-        var conflict = (await _app.Send(new DeleteUserCommand(loaded.Id, loaded.Version)))
+        var conflict = (await App.Send(new DeleteUserCommand(loaded.Id, loaded.Version)))
             .ShouldFailWith<ConflictError<UserDetails>>();
 
         conflict.Current.Name.ShouldBe("Ada King");
-        (await _app.StoredUsersAsync()).ShouldHaveSingleItem().Name.ShouldBe("Ada King");
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().Name.ShouldBe("Ada King");
     }
 
     [Fact]
     public async Task Should_refuse_an_empty_id_and_a_missing_version()
     {
-        var error = (await _app.Send(new DeleteUserCommand(Guid.Empty, 0))).ShouldFailWith<ValidationError>();
+        var error = (await App.Send(new DeleteUserCommand(Guid.Empty, 0))).ShouldFailWith<ValidationError>();
 
         error.Fields.Keys.Order().ShouldBe(["Id", "Version"]);
     }

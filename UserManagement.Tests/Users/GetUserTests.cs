@@ -4,20 +4,14 @@ using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class GetUserTests : IAsyncLifetime
+public sealed class GetUserTests : AppTests
 {
-    private TestApp _app = null!;
-
-    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
     [Fact]
     public async Task Should_return_the_details_of_the_user_when_it_exists()
     {
-        var id = (await _app.Send(new CreateUserCommand("Ada", "ada@example.com", UserRole.Administrator))).ShouldSucceed();
+        var id = (await App.Send(new CreateUserCommand("Ada", "ada@example.com", UserRole.Administrator))).ShouldSucceed();
 
-        var details = (await _app.Send(new GetUserQuery(id))).ShouldSucceed();
+        var details = (await App.Send(new GetUserQuery(id))).ShouldSucceed();
 
         details.ShouldBe(new UserDetails(
             id, "Ada", "ada@example.com", UserRole.Administrator, UserStatus.Active,
@@ -27,14 +21,14 @@ public sealed class GetUserTests : IAsyncLifetime
     [Fact]
     public async Task Should_return_not_found_when_no_user_has_the_id()
     {
-        await _app.CreateUser("Ada");
+        await App.CreateUser("Ada");
 
-        (await _app.Send(new GetUserQuery(Guid.CreateVersion7()))).ShouldFailWith<NotFoundError, UserDetails>();
+        (await App.Send(new GetUserQuery(Guid.CreateVersion7()))).ShouldFailWith<NotFoundError, UserDetails>();
     }
 
     [Fact]
     public async Task Should_refuse_an_empty_id()
     {
-        (await _app.Send(new GetUserQuery(Guid.Empty))).ShouldFailOnField(nameof(GetUserQuery.Id));
+        (await App.Send(new GetUserQuery(Guid.Empty))).ShouldFailOnField(nameof(GetUserQuery.Id));
     }
 }

@@ -4,15 +4,9 @@ using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class ListUsersTests : IAsyncLifetime
+public sealed class ListUsersTests : AppTests
 {
-    private TestApp _app = null!;
-
-    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
-    private async Task<Page<UserListItem>> List(ListUsersQuery query) => (await _app.Send(query)).ShouldSucceed();
+    private async Task<Page<UserListItem>> List(ListUsersQuery query) => (await App.Send(query)).ShouldSucceed();
 
     private async Task SeedPeople()
     {
@@ -26,8 +20,8 @@ public sealed class ListUsersTests : IAsyncLifetime
         ];
         foreach (var (name, email, role) in people)
         {
-            await _app.CreateUser(name, email, role);
-            _app.Clock.Advance(TimeSpan.FromMinutes(1));
+            await App.CreateUser(name, email, role);
+            App.Clock.Advance(TimeSpan.FromMinutes(1));
         }
     }
 
@@ -58,7 +52,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [Fact]
     public async Task Should_project_every_column_of_the_row()
     {
-        var user = await _app.CreateUser("Ada", "ada@example.com", UserRole.Administrator);
+        var user = await App.CreateUser("Ada", "ada@example.com", UserRole.Administrator);
 
         var row = (await List(new ListUsersQuery())).Items.ShouldHaveSingleItem();
 
@@ -109,7 +103,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     {
         await SeedPeople();
         var dave = (await List(new ListUsersQuery(Search: "dave"))).Items.Single();
-        (await _app.Send(new SetUserStatusCommand(dave.Id, UserStatus.Disabled, dave.Version))).ShouldSucceed();
+        (await App.Send(new SetUserStatusCommand(dave.Id, UserStatus.Disabled, dave.Version))).ShouldSucceed();
 
         (await List(new ListUsersQuery(Role: UserRole.Administrator))).Items.Select(u => u.Name)
             .ShouldBe(["alice Liddell", "Dave Grohl"]);
@@ -141,7 +135,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     {
         await SeedPeople();
         var bob = (await List(new ListUsersQuery(Search: "bob"))).Items.Single();
-        (await _app.Send(new SetUserStatusCommand(bob.Id, UserStatus.Disabled, bob.Version))).ShouldSucceed();
+        (await App.Send(new SetUserStatusCommand(bob.Id, UserStatus.Disabled, bob.Version))).ShouldSucceed();
 
         var byRole = (await List(new ListUsersQuery(SortBy: "role"))).Items;
         byRole.Select(u => u.Role).ShouldBe([UserRole.Administrator, UserRole.Administrator, UserRole.Member, UserRole.Member, UserRole.Member]);
@@ -157,8 +151,8 @@ public sealed class ListUsersTests : IAsyncLifetime
     {
         await SeedPeople();
         var charlie = (await List(new ListUsersQuery(Search: "charlie"))).Items.Single();
-        _app.Clock.Advance(TimeSpan.FromHours(1));
-        (await _app.Send(new UpdateUserCommand(charlie.Id, "Charles Brown", charlie.Email, UserRole.Member, charlie.Version)))
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        (await App.Send(new UpdateUserCommand(charlie.Id, "Charles Brown", charlie.Email, UserRole.Member, charlie.Version)))
             .ShouldSucceed();
 
         var newestFirst = await List(new ListUsersQuery(SortBy: "updatedAt", Descending: true));
@@ -173,7 +167,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     {
         for (var i = 0; i < 7; i++)
         {
-            await _app.CreateUser("Same Name", $"same{i}@example.com");
+            await App.CreateUser("Same Name", $"same{i}@example.com");
         }
 
         var pages = new List<UserListItem>();
@@ -192,7 +186,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [InlineData("Name; DROP TABLE Users", "Sort by one of: name, email, role, status, createdAt, updatedAt.")]
     public async Task Should_refuse_on_sort_by_when_the_key_is_unknown(string sortBy, string message)
     {
-        (await _app.Send(new ListUsersQuery(SortBy: sortBy)))
+        (await App.Send(new ListUsersQuery(SortBy: sortBy)))
             .ShouldFailOnField(nameof(ListUsersQuery.SortBy))
             .ShouldBe([message]);
     }
@@ -203,7 +197,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [InlineData(int.MinValue)]
     public async Task Should_refuse_on_page_when_the_page_is_below_one(int page)
     {
-        (await _app.Send(new ListUsersQuery(Page: page)))
+        (await App.Send(new ListUsersQuery(Page: page)))
             .ShouldFailOnField(nameof(ListUsersQuery.Page))
             .ShouldBe(["Page must be 1 or more."]);
     }
@@ -215,7 +209,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [InlineData(int.MaxValue)]
     public async Task Should_refuse_on_page_size_when_it_is_outside_one_to_one_hundred(int pageSize)
     {
-        (await _app.Send(new ListUsersQuery(PageSize: pageSize)))
+        (await App.Send(new ListUsersQuery(PageSize: pageSize)))
             .ShouldFailOnField(nameof(ListUsersQuery.PageSize))
             .ShouldBe(["Page size must be between 1 and 100."]);
     }
@@ -223,7 +217,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_on_search_when_it_is_longer_than_200_characters()
     {
-        (await _app.Send(new ListUsersQuery(Search: new string('x', 10_000))))
+        (await App.Send(new ListUsersQuery(Search: new string('x', 10_000))))
             .ShouldFailOnField(nameof(ListUsersQuery.Search))
             .ShouldBe(["Search must be at most 200 characters."]);
     }
@@ -231,7 +225,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_unknown_role_and_status_filters()
     {
-        var error = (await _app.Send(new ListUsersQuery(Role: (UserRole)5, Status: (UserStatus)5)))
+        var error = (await App.Send(new ListUsersQuery(Role: (UserRole)5, Status: (UserStatus)5)))
             .ShouldFailWith<ValidationError, Page<UserListItem>>();
 
         error.Fields.Keys.Order().ShouldBe(["Role", "Status"]);

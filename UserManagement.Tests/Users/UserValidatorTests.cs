@@ -6,21 +6,18 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Users;
 
 /// <summary>Edge cases and hostile input for the user validators, checked rule by rule.</summary>
-public sealed class UserValidatorTests : IAsyncLifetime
+public sealed class UserValidatorTests : AppTests
 {
-    private TestApp _app = null!;
     private CreateUserCommandValidator _create = null!;
     private UpdateUserCommandValidator _update = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
-        var dbFactory = _app.Services.GetRequiredService<Application.Common.IAppDbContextFactory>();
+        await base.InitializeAsync();
+        var dbFactory = App.Services.GetRequiredService<Application.Common.IAppDbContextFactory>();
         _create = new CreateUserCommandValidator(dbFactory);
         _update = new UpdateUserCommandValidator(dbFactory);
     }
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private static CreateUserCommand Valid => new("Ada Lovelace", "ada@example.com", UserRole.Member);
 
@@ -147,7 +144,7 @@ public sealed class UserValidatorTests : IAsyncLifetime
     public async Task Should_not_query_uniqueness_when_the_email_is_already_invalid()
     {
         // Cascade stops at the first failing rule, so a malformed email gets one message, not two.
-        await _app.CreateUser(email: "dup@example.com");
+        await App.CreateUser(email: "dup@example.com");
 
         (await Validate(Valid with { Email = new string('d', 300) }))
             .ShouldHaveValidationErrorFor(c => c.Email)
@@ -158,8 +155,8 @@ public sealed class UserValidatorTests : IAsyncLifetime
     [Fact]
     public async Task Should_ignore_the_users_own_record_when_checking_uniqueness_on_update()
     {
-        var ada = await _app.CreateUser("Ada", "ada@example.com");
-        await _app.CreateUser("Grace", "grace@example.com");
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        await App.CreateUser("Grace", "grace@example.com");
         var command = new UpdateUserCommand(ada.Id, ada.Name, "ADA@EXAMPLE.COM", ada.Role, ada.Version);
 
         (await _update.TestValidateAsync(command, cancellationToken: TestContext.Current.CancellationToken))
