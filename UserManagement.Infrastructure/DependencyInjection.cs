@@ -21,6 +21,7 @@ public static class DependencyInjection
             .UseSqlite(resolved)
             .AddInterceptors(new SqliteConnectionSettings()));
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();
+        services.AddSingleton<Application.Accounts.IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }

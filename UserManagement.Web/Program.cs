@@ -1,12 +1,15 @@
 using MudBlazor;
 using MudBlazor.Services;
+using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
 using UserManagement.Web.Components;
+using UserManagement.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddUserManagement(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddAppSecurity(builder.Configuration);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(options =>
 {
@@ -19,17 +22,39 @@ builder.Services.AddMudServices(options =>
 var app = builder.Build();
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+var bootstrap = await app.Services.GetRequiredService<AdministratorBootstrap>().EnsureAdministratorAsync(
+    app.Configuration["Bootstrap:AdminEmail"], app.Configuration["Bootstrap:AdminPassword"]);
+if (bootstrap.OneTimePassword is not null)
+{
+    // Printed once to the console, never logged: it must be changed at the first sign-in.
+    Console.WriteLine($"""
 
+        ==== First start: no administrator existed, so one was created ====
+          Email:              {bootstrap.Email}
+          One-time password:  {bootstrap.OneTimePassword}
+          Sign in with these; you will be asked to choose a new password at once.
+        ===================================================================
+
+        """);
+}
+
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The full Content-Security-Policy (frame-ancestors 'none' included) comes from UseSecurityHeaders.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
+app.MapAccountEndpoints();
 
 await app.RunAsync();
 

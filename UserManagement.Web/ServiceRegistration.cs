@@ -1,4 +1,5 @@
 using FluentValidation;
+using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
@@ -6,8 +7,9 @@ using UserManagement.Infrastructure;
 namespace UserManagement.Web;
 
 /// <summary>
-/// Everything the application needs behind its UI: the database, the validators and the mediator with its
-/// one validation step. Program.cs calls it, and so do the tests, so they run the same pipeline.
+/// Everything the application needs behind its UI: the database, the validators, session checks and the
+/// mediator with its authorization and validation steps. Program.cs calls it, and so do the tests, so they run
+/// the same pipeline. (Who the caller is, <see cref="ICurrentUser"/>, comes from the host: see AddAppSecurity.)
 /// </summary>
 public static class ServiceRegistration
 {
@@ -17,10 +19,14 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddInfrastructure(configuration.GetConnectionString("Default"), contentRoot);
         services.AddValidatorsFromAssemblyContaining<CreateUserCommand>();
+        services.AddSingleton<SessionValidator>();
+        services.AddSingleton<AdministratorBootstrap>();
+
+        // Authorization first (no validation details for callers who may not send the message), then validation.
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         return services;
     }

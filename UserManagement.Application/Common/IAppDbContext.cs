@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using UserManagement.Application.Accounts;
 using UserManagement.Application.Users;
 
 namespace UserManagement.Application.Common;
@@ -7,6 +9,13 @@ namespace UserManagement.Application.Common;
 public interface IAppDbContext : IAsyncDisposable
 {
     DbSet<User> Users { get; }
+
+    DbSet<UserSession> Sessions { get; }
+
+    DbSet<SecurityEvent> SecurityEvents { get; }
+
+    /// <summary>For the few operations that must read and write in one transaction (the last-administrator guard).</summary>
+    DatabaseFacade Database { get; }
 
     /// <summary>
     /// Saves tracked changes. A unique-index violation surfaces as <see cref="UniqueConstraintException"/>

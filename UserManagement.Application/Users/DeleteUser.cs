@@ -16,7 +16,7 @@ public sealed class DeleteUserCommandValidator : AbstractValidator<DeleteUserCom
     }
 }
 
-public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory)
+public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory, ICurrentUser currentUser)
     : ICommandHandler<DeleteUserCommand, Result>
 {
     public async ValueTask<Result> Handle(DeleteUserCommand command, CancellationToken cancellationToken)
@@ -28,8 +28,24 @@ public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory)
             return loaded.Error;
         }
 
-        db.Users.Remove(loaded.Value);
+        var user = loaded.Value;
+        await using var guard = UserGuards.RemovesAdministration(user, null, null, deleting: true)
+            ? await GuardedChange.BeginAsync(db, (await currentUser.GetCallerAsync(cancellationToken))!, user, "delete", cancellationToken)
+            : GuardedChange.Unguarded;
+        if (guard.Refusal is not null)
+        {
+            return guard.Refusal;
+        }
+
+        // The user's sessions go with them (cascade), so their cookies stop working on the next request.
+        db.Users.Remove(user);
         var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
-        return error is null ? Result.Success() : Result.Failure(error);
+        if (error is not null)
+        {
+            return Result.Failure(error);
+        }
+
+        await guard.CommitAsync(cancellationToken);
+        return Result.Success();
     }
 }

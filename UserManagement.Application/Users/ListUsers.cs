@@ -70,7 +70,7 @@ public sealed class ListUsersQueryHandler(IAppDbContextFactory dbFactory)
         var items = await Sort(users, ListUsersQuery.CanonicalSortKey(query.SortBy)!, query.Descending)
             .Skip((query.Page - 1) * query.PageSize)
             .Take(query.PageSize)
-            .Select(u => new UserListItem(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version))
+            .Select(u => new UserListItem(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version, u.LastSignInAt, u.LockedUntil))
             .ToListAsync(cancellationToken);
 
         return new Page<UserListItem>(items, query.Page, query.PageSize, total);

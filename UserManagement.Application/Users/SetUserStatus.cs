@@ -17,7 +17,7 @@ public sealed class SetUserStatusCommandValidator : AbstractValidator<SetUserSta
     }
 }
 
-public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, TimeProvider clock)
+public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<SetUserStatusCommand, Result<long>>
 {
     public async ValueTask<Result<long>> Handle(SetUserStatusCommand command, CancellationToken cancellationToken)
@@ -30,12 +30,26 @@ public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, 
         }
 
         var user = loaded.Value;
+        await using var guard = UserGuards.RemovesAdministration(user, null, command.Status, deleting: false)
+            ? await GuardedChange.BeginAsync(db, (await currentUser.GetCallerAsync(cancellationToken))!, user, "disable", cancellationToken)
+            : GuardedChange.Unguarded;
+        if (guard.Refusal is not null)
+        {
+            return guard.Refusal;
+        }
+
         if (!user.SetStatus(command.Status, clock.GetUtcNow().UtcDateTime))
         {
             return user.Version;
         }
 
         var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
-        return error is null ? user.Version : Result<long>.Failure(error);
+        if (error is not null)
+        {
+            return Result<long>.Failure(error);
+        }
+
+        await guard.CommitAsync(cancellationToken);
+        return user.Version;
     }
 }

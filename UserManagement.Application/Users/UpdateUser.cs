@@ -26,7 +26,7 @@ public sealed class UpdateUserCommandValidator : AbstractValidator<UpdateUserCom
     }
 }
 
-public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, TimeProvider clock)
+public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<UpdateUserCommand, Result<long>>
 {
     public async ValueTask<Result<long>> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
@@ -39,6 +39,12 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, Tim
         }
 
         var user = loaded.Value;
+        await using var guard = await GuardAsync(db, user, command, cancellationToken);
+        if (guard.Refusal is not null)
+        {
+            return guard.Refusal;
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var profileChanged = user.Update(command.Name, command.Email, command.Role, now);
         var statusChanged = command.Status is { } status && user.SetStatus(status, now);
@@ -48,6 +54,24 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, Tim
         }
 
         var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
-        return error is null ? user.Version : Result<long>.Failure(error);
+        if (error is not null)
+        {
+            return Result<long>.Failure(error);
+        }
+
+        await guard.CommitAsync(cancellationToken);
+        return user.Version;
+    }
+
+    private async Task<GuardedChange> GuardAsync(
+        IAppDbContext db, User user, UpdateUserCommand command, CancellationToken cancellationToken)
+    {
+        if (!UserGuards.RemovesAdministration(user, command.Role, command.Status, deleting: false))
+        {
+            return GuardedChange.Unguarded;
+        }
+
+        var action = command.Status == UserStatus.Disabled ? "disable" : "demote";
+        return await GuardedChange.BeginAsync(db, (await currentUser.GetCallerAsync(cancellationToken))!, user, action, cancellationToken);
     }
 }

@@ -30,6 +30,25 @@ public sealed class User
 
     public DateTime UpdatedAt { get; private set; }
 
+    /// <summary>The password hash (algorithm, iterations and salt inside), or null when no password was ever set.</summary>
+    public string? PasswordHash { get; private set; }
+
+    /// <summary>True after an administrator set a temporary password: the user must choose a new one first.</summary>
+    public bool MustChangePassword { get; private set; }
+
+    public int FailedSignInCount { get; private set; }
+
+    /// <summary>Sign-in is refused until this UTC time after too many failed attempts.</summary>
+    public DateTime? LockedUntil { get; private set; }
+
+    public DateTime? LastSignInAt { get; private set; }
+
+    /// <summary>
+    /// Changes whenever the user's sessions must end (disabled, demoted, password set or changed). A session
+    /// remembers the stamp it started with and is valid only while the user still has it.
+    /// </summary>
+    public string SecurityStamp { get; private set; } = NewStamp();
+
     /// <summary>
     /// The concurrency token, managed here because SQLite has no row version: it starts at 1 and moves on
     /// with every change, and a save whose loaded version is stale is refused.
@@ -50,7 +69,10 @@ public sealed class User
         return user;
     }
 
-    /// <summary>Changes name, email and role; returns false (and changes nothing) when all are the same.</summary>
+    /// <summary>
+    /// Changes name, email and role; returns false (and changes nothing) when all are the same. Losing the
+    /// Administrator role ends the user's sessions.
+    /// </summary>
     public bool Update(string name, string email, UserRole role, DateTime utcNow)
     {
         var sameProfile = Name == UserRules.NormalizeName(name)
@@ -61,12 +83,54 @@ public sealed class User
             return false;
         }
 
+        var demoted = Role == UserRole.Administrator && role != UserRole.Administrator;
         SetProfile(name, email, role);
+        if (demoted)
+        {
+            SecurityStamp = NewStamp();
+        }
+
         Touch(utcNow);
         return true;
     }
 
-    /// <summary>Activates or disables the account; returns false when it already has that status.</summary>
+    /// <summary>
+    /// Sets a new password hash and ends every session. A temporary password (set by an administrator) must be
+    /// changed at the next sign-in.
+    /// </summary>
+    public void SetPassword(string passwordHash, bool temporary, DateTime utcNow)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
+        PasswordHash = passwordHash;
+        MustChangePassword = temporary;
+        FailedSignInCount = 0;
+        LockedUntil = null;
+        SecurityStamp = NewStamp();
+        Touch(utcNow);
+    }
+
+    /// <summary>Lifts a lockout; returns false when the user was not locked.</summary>
+    public bool Unlock(DateTime utcNow)
+    {
+        if (LockedUntil is null && FailedSignInCount == 0)
+        {
+            return false;
+        }
+
+        LockedUntil = null;
+        FailedSignInCount = 0;
+        Touch(utcNow);
+        return true;
+    }
+
+    public bool IsLockedAt(DateTime utcNow) => LockedUntil > utcNow;
+
+    public bool CanSignIn => Status == UserStatus.Active && PasswordHash is not null;
+
+    /// <summary>
+    /// Activates or disables the account; returns false when it already has that status. Disabling ends the
+    /// user's sessions.
+    /// </summary>
     public bool SetStatus(UserStatus status, DateTime utcNow)
     {
         if (!Enum.IsDefined(status))
@@ -80,6 +144,11 @@ public sealed class User
         }
 
         Status = status;
+        if (status == UserStatus.Disabled)
+        {
+            SecurityStamp = NewStamp();
+        }
+
         Touch(utcNow);
         return true;
     }
@@ -113,6 +182,8 @@ public sealed class User
         UpdatedAt = EnsureUtc(utcNow);
         Version++;
     }
+
+    private static string NewStamp() => Guid.NewGuid().ToString("N");
 
     private static DateTime EnsureUtc(DateTime value) =>
         value.Kind == DateTimeKind.Utc

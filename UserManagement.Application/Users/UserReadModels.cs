@@ -9,7 +9,9 @@ public sealed record UserDetails(
     UserStatus Status,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    long Version);
+    long Version,
+    DateTime? LastSignInAt = null,
+    DateTime? LockedUntil = null);
 
 /// <summary>One row of the users list.</summary>
 public sealed record UserListItem(
@@ -20,4 +22,6 @@ public sealed record UserListItem(
     UserStatus Status,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    long Version);
+    long Version,
+    DateTime? LastSignInAt = null,
+    DateTime? LockedUntil = null);

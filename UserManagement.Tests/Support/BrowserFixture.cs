@@ -1,7 +1,11 @@
+using System.Security.Claims;
 using Mediator;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using UserManagement.Application.Accounts;
+using UserManagement.Web.Security;
 
 namespace UserManagement.Tests.Support;
 
@@ -15,6 +19,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     private KestrelApp? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+
+    public const string AdminEmail = "admin@e2e.example";
+    public const string AdminPassword = "correct e2e admin horse 42";
+
+    private string? _adminState;
 
     public string BaseUrl { get; private set; } = string.Empty;
 
@@ -39,7 +48,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _server = KestrelApp.Start(Path.Combine(_directory, "e2e.db"));
+        _server = KestrelApp.Start(Path.Combine(_directory, "e2e.db"), new Dictionary<string, string>
+        {
+            ["Bootstrap:AdminEmail"] = AdminEmail,
+            ["Bootstrap:AdminPassword"] = AdminPassword,
+            // Every test signs in from 127.0.0.1; the limiter has a test of its own.
+            ["Security:SignInPermitLimit"] = "1000",
+        });
         BaseUrl = _server.BaseUrl;
 
         // The machines running the suite are shared and busy: give the UI time to answer, not a race to win.
@@ -62,18 +77,49 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser context (own cookies and storage) with one page open at <paramref name="path"/>, ready to click.</summary>
+    /// <summary>
+    /// A fresh browser context (own cookies and storage) signed in as the bootstrap administrator, with one page
+    /// open at <paramref name="path"/>, ready to click.
+    /// </summary>
     public async Task<IPage> OpenAsync(string path, int width = 1280, int height = 800)
+    {
+        var page = await NewPageAsync(width, height, _adminState ??= await SignInStateAsync(AdminEmail, AdminPassword));
+        await GoToAsync(page, path);
+        return page;
+    }
+
+    /// <summary>A fresh browser context that nobody has signed in to yet.</summary>
+    public Task<IPage> OpenAnonymousAsync(int width = 1280, int height = 800) => NewPageAsync(width, height, storageState: null);
+
+    /// <summary>Signs in through the sign-in page, as a person would.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+    }
+
+    private async Task<string> SignInStateAsync(string email, string password)
+    {
+        var page = await NewPageAsync(1280, 800, storageState: null);
+        await page.GotoAsync("/signin");
+        await SignInAsync(page, email, password);
+        await WaitUntilInteractiveAsync(page);
+        var state = await page.Context.StorageStateAsync();
+        await page.Context.CloseAsync();
+        return state;
+    }
+
+    private async Task<IPage> NewPageAsync(int width, int height, string? storageState)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            StorageState = storageState,
         });
         context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
-        await GoToAsync(page, path);
-        return page;
+        return await context.NewPageAsync();
     }
 
     /// <summary>Loads <paramref name="path"/> and waits until the circuit is connected and the page can respond.</summary>
@@ -86,17 +132,38 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("body[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-    /// <summary>Sends a message straight to the app's mediator, to arrange data or check what is stored.</summary>
+    /// <summary>
+    /// Sends a message straight to the app's mediator, as the bootstrap administrator on a session of its own,
+    /// to arrange data or check what is stored.
+    /// </summary>
     public async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command)
     {
-        await using var scope = Services.CreateAsyncScope();
+        await using var scope = await AdministratorScopeAsync();
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
     }
 
     public async Task<TResponse> SendAsync<TResponse>(IQuery<TResponse> query)
     {
-        await using var scope = Services.CreateAsyncScope();
+        await using var scope = await AdministratorScopeAsync();
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(query);
+    }
+
+    private ClaimsPrincipal? _administrator;
+
+    private async Task<AsyncServiceScope> AdministratorScopeAsync()
+    {
+        if (_administrator is null)
+        {
+            await using var signIn = Services.CreateAsyncScope();
+            var signedIn = await signIn.ServiceProvider.GetRequiredService<IMediator>()
+                .Send(new SignInCommand(AdminEmail, AdminPassword, "fixture"));
+            _administrator = AppClaims.For(signedIn.Value);
+        }
+
+        var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<SessionAuthenticationStateProvider>()
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(_administrator)));
+        return scope;
     }
 
     public async ValueTask DisposeAsync()

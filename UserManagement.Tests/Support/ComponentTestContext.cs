@@ -23,6 +23,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected FakeTimeProvider Clock { get; } = new(TestApp.Start);
 
+    protected BunitAuthorizationContext Authorization { get; private set; } = null!;
+
     protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
     public virtual async ValueTask InitializeAsync()
@@ -40,6 +42,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ISender>(Sender);
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized(TestCurrentUser.Administrator.Email).SetRoles("Administrator");
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

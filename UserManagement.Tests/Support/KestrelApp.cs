@@ -10,13 +10,14 @@ namespace UserManagement.Tests.Support;
 /// The real app on a real Kestrel port (a browser needs a socket; TestServer has none), in Development so the
 /// static web assets resolve, on the SQLite file given. Shared by the browser tests and the screenshot tool.
 /// </summary>
-public sealed class KestrelApp(string dataFile) : WebApplicationFactory<Program>
+public sealed class KestrelApp(string dataFile, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
 {
     public string BaseUrl { get; private set; } = string.Empty;
 
-    public static KestrelApp Start(string dataFile)
+    /// <summary>Starts the app; <paramref name="settings"/> are configuration keys (such as Bootstrap:AdminEmail).</summary>
+    public static KestrelApp Start(string dataFile, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new KestrelApp(dataFile);
+        var app = new KestrelApp(dataFile, settings ?? new Dictionary<string, string>());
         app.UseKestrel(0);
         app.StartServer();
         app.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -24,9 +25,14 @@ public sealed class KestrelApp(string dataFile) : WebApplicationFactory<Program>
         return app;
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
-        .UseEnvironment("Development")
-        .UseSetting("ConnectionStrings:Default", $"Data Source={dataFile}");
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development").UseSetting("ConnectionStrings:Default", $"Data Source={dataFile}");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
 }
 
 /// <summary>Where the system Chromium is and how to start it on a machine with no internet.</summary>

@@ -22,16 +22,20 @@ public sealed class TestApp : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly AsyncServiceScope _scope;
 
-    private TestApp(ServiceProvider services, FakeTimeProvider clock, string directory, string connectionString)
+    private TestApp(ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, string directory, string connectionString)
     {
         _services = services;
         Clock = clock;
+        Caller = caller;
         _scope = services.CreateAsyncScope();
         Directory = directory;
         ConnectionString = connectionString;
     }
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>Who sends the messages: an Administrator unless the test says otherwise.</summary>
+    public TestCurrentUser Caller { get; }
 
     public string Directory { get; }
 
@@ -56,11 +60,13 @@ public sealed class TestApp : IAsyncDisposable
         services.AddUserManagement(configuration, directory);
         var clock = new FakeTimeProvider(Start);
         services.AddSingleton<TimeProvider>(clock);
+        var caller = new TestCurrentUser();
+        services.AddSingleton<ICurrentUser>(caller);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         var connectionString = DependencyInjection.ResolveSqliteConnectionString("Data Source=test.db", directory);
-        return new TestApp(provider, clock, directory, connectionString);
+        return new TestApp(provider, clock, caller, directory, connectionString);
     }
 
     /// <summary>Sends a message the way one circuit would: through the real pipeline in this app's scope.</summary>

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+
+namespace UserManagement.Application.Accounts;
+
+/// <summary>What the first start did: nothing, or the administrator it set up (and the one-time password, if generated).</summary>
+public sealed record BootstrapOutcome(bool Created, string? Email, string? OneTimePassword);
+
+/// <summary>
+/// On start-up, makes sure someone can sign in: when no active Administrator with a password exists, sets one up
+/// from configuration, or with a random one-time password that must be changed at the first sign-in.
+/// Not a message: nothing but the start-up code may run it.
+/// </summary>
+public sealed partial class AdministratorBootstrap(
+    IAppDbContextFactory dbFactory, IPasswordHasher hasher, TimeProvider clock, ILogger<AdministratorBootstrap> logger)
+{
+    public const string DefaultEmail = "admin@usermanagement.local";
+
+    public async Task<BootstrapOutcome> EnsureAdministratorAsync(
+        string? configuredEmail, string? configuredPassword, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var anyAdministrator = await db.Users.AnyAsync(
+            u => u.Role == UserRole.Administrator && u.Status == UserStatus.Active && u.PasswordHash != null,
+            cancellationToken);
+        if (anyAdministrator)
+        {
+            return new BootstrapOutcome(false, null, null);
+        }
+
+        var email = string.IsNullOrWhiteSpace(configuredEmail) ? DefaultEmail : configuredEmail.Trim();
+        if (!UserRules.IsValidEmail(email))
+        {
+            throw new InvalidOperationException("Bootstrap:AdminEmail is not a valid email address.");
+        }
+
+        var generated = string.IsNullOrEmpty(configuredPassword);
+        var password = generated ? GeneratePassword() : configuredPassword!;
+        if (!generated && (PasswordRules.LengthOf(password) is < PasswordRules.MinLength or > PasswordRules.MaxLength || PasswordRules.IsCommon(password)))
+        {
+            throw new InvalidOperationException(
+                $"Bootstrap:AdminPassword does not meet the password policy ({PasswordRules.MinLength} to {PasswordRules.MaxLength} characters, not a common password).");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var key = UserRules.EmailKey(email);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == key, cancellationToken);
+        if (user is null)
+        {
+            user = User.Create("Administrator", email, UserRole.Administrator, now);
+            db.Users.Add(user);
+        }
+        else
+        {
+            user.Update(user.Name, user.Email, UserRole.Administrator, now);
+            user.SetStatus(UserStatus.Active, now);
+        }
+
+        user.SetPassword(hasher.Hash(password), temporary: generated, now);
+        db.SecurityEvents.Add(SecurityEvent.Record(
+            SecurityEventType.AdministratorBootstrapped, now,
+            generated ? "first administrator set up with a one-time password" : "first administrator set up from configuration",
+            user.Id, user.Email));
+        await db.SaveChangesAsync(cancellationToken);
+        LogBootstrapped(user.Id, user.Email, generated);
+        return new BootstrapOutcome(true, user.Email, generated ? password : null);
+    }
+
+    /// <summary>20 characters from a 57-letter alphabet without look-alikes: about 116 bits.</summary>
+    private static string GeneratePassword()
+    {
+        const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        return string.Create(20, Alphabet, (span, alphabet) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+            }
+        });
+    }
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "No active administrator existed: set up {Email} ({UserId}); one-time password: {Generated}")]
+    private partial void LogBootstrapped(Guid userId, string email, bool generated);
+}

@@ -1,0 +1,54 @@
+namespace UserManagement.Application.Accounts;
+
+/// <summary>
+/// One signed-in browser. The auth cookie carries only its id; the server decides on every request and
+/// every message whether it is still valid, so sign-out and revocation take effect on the server side.
+/// </summary>
+public sealed class UserSession
+{
+    /// <summary>A session expires this long after sign-in, however active it is.</summary>
+    public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>A session that saw no activity for this long has ended.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>Activity is written back at most this often, to keep reads cheap.</summary>
+    public static readonly TimeSpan ActivityResolution = TimeSpan.FromMinutes(1);
+
+    private UserSession()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid UserId { get; private set; }
+
+    /// <summary>The user's security stamp when the session began; a different stamp now means it has ended.</summary>
+    public string SecurityStamp { get; private set; } = string.Empty;
+
+    public DateTime CreatedAt { get; private set; }
+
+    public DateTime LastSeenAt { get; private set; }
+
+    public DateTime ExpiresAt { get; private set; }
+
+    public DateTime? EndedAt { get; private set; }
+
+    public string? EndReason { get; private set; }
+
+    public static UserSession Start(Guid userId, string securityStamp, DateTime utcNow) => new()
+    {
+        Id = Guid.CreateVersion7(new DateTimeOffset(utcNow)),
+        UserId = userId,
+        SecurityStamp = securityStamp,
+        CreatedAt = utcNow,
+        LastSeenAt = utcNow,
+        ExpiresAt = utcNow + AbsoluteLifetime,
+    };
+
+    public void End(string reason, DateTime utcNow)
+    {
+        EndedAt ??= utcNow;
+        EndReason ??= reason;
+    }
+}
