@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using UserManagement.Application.Accounts;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
@@ -24,12 +25,23 @@ internal static class ScreenshotTool
 
         try
         {
-            await using var app = KestrelApp.Start(Path.Combine(directory, "screenshots.db"));
-            var featured = await SeedAsync(app.Services);
+            const string Email = "admin@screenshots.example";
+            var password = PasswordRules.Generate();
+            await using var app = KestrelApp.Start(
+                Path.Combine(directory, "screenshots.db"),
+                new Dictionary<string, string> { ["Bootstrap:AdminEmail"] = Email, ["Bootstrap:AdminPassword"] = password });
+            var featured = await SeedAsync(app, Email, password);
 
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = SystemChromium.LaunchArgs });
             var page = await browser.NewPageAsync(new() { BaseURL = app.BaseUrl, ViewportSize = new() { Width = 1280, Height = 800 }, ColorScheme = ColorScheme.Light });
+
+            await page.GotoAsync("/signin");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(output, "sign-in.png") });
+            await page.GetByLabel("Email", new() { Exact = true }).FillAsync(Email);
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync("**/users");
 
             await page.GotoAsync("/users?size=10");
             await page.Locator("body[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
@@ -55,7 +67,7 @@ internal static class ScreenshotTool
         }
     }
 
-    private static async Task<Guid> SeedAsync(IServiceProvider services)
+    private static async Task<Guid> SeedAsync(KestrelApp app, string adminEmail, string adminPassword)
     {
         (string Name, string Email, UserRole Role, bool Disabled)[] people =
         [
@@ -73,7 +85,7 @@ internal static class ScreenshotTool
             ("Frances Allen", "frances@ibm.example", UserRole.Member, false),
         ];
 
-        await using var scope = services.CreateAsyncScope();
+        await using var scope = await app.AdministratorScopeAsync(adminEmail, adminPassword);
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         var featured = Guid.Empty;
         foreach (var (name, email, role, disabled) in people)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
@@ -38,7 +37,7 @@ public sealed partial class AdministratorBootstrap(
         }
 
         var generated = string.IsNullOrEmpty(configuredPassword);
-        var password = generated ? GeneratePassword() : configuredPassword!;
+        var password = generated ? PasswordRules.Generate() : configuredPassword!;
         if (!generated && (PasswordRules.LengthOf(password) is < PasswordRules.MinLength or > PasswordRules.MaxLength || PasswordRules.IsCommon(password)))
         {
             throw new InvalidOperationException(
@@ -67,19 +66,6 @@ public sealed partial class AdministratorBootstrap(
         await db.SaveChangesAsync(cancellationToken);
         LogBootstrapped(user.Id, user.Email, generated);
         return new BootstrapOutcome(true, user.Email, generated ? password : null);
-    }
-
-    /// <summary>20 characters from a 57-letter alphabet without look-alikes: about 116 bits.</summary>
-    private static string GeneratePassword()
-    {
-        const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-        return string.Create(20, Alphabet, (span, alphabet) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-            }
-        });
     }
 
     [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "No active administrator existed: set up {Email} ({UserId}); one-time password: {Generated}")]

@@ -28,9 +28,10 @@ public sealed record ListUsersQuery(
     public const string SortByStatus = "status";
     public const string SortByCreatedAt = "createdAt";
     public const string SortByUpdatedAt = "updatedAt";
+    public const string SortByLastSignInAt = "lastSignInAt";
 
     public static IReadOnlyList<string> SortKeys { get; } =
-        [SortByName, SortByEmail, SortByRole, SortByStatus, SortByCreatedAt, SortByUpdatedAt];
+        [SortByName, SortByEmail, SortByRole, SortByStatus, SortByCreatedAt, SortByUpdatedAt, SortByLastSignInAt];
 
     /// <summary>The sort key as the handler applies it: a known key in its canonical spelling, or null.</summary>
     public static string? CanonicalSortKey(string? sortBy) =>
@@ -109,6 +110,7 @@ public sealed class ListUsersQueryHandler(IAppDbContextFactory dbFactory)
             ListUsersQuery.SortByStatus => OrderBy(users, u => u.Status, descending),
             ListUsersQuery.SortByCreatedAt => OrderBy(users, u => u.CreatedAt, descending),
             ListUsersQuery.SortByUpdatedAt => OrderBy(users, u => u.UpdatedAt, descending),
+            ListUsersQuery.SortByLastSignInAt => OrderBy(users, u => u.LastSignInAt, descending),
             _ => OrderBy(users, u => u.NormalizedName, descending),
         };
         return descending ? ordered.ThenByDescending(u => u.Id) : ordered.ThenBy(u => u.Id);

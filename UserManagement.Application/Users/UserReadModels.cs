@@ -11,7 +11,8 @@ public sealed record UserDetails(
     DateTime UpdatedAt,
     long Version,
     DateTime? LastSignInAt = null,
-    DateTime? LockedUntil = null);
+    DateTime? LockedUntil = null,
+    bool MustChangePassword = false);
 
 /// <summary>One row of the users list.</summary>
 public sealed record UserListItem(

@@ -1,11 +1,7 @@
-using System.Security.Claims;
 using Mediator;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using UserManagement.Application.Accounts;
-using UserManagement.Web.Security;
 
 namespace UserManagement.Tests.Support;
 
@@ -148,23 +144,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(query);
     }
 
-    private ClaimsPrincipal? _administrator;
-
-    private async Task<AsyncServiceScope> AdministratorScopeAsync()
-    {
-        if (_administrator is null)
-        {
-            await using var signIn = Services.CreateAsyncScope();
-            var signedIn = await signIn.ServiceProvider.GetRequiredService<IMediator>()
-                .Send(new SignInCommand(AdminEmail, AdminPassword, "fixture"));
-            _administrator = AppClaims.For(signedIn.Value);
-        }
-
-        var scope = Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<SessionAuthenticationStateProvider>()
-            .SetAuthenticationState(Task.FromResult(new AuthenticationState(_administrator)));
-        return scope;
-    }
+    private Task<AsyncServiceScope> AdministratorScopeAsync() => _server!.AdministratorScopeAsync(AdminEmail, AdminPassword);
 
     public async ValueTask DisposeAsync()
     {

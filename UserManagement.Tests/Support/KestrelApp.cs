@@ -1,8 +1,13 @@
+using System.Security.Claims;
+using Mediator;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Accounts;
+using UserManagement.Web.Security;
 
 namespace UserManagement.Tests.Support;
 
@@ -23,6 +28,27 @@ public sealed class KestrelApp(string dataFile, IReadOnlyDictionary<string, stri
         app.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
         return app;
+    }
+
+    private ClaimsPrincipal? _administrator;
+
+    /// <summary>
+    /// A service scope signed in as the given administrator (on a real session of its own), for sending messages
+    /// straight to the app's mediator to arrange data or check what is stored.
+    /// </summary>
+    public async Task<AsyncServiceScope> AdministratorScopeAsync(string email, string password)
+    {
+        if (_administrator is null)
+        {
+            await using var signIn = Services.CreateAsyncScope();
+            var signedIn = await signIn.ServiceProvider.GetRequiredService<IMediator>().Send(new SignInCommand(email, password, "test host"));
+            _administrator = AppClaims.For(signedIn.Value);
+        }
+
+        var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<SessionAuthenticationStateProvider>()
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(_administrator)));
+        return scope;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

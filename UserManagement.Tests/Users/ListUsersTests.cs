@@ -182,8 +182,8 @@ public sealed class ListUsersTests : AppTests
     }
 
     [Theory]
-    [InlineData("password", "Sort by one of: name, email, role, status, createdAt, updatedAt.")]
-    [InlineData("Name; DROP TABLE Users", "Sort by one of: name, email, role, status, createdAt, updatedAt.")]
+    [InlineData("password", "Sort by one of: name, email, role, status, createdAt, updatedAt, lastSignInAt.")]
+    [InlineData("Name; DROP TABLE Users", "Sort by one of: name, email, role, status, createdAt, updatedAt, lastSignInAt.")]
     public async Task Should_refuse_on_sort_by_when_the_key_is_unknown(string sortBy, string message)
     {
         (await App.Send(new ListUsersQuery(SortBy: sortBy)))

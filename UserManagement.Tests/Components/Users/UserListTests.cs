@@ -31,7 +31,8 @@ public sealed class UserListTests : ComponentTestContext
         Rows(cut).Select(r => r.QuerySelector("td")!.TextContent.Trim()).ShouldBe(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
         Rows(cut)[0].TextContent.ShouldContain("ada@example.com");
         Rows(cut)[0].TextContent.ShouldContain("Administrator");
-        Rows(cut)[0].TextContent.ShouldContain("2026-01-15 09:30");
+        Rows(cut)[0].TextContent.ShouldContain("2026-01-15");
+        Rows(cut)[0].QuerySelector("span[title='2026-01-15 09:30 UTC']").ShouldNotBeNull();
         cut.Find("[data-testid=total-count]").TextContent.Trim().ShouldBe("3 users");
         Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem().ShouldBe(new ListUsersQuery(SortBy: "name", PageSize: 25));
     }
@@ -46,7 +47,7 @@ public sealed class UserListTests : ComponentTestContext
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
         cut.Find("table").GetAttribute("aria-label").ShouldBe("Users");
         cut.FindAll("thead th").Select(th => th.TextContent.Trim())
-            .ShouldBe(["Name", "Email", "Role", "Status", "Created (UTC)", "Updated (UTC)", "Actions"]);
+            .ShouldBe(["Name", "Email", "Role", "Status", "Created", "Updated", "Last sign-in", "Actions"]);
     }
 
     [Fact]
