@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
@@ -90,6 +91,25 @@ public sealed class TestApp : IAsyncDisposable
         var details = await Send(new GetUserQuery(created.Value));
         return details.Value;
     }
+
+    /// <summary>Creates a user who can sign in with <paramref name="password"/> (not a temporary one).</summary>
+    public async Task<UserDetails> CreateUserWithPassword(
+        string email, string password, UserRole role = UserRole.Member, string name = "Signer")
+    {
+        var user = await CreateUser(name, email, role);
+        var hasher = _services.GetRequiredService<IPasswordHasher>();
+        await using (var db = await OpenDbAsync())
+        {
+            var stored = await db.Users.SingleAsync(u => u.Id == user.Id);
+            stored.SetPassword(hasher.Hash(password), temporary: false, Clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        return (await Send(new GetUserQuery(user.Id))).Value;
+    }
+
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>A context straight on the database, for asserting what is stored.</summary>
     public async Task<AppDbContext> OpenDbAsync() =>

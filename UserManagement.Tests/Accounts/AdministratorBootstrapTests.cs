@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using UserManagement.Application.Accounts;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.Accounts;
+
+public sealed class AdministratorBootstrapTests : AppTests
+{
+    private readonly LogCapture _logs = new();
+
+    private AdministratorBootstrap Bootstrap() => new(
+        App.Get<IAppDbContextFactory>(), App.Get<IPasswordHasher>(), App.Clock, _logs.CreateLogger<AdministratorBootstrap>());
+
+    [Fact]
+    public async Task Should_create_the_configured_administrator_when_none_exists()
+    {
+        var outcome = await Bootstrap().EnsureAdministratorAsync("root@example.com", "configured admin passphrase", TestContext.Current.CancellationToken);
+
+        outcome.ShouldBe(new BootstrapOutcome(true, "root@example.com", null));
+        var signedIn = (await App.Send(new SignInCommand("root@example.com", "configured admin passphrase", null))).ShouldSucceed();
+        signedIn.Role.ShouldBe(UserRole.Administrator);
+        signedIn.MustChangePassword.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Should_generate_a_one_time_password_that_must_be_changed_when_nothing_is_configured()
+    {
+        var outcome = await Bootstrap().EnsureAdministratorAsync(null, null, TestContext.Current.CancellationToken);
+
+        outcome.Created.ShouldBeTrue();
+        outcome.Email.ShouldBe(AdministratorBootstrap.DefaultEmail);
+        outcome.OneTimePassword.ShouldNotBeNull().Length.ShouldBe(20);
+        var signedIn = (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, outcome.OneTimePassword!, null))).ShouldSucceed();
+        signedIn.MustChangePassword.ShouldBeTrue();
+        _logs.Lines.ShouldNotBeEmpty();
+        _logs.Lines.ShouldAllBe(line => !line.Contains(outcome.OneTimePassword!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_do_nothing_when_an_active_administrator_can_sign_in()
+    {
+        await App.CreateUserWithPassword("boss@example.com", "the boss passphrase", UserRole.Administrator);
+
+        (await Bootstrap().EnsureAdministratorAsync(null, null, TestContext.Current.CancellationToken))
+            .ShouldBe(new BootstrapOutcome(false, null, null));
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Should_promote_and_reactivate_an_existing_user_with_the_configured_email()
+    {
+        var old = await App.CreateUser("Old Root", "root@example.com");
+        (await App.Send(new SetUserStatusCommand(old.Id, UserStatus.Disabled, old.Version))).ShouldSucceed();
+
+        await Bootstrap().EnsureAdministratorAsync("ROOT@example.com", "configured admin passphrase", TestContext.Current.CancellationToken);
+
+        var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+        stored.Role.ShouldBe(UserRole.Administrator);
+        stored.Status.ShouldBe(UserStatus.Active);
+    }
+
+    [Theory]
+    [InlineData("letmein")]
+    [InlineData("password1234")]
+    public async Task Should_refuse_to_start_with_a_weak_configured_password(string password)
+    {
+        var error = await Should.ThrowAsync<InvalidOperationException>(() =>
+            Bootstrap().EnsureAdministratorAsync("root@example.com", password, TestContext.Current.CancellationToken));
+
+        error.Message.ShouldContain("Bootstrap:AdminPassword");
+        error.Message.ShouldNotContain(password);
+        (await App.StoredUsersAsync()).ShouldBeEmpty();
+    }
+}
