@@ -27,7 +27,7 @@ internal static class ScreenshotTool
         {
             const string Email = "admin@screenshots.example";
             var password = PasswordRules.Generate();
-            await using var app = KestrelApp.Start(
+            await using var app = AppHost.StartKestrel(
                 Path.Combine(directory, "screenshots.db"),
                 new Dictionary<string, string> { ["Bootstrap:AdminEmail"] = Email, ["Bootstrap:AdminPassword"] = password });
             var featured = await SeedAsync(app, Email, password);
@@ -67,7 +67,7 @@ internal static class ScreenshotTool
         }
     }
 
-    private static async Task<Guid> SeedAsync(KestrelApp app, string adminEmail, string adminPassword)
+    private static async Task<Guid> SeedAsync(AppHost app, string adminEmail, string adminPassword)
     {
         (string Name, string Email, UserRole Role, bool Disabled)[] people =
         [

@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using UserManagement.Application.Accounts;
 
 namespace UserManagement.Tests.Support;
 
@@ -12,7 +13,7 @@ namespace UserManagement.Tests.Support;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-e2e", Guid.NewGuid().ToString("N"));
-    private KestrelApp? _server;
+    private AppHost? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -44,7 +45,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _server = KestrelApp.Start(Path.Combine(_directory, "e2e.db"), new Dictionary<string, string>
+        _server = AppHost.StartKestrel(Path.Combine(_directory, "e2e.db"), new Dictionary<string, string>
         {
             ["Bootstrap:AdminEmail"] = AdminEmail,
             ["Bootstrap:AdminPassword"] = AdminPassword,
@@ -142,6 +143,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         await using var scope = await AdministratorScopeAsync();
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(query);
+    }
+
+    /// <summary>Signs in as <paramref name="email"/> and changes the password, as a user does after a temporary one.</summary>
+    public async Task ChangePasswordAsync(string email, string current, string next)
+    {
+        await using var scope = await _server!.ScopeSignedInAsAsync(email, current);
+        var changed = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ChangeOwnPasswordCommand(current, next));
+        changed.IsSuccess.ShouldBeTrue(changed.ToString());
     }
 
     private Task<AsyncServiceScope> AdministratorScopeAsync() => _server!.AdministratorScopeAsync(AdminEmail, AdminPassword);

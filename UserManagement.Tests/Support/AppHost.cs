@@ -6,23 +6,28 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using UserManagement.Application.Accounts;
 using UserManagement.Web.Security;
 
 namespace UserManagement.Tests.Support;
 
 /// <summary>
-/// The real app on a real Kestrel port (a browser needs a socket; TestServer has none), in Development so the
-/// static web assets resolve, on the SQLite file given. Shared by the browser tests and the screenshot tool.
+/// The real app on the SQLite file given, with extra configuration (such as Bootstrap:AdminEmail) and optionally
+/// a log capture. <see cref="StartKestrel"/> puts it on a real port (a browser needs a socket; TestServer has
+/// none) in Development so the static web assets resolve; otherwise it runs in memory for HTTP tests. Shared by
+/// the browser tests, the HTTP tests and the screenshot tool.
 /// </summary>
-public sealed class KestrelApp(string dataFile, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+public sealed class AppHost(
+    string dataFile, IReadOnlyDictionary<string, string> settings, string environment = "Development", ILoggerProvider? logs = null)
+    : WebApplicationFactory<Program>
 {
     public string BaseUrl { get; private set; } = string.Empty;
 
-    /// <summary>Starts the app; <paramref name="settings"/> are configuration keys (such as Bootstrap:AdminEmail).</summary>
-    public static KestrelApp Start(string dataFile, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts the app on a free Kestrel port.</summary>
+    public static AppHost StartKestrel(string dataFile, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new KestrelApp(dataFile, settings ?? new Dictionary<string, string>());
+        var app = new AppHost(dataFile, settings ?? new Dictionary<string, string>());
         app.UseKestrel(0);
         app.StartServer();
         app.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -36,24 +41,39 @@ public sealed class KestrelApp(string dataFile, IReadOnlyDictionary<string, stri
     /// A service scope signed in as the given administrator (on a real session of its own), for sending messages
     /// straight to the app's mediator to arrange data or check what is stored.
     /// </summary>
-    public async Task<AsyncServiceScope> AdministratorScopeAsync(string email, string password)
-    {
-        if (_administrator is null)
-        {
-            await using var signIn = Services.CreateAsyncScope();
-            var signedIn = await signIn.ServiceProvider.GetRequiredService<IMediator>().Send(new SignInCommand(email, password, "test host"));
-            _administrator = AppClaims.For(signedIn.Value);
-        }
+    public async Task<AsyncServiceScope> AdministratorScopeAsync(string email, string password) =>
+        ScopeFor(_administrator ??= await SignInAsync(email, password));
 
+    /// <summary>A service scope signed in as anyone, on a new session.</summary>
+    public async Task<AsyncServiceScope> ScopeSignedInAsAsync(string email, string password) =>
+        ScopeFor(await SignInAsync(email, password));
+
+    private async Task<ClaimsPrincipal> SignInAsync(string email, string password)
+    {
+        await using var signIn = Services.CreateAsyncScope();
+        var signedIn = await signIn.ServiceProvider.GetRequiredService<IMediator>().Send(new SignInCommand(email, password, "test host"));
+        return AppClaims.For(signedIn.Value);
+    }
+
+    private AsyncServiceScope ScopeFor(ClaimsPrincipal principal)
+    {
         var scope = Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<SessionAuthenticationStateProvider>()
-            .SetAuthenticationState(Task.FromResult(new AuthenticationState(_administrator)));
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         return scope;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development").UseSetting("ConnectionStrings:Default", $"Data Source={dataFile}");
+        builder.UseEnvironment(environment).UseSetting("ConnectionStrings:Default", $"Data Source={dataFile}");
+        if (logs is not null)
+        {
+            // Every category at every level reaches the capture, whatever appsettings filters for the console.
+            builder.ConfigureLogging(logging => logging.AddProvider(logs)
+                .Services.Configure<LoggerFilterOptions>(options =>
+                    options.Rules.Add(new LoggerFilterRule(logs.GetType().FullName, null, LogLevel.Trace, null))));
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,160 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using UserManagement.Application.Accounts;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.EndToEnd;
+
+/// <summary>Signing in and out, and who gets in, in a real Chromium.</summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
+    private readonly List<IBrowserContext> _contexts = [];
+
+    public ValueTask InitializeAsync()
+    {
+        browser.RequireBrowser();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    private async Task<IPage> Anonymous()
+    {
+        var page = await browser.OpenAnonymousAsync();
+        _contexts.Add(page.Context);
+        return page;
+    }
+
+    /// <summary>A user who can sign in with the given password (temporary, then changed by them).</summary>
+    private async Task<string> ArrangeUser(UserRole role, string password)
+    {
+        var email = $"{role.ToString().ToLowerInvariant()}-{_tag}@example.com";
+        var id = (await browser.SendAsync(new CreateUserCommand($"{role} {_tag}", email, role))).ShouldSucceed();
+        (await browser.SendAsync(new SetTemporaryPasswordCommand(id, "a temporary phrase", 1))).ShouldSucceed();
+        await browser.ChangePasswordAsync(email, "a temporary phrase", password);
+        return email;
+    }
+
+    [Fact]
+    public async Task Should_send_an_anonymous_visitor_to_sign_in_and_then_to_the_page_they_asked_for()
+    {
+        var page = await Anonymous();
+
+        await page.GotoAsync("/users?search=admin");
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/signin\?returnUrl=%2Fusers%3Fsearch%3Dadmin$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await BrowserFixture.SignInAsync(page, BrowserFixture.AdminEmail, "not the password");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(SignInRefusedError.Text);
+        await Assertions.Expect(page.GetByLabel("Email", new() { Exact = true })).ToHaveValueAsync(BrowserFixture.AdminEmail);
+
+        await BrowserFixture.SignInAsync(page, BrowserFixture.AdminEmail, BrowserFixture.AdminPassword);
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/users\?search=admin$"));
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(BrowserFixture.AdminEmail);
+    }
+
+    [Fact]
+    public async Task Should_keep_a_member_out_of_the_users_list()
+    {
+        var email = await ArrangeUser(UserRole.Member, "member journey phrase");
+        var page = await Anonymous();
+        await page.GotoAsync("/signin");
+
+        await BrowserFixture.SignInAsync(page, email, "member journey phrase");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
+        await page.GotoAsync("/users");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/access-denied"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Table)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Should_sign_in_manage_users_and_sign_out()
+    {
+        var email = await ArrangeUser(UserRole.Administrator, "second admin phrase");
+        var page = await Anonymous();
+        await page.GotoAsync("/signin");
+        await BrowserFixture.SignInAsync(page, email, "second admin phrase");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync($"Made by {_tag}");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync($"made-{_tag}@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = $"Made by {_tag} was created." })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/signin\?signedOut=true$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You are signed out.");
+        await page.GotoAsync("/users");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/signin"));
+    }
+
+    [Fact]
+    public async Task Should_refuse_the_next_action_of_an_open_page_once_its_user_is_disabled()
+    {
+        var email = await ArrangeUser(UserRole.Administrator, "doomed admin phrase");
+        var page = await Anonymous();
+        await page.GotoAsync("/signin");
+        await BrowserFixture.SignInAsync(page, email, "doomed admin phrase");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("total-count")).Not.ToBeEmptyAsync();
+
+        var doomed = (await browser.SendAsync(new ListUsersQuery(Search: email))).ShouldSucceed().Items.Single();
+        (await browser.SendAsync(new SetUserStatusCommand(doomed.Id, UserStatus.Disabled, doomed.Version))).ShouldSucceed();
+        await page.GetByLabel("Search", new() { Exact = true }).FillAsync("anything");
+
+        await Assertions.Expect(page.GetByTestId("load-error")).ToContainTextAsync("Your session has ended");
+    }
+
+    [Fact]
+    public async Task Should_let_the_first_administrator_in_with_the_printed_one_time_password_and_make_them_change_it()
+    {
+        await using var app = await AppProcess.StartAsync();
+        var email = app.Printed("Email:").ShouldNotBeNull("the first start prints the administrator's email");
+        var oneTime = app.Printed("One-time password:").ShouldNotBeNull("the first start prints a one-time password");
+        email.ShouldBe(AdministratorBootstrap.DefaultEmail);
+        var page = await Anonymous();
+
+        await page.GotoAsync($"{app.BaseUrl}/users");
+        await BrowserFixture.SignInAsync(page, email, oneTime);
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/account/change-password\?returnUrl=%2Fusers$"));
+        await Assertions.Expect(page.GetByTestId("must-change")).ToBeVisibleAsync();
+        await page.GotoAsync($"{app.BaseUrl}/users");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/access-denied"), new() { Timeout = 15_000 });
+
+        await page.GotoAsync($"{app.BaseUrl}/account/change-password?returnUrl=%2Fusers");
+        await page.GetByLabel("Current password").FillAsync(oneTime);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("password1234");
+        await page.GetByLabel("Confirm new password").FillAsync("password1234");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(page.GetByText(PasswordRules.TooCommon)).ToBeVisibleAsync();
+
+        await page.GetByLabel("Current password").FillAsync(oneTime);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("my very own admin phrase");
+        await page.GetByLabel("Confirm new password").FillAsync("my very own admin phrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users$"));
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, email, oneTime);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(SignInRefusedError.Text);
+        app.Output.ShouldNotContain(line => line.Contains("my very own admin phrase", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace UserManagement.Tests.Support;
+
+/// <summary>
+/// The web app as an operator starts it: its own process, a fresh database, nothing configured. Its console
+/// output is kept, for what it prints once (the one-time administrator password).
+/// </summary>
+public sealed partial class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppProcess(Process process, string directory)
+    {
+        _process = process;
+        _directory = directory;
+    }
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    public static async Task<AppProcess> StartAsync()
+    {
+        var repo = RepositoryRoot();
+        // The tests run from bin/<Configuration>/net10.0: start the web app built in the same configuration.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var web = Path.Combine(repo, "UserManagement.Web");
+        var dll = Path.Combine(web, "bin", configuration, "net10.0", "UserManagement.Web.dll");
+        var directory = Path.Combine(Path.GetTempPath(), "usermanagement-process", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", "http://127.0.0.1:0", "--contentRoot", web },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(directory, "first-start.db")}";
+        start.Environment.Remove("Bootstrap__AdminEmail");
+        start.Environment.Remove("Bootstrap__AdminPassword");
+
+        var app = new AppProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, directory);
+        app._process.OutputDataReceived += (_, e) => app.Read(e.Data);
+        app._process.ErrorDataReceived += (_, e) => app.Read(e.Data);
+        app._process.Exited += (_, _) => app._listening.TrySetException(new InvalidOperationException("The app exited before it listened."));
+        app._process.Start();
+        app._process.BeginOutputReadLine();
+        app._process.BeginErrorReadLine();
+        try
+        {
+            app.BaseUrl = await app._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            await app.DisposeAsync();
+            throw new InvalidOperationException($"The app did not start listening ({e.Message}). It printed:\n{string.Join('\n', app.Output)}", e);
+        }
+
+        return app;
+    }
+
+    /// <summary>The value printed after <paramref name="label"/> on the console, such as "One-time password:".</summary>
+    public string? Printed(string label) =>
+        Output.Select(line => line.Trim()).Where(line => line.StartsWith(label, StringComparison.Ordinal))
+            .Select(line => line[label.Length..].Trim()).FirstOrDefault();
+
+    private void Read(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        var listening = ListeningPattern().Match(line);
+        if (listening.Success)
+        {
+            _listening.TrySetResult(listening.Groups[1].Value);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "UserManagement.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean; never fail a test over it.
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningPattern();
+}
