@@ -65,6 +65,32 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Should_run_the_interactive_pages_under_the_content_security_policy_without_violations()
+    {
+        var page = await browser.OpenAsync("/users");
+        _contexts.Add(page.Context);
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("CSP check");
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Role" }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Administrator" }).ClickAsync();
+        await page.GotoAsync("/signin");
+
+        await Assertions.Expect(page.GetByTestId("signed-in-as").Or(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" }))).ToBeVisibleAsync();
+        violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Should_keep_a_member_out_of_the_users_list()
     {
         var email = await ArrangeUser(UserRole.Member, "member journey phrase");
