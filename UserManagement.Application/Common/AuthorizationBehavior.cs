@@ -1,4 +1,5 @@
 using Mediator;
+using Microsoft.Extensions.Logging;
 
 namespace UserManagement.Application.Common;
 
@@ -8,7 +9,8 @@ namespace UserManagement.Application.Common;
 /// trust that it was reached through a page. The caller's session is confirmed against the database on every
 /// message, so an ended session stops working at once.
 /// </summary>
-public sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentUser currentUser)
+public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
+    ICurrentUser currentUser, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
     where TResponse : IFailable<TResponse>
@@ -27,14 +29,19 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentUser curr
         var caller = await currentUser.GetCallerAsync(cancellationToken);
         if (caller is null)
         {
+            LogRefused(typeof(TMessage).Name, null, "no valid session");
             return TResponse.Failure(new ForbiddenError(SignInRequired));
         }
 
         if (message is not ISignedInMessage && !caller.IsAdministrator)
         {
+            LogRefused(typeof(TMessage).Name, caller.UserId, "not an administrator");
             return TResponse.Failure(new ForbiddenError(AdministratorRequired));
         }
 
         return await next(message, cancellationToken);
     }
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Refused {Message} for user {UserId}: {Reason}")]
+    private partial void LogRefused(string message, Guid? userId, string reason);
 }

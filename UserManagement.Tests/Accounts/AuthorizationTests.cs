@@ -22,6 +22,7 @@ public sealed class AuthorizationTests : AppTests
         { nameof(ListUsersQuery), new ListUsersQuery() },
         { nameof(SetTemporaryPasswordCommand), new SetTemporaryPasswordCommand(SomeId, "a fine temporary password", 1) },
         { nameof(UnlockUserCommand), new UnlockUserCommand(SomeId, 1) },
+        { nameof(EndUserSessionsCommand), new EndUserSessionsCommand(SomeId) },
     };
 
     /// <summary>Messages any signed-in user may send about themself.</summary>
@@ -69,6 +70,18 @@ public sealed class AuthorizationTests : AppTests
         App.Caller.ActAs(TestCurrentUser.Administrator with { MustChangePassword = true });
 
         (await SendAsync(message)).ShouldBeOfType<ForbiddenError>(name);
+    }
+
+    [Fact]
+    public async Task Should_log_every_refusal_with_who_and_why()
+    {
+        App.Caller.ActAsMember();
+        await SendAsync(new DeleteUserCommand(SomeId, 1));
+        App.Caller.ActAsAnonymous();
+        await SendAsync(new ListUsersQuery());
+
+        App.Logs.Lines.ShouldContain(l => l.Contains("Refused DeleteUserCommand for user", StringComparison.Ordinal) && l.Contains("not an administrator", StringComparison.Ordinal));
+        App.Logs.Lines.ShouldContain(l => l.Contains("Refused ListUsersQuery for user (null): no valid session", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -108,6 +108,22 @@ public sealed class SessionTests : AppTests
     }
 
     [Fact]
+    public async Task Should_let_an_administrator_sign_a_user_out_everywhere()
+    {
+        var (user, first) = await SignedInUser(UserRole.Member);
+        var second = (await App.Send(new SignInCommand(user.Email, Password, null))).ShouldSucceed();
+        var (_, bystander) = await SignedInUser(UserRole.Member, "bystander@example.com");
+
+        (await App.Send(new EndUserSessionsCommand(user.Id))).ShouldSucceed().ShouldBe(2);
+
+        (await Confirm(first.SessionId)).ShouldBeNull();
+        (await Confirm(second.SessionId)).ShouldBeNull();
+        (await Confirm(bystander.SessionId)).ShouldNotBeNull();
+        (await App.Send(new SignInCommand(user.Email, Password, null))).ShouldSucceed();
+        (await App.Send(new EndUserSessionsCommand(Guid.CreateVersion7()))).ShouldFailWith<NotFoundError, int>();
+    }
+
+    [Fact]
     public async Task Should_expire_a_session_12_hours_after_sign_in_however_active()
     {
         var (_, session) = await SignedInUser();

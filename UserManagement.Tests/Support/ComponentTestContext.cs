@@ -42,6 +42,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ISender>(Sender);
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
+        Services.AddSingleton(App.Services.GetRequiredService<IValidator<Application.Accounts.SetTemporaryPasswordCommand>>());
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(TestCurrentUser.Administrator.Email).SetRoles("Administrator");
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
@@ -23,8 +24,10 @@ public sealed class TestApp : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly AsyncServiceScope _scope;
 
-    private TestApp(ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, string directory, string connectionString)
+    private TestApp(
+        ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, LogCapture logs, string directory, string connectionString)
     {
+        Logs = logs;
         _services = services;
         Clock = clock;
         Caller = caller;
@@ -34,6 +37,9 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>Every log line the app wrote, at every level.</summary>
+    public LogCapture Logs { get; }
 
     /// <summary>Who sends the messages: an Administrator unless the test says otherwise.</summary>
     public TestCurrentUser Caller { get; }
@@ -57,7 +63,8 @@ public sealed class TestApp : IAsyncDisposable
             .Build();
 
         var services = new ServiceCollection();
-        services.AddLogging();
+        var logs = new LogCapture();
+        services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         services.AddUserManagement(configuration, directory);
         var clock = new FakeTimeProvider(Start);
         services.AddSingleton<TimeProvider>(clock);
@@ -67,7 +74,7 @@ public sealed class TestApp : IAsyncDisposable
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         var connectionString = DependencyInjection.ResolveSqliteConnectionString("Data Source=test.db", directory);
-        return new TestApp(provider, clock, caller, directory, connectionString);
+        return new TestApp(provider, clock, caller, logs, directory, connectionString);
     }
 
     /// <summary>Sends a message the way one circuit would: through the real pipeline in this app's scope.</summary>

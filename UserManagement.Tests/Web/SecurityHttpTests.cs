@@ -107,7 +107,7 @@ public sealed class SecurityHttpTests : IAsyncLifetime
 
         var response = await client.Http.GetAsync(new Uri("/signin", UriKind.Relative), TestContext.Current.CancellationToken);
 
-        response.Headers.GetValues("Strict-Transport-Security").Single().ShouldContain("max-age=");
+        response.Headers.GetValues("Strict-Transport-Security").Single().ShouldBe("max-age=31536000; includeSubDomains");
     }
 
     [Fact]

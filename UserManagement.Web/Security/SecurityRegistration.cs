@@ -24,6 +24,13 @@ public static class SecurityRegistration
         services.AddScoped<AuthenticationStateProvider>(sp => sp.GetRequiredService<SessionAuthenticationStateProvider>());
         services.AddCascadingAuthenticationState();
 
+        // ASVS 5 V3.4.1: a year, subdomains included.
+        services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            options.IncludeSubDomains = true;
+        });
+
         // X-Frame-Options: DENY is set with the other headers; antiforgery would downgrade it to SAMEORIGIN.
         services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
 

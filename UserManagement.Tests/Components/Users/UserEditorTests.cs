@@ -280,4 +280,78 @@ public sealed class UserEditorTests : ComponentTestContext
         cut.WaitForElement("[data-testid=confirm]").Click();
         cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
     }
+
+    [Fact]
+    public async Task Should_set_a_temporary_password_from_the_dialog_after_the_policy_accepts_it()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+
+        Click(cut, "Set temporary password");
+        cut.WaitForElement(".mud-dialog");
+        Input(cut, "Temporary password").Input("too short");
+        Wait(300);
+        cut.WaitForAssertion(() => FieldErrors(cut, "Temporary password").ShouldBe(Application.Accounts.PasswordRules.TooShort));
+        Input(cut, "Temporary password").Input("a fine temporary phrase");
+        Wait(300);
+        cut.WaitForAssertion(() => FieldErrors(cut, "Temporary password").ShouldBeEmpty());
+        cut.Find(".mud-dialog [data-testid=confirm]").Click();
+
+        ShouldShowSnackbar(cut, "Temporary password set. Ada must change it at the next sign-in");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=sign-in-section]").TextContent.ShouldContain("Must choose a new password at the next sign-in."));
+        (await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "a fine temporary phrase", null))).ShouldSucceed()
+            .MustChangePassword.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Should_offer_unlock_for_a_locked_user_and_unlock_them()
+    {
+        var ada = await App.CreateUserWithPassword("ada@example.com", "the right passphrase");
+        for (var i = 0; i < Application.Accounts.SignInCommand.MaxFailedAttempts; i++)
+        {
+            await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "wrong", null));
+        }
+
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => Input(cut, "Locked until").GetAttribute("value").ShouldBe("2026-01-15 09:45 UTC"));
+
+        Click(cut, "Unlock");
+
+        ShouldShowSnackbar(cut, "Signer was unlocked and can sign in again.");
+        cut.WaitForAssertion(() => Input(cut, "Locked until").GetAttribute("value").ShouldBe("Not locked"));
+        cut.FindAll("button").ShouldNotContain(b => b.TextContent.Trim() == "Unlock");
+    }
+
+    [Fact]
+    public async Task Should_show_a_forbidden_action_in_a_snackbar_and_keep_the_form()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com", UserRole.Administrator);
+        App.Caller.ActAs(ada);
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+
+        Click(cut, "Delete");
+        cut.WaitForElement("[data-testid=confirm]").Click();
+
+        ShouldShowSnackbar(cut, "You cannot delete your own account.");
+        Navigation.Uri.ShouldEndWith($"/users/{ada.Id}");
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Should_sign_a_user_out_everywhere_after_confirming()
+    {
+        var ada = await App.CreateUserWithPassword("ada@example.com", "the right passphrase");
+        var session = (await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "the right passphrase", null))).ShouldSucceed();
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Signer"));
+
+        Click(cut, "Sign out everywhere");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("End every session of Signer?"));
+        cut.Find("[data-testid=confirm]").Click();
+
+        ShouldShowSnackbar(cut, "Ended 1 session of Signer.");
+        (await App.Get<Application.Accounts.SessionValidator>().ConfirmAsync(session.SessionId, Xunit.TestContext.Current.CancellationToken)).ShouldBeNull();
+    }
 }

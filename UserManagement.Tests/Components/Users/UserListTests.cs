@@ -244,4 +244,37 @@ public sealed class UserListTests : ComponentTestContext
         Sender.SentOf<DeleteUserCommand>().ShouldBeEmpty();
         (await App.StoredUsersAsync()).Count.ShouldBe(3);
     }
+
+    [Fact]
+    public async Task Should_mark_a_locked_user_and_unlock_them_from_the_row()
+    {
+        await App.CreateUserWithPassword("locked@example.com", "the right passphrase");
+        for (var i = 0; i < Application.Accounts.SignInCommand.MaxFailedAttempts; i++)
+        {
+            await App.Send(new Application.Accounts.SignInCommand("locked@example.com", "wrong", null));
+        }
+
+        var cut = Open("/users");
+        cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldNotBeNull());
+
+        cut.Find("button[aria-label='Unlock Signer']").Click();
+
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Signer was unlocked")));
+        cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldBeNull());
+    }
+
+    [Fact]
+    public async Task Should_show_when_each_user_last_signed_in()
+    {
+        await App.CreateUserWithPassword("signer@example.com", "the right passphrase");
+        await App.CreateUser("Never Signed", "never@example.com");
+        (await App.Send(new Application.Accounts.SignInCommand("signer@example.com", "the right passphrase", null))).ShouldSucceed();
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var cut = Open("/users");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        Rows(cut).Single(r => r.TextContent.Contains("Never Signed", StringComparison.Ordinal)).TextContent.ShouldContain("Never");
+        Rows(cut).Single(r => r.TextContent.Contains("signer@", StringComparison.Ordinal)).TextContent.ShouldContain("5 min ago");
+    }
 }
