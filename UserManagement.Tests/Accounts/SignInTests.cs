@@ -60,7 +60,7 @@ public sealed class SignInTests : AppTests
         unknown.Message.ShouldBe(wrong.Message);
         unknown.Message.ShouldBe(SignInRefusedError.Text);
         (await Events()).Where(e => e.Type == SecurityEventType.SignInFailed).Select(e => e.Detail)
-            .ShouldBe(["unknown email", "wrong password"]);
+            .ShouldBe(["unknown email", "wrong password"], ignoreOrder: true);
     }
 
     [Fact]

@@ -354,4 +354,18 @@ public sealed class UserEditorTests : ComponentTestContext
         ShouldShowSnackbar(cut, "Ended 1 session of Signer.");
         (await App.Get<Application.Accounts.SessionValidator>().ConfirmAsync(session.SessionId, Xunit.TestContext.Current.CancellationToken)).ShouldBeNull();
     }
+
+    [Fact]
+    public async Task Should_save_what_was_typed_even_when_save_comes_before_the_typing_debounce()
+    {
+        var cut = OpenNew();
+
+        // No pause between typing and Save: the fields' debounce timers have not fired yet.
+        Input(cut, "Name").Input("Quick Typist");
+        Input(cut, "Email").Input("quick@example.com");
+        Click(cut, "Save");
+
+        ShouldShowSnackbar(cut, "Quick Typist was created.");
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().Email.ShouldBe("quick@example.com");
+    }
 }
