@@ -21,6 +21,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetim
 
     public async ValueTask DisposeAsync()
     {
+        await BrowserFixture.SaveFailureEvidenceAsync(_contexts);
         foreach (var context in _contexts)
         {
             await context.CloseAsync();
@@ -121,7 +122,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetim
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = $"Made by {_tag} was created." })).ToBeVisibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/signin\?signedOut=true$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You are signed out.");
@@ -178,7 +179,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetim
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users$"));
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
         await BrowserFixture.SignInAsync(page, email, oneTime);
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(SignInRefusedError.Text);
         app.Output.ShouldNotContain(line => line.Contains("my very own admin phrase", StringComparison.Ordinal));

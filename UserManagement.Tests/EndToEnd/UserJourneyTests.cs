@@ -20,6 +20,7 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
 
     public async ValueTask DisposeAsync()
     {
+        await BrowserFixture.SaveFailureEvidenceAsync(_contexts);
         foreach (var context in _contexts)
         {
             await context.CloseAsync();
@@ -48,6 +49,18 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
         await page.GetByRole(AriaRole.Combobox, new() { Name = label }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToBeHiddenAsync();
+    }
+
+    /// <summary>
+    /// Runs a search or filter change and waits until the grid it rebuilds has replaced the old one, so the next
+    /// click lands on the new grid rather than on the old one on its way out.
+    /// </summary>
+    private static async Task InNewGrid(IPage page, Func<Task> change)
+    {
+        var before = await page.Locator("table").ElementHandleAsync();
+        await change();
+        await before!.WaitForElementStateAsync(ElementState.Hidden);
+        await Assertions.Expect(page.Locator("table")).ToBeVisibleAsync();
     }
 
     private async Task<Guid> Arrange(string name, string email)
@@ -79,7 +92,7 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
 
         // Find by search.
         await page.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).First.ClickAsync();
-        await Field(page, "Search").FillAsync(_tag.ToUpperInvariant());
+        await InNewGrid(page, () => Field(page, "Search").FillAsync(_tag.ToUpperInvariant()));
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search={_tag.ToUpperInvariant()}"));
         await Assertions.Expect(Row(page, $"Ada {_tag}")).ToHaveCountAsync(1);
         await Assertions.Expect(Row(page, $"Ada {_tag}")).ToContainTextAsync("Administrator");
@@ -149,9 +162,9 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
         }
 
         var page = await Open("/users");
-        await Field(page, "Search").FillAsync($"reload {_tag}");
+        await InNewGrid(page, () => Field(page, "Search").FillAsync($"reload {_tag}"));
         await Assertions.Expect(Row(page, $"Reload {_tag} 11")).ToHaveCountAsync(1);
-        await Choose(page, "Status", "Active");
+        await InNewGrid(page, () => Choose(page, "Status", "Active"));
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search=reload(%20|\\+){_tag}.*status=Active"));
         var emailHeader = page.GetByRole(AriaRole.Columnheader, new() { Name = "Email" });
         await emailHeader.Locator(".sortable-column-header").ClickAsync();

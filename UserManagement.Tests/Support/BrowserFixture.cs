@@ -107,6 +107,40 @@ public sealed class BrowserFixture : IAsyncLifetime
         return state;
     }
 
+    /// <summary>
+    /// After a failed test: a screenshot of each of its pages and what their consoles said, under
+    /// artifacts/test-results/browser-failures, so a red run in CI can be read without rerunning it.
+    /// </summary>
+    public static async Task SaveFailureEvidenceAsync(IEnumerable<IBrowserContext> contexts)
+    {
+        if (TestContext.Current.TestState?.Result != TestResult.Failed)
+        {
+            return;
+        }
+
+        var directory = Path.Combine(RepositoryRoot(), "artifacts", "test-results", "browser-failures");
+        Directory.CreateDirectory(directory);
+        var name = string.Concat((TestContext.Current.Test?.TestDisplayName ?? "test").Split(Path.GetInvalidFileNameChars()));
+        var index = 0;
+        foreach (var page in contexts.SelectMany(c => c.Pages))
+        {
+            index++;
+            await page.ScreenshotAsync(new() { Path = Path.Combine(directory, $"{name}-{index}.png"), FullPage = true });
+            await File.WriteAllTextAsync(Path.Combine(directory, $"{name}-{index}.txt"), $"{page.Url}\n{await page.ContentAsync()}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "UserManagement.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
+    }
+
     private async Task<IPage> NewPageAsync(int width, int height, string? storageState)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
