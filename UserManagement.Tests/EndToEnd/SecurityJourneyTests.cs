@@ -7,41 +7,15 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.EndToEnd;
 
 /// <summary>Signing in and out, and who gets in, in a real Chromium.</summary>
-[Collection(BrowserTestGroup.Name)]
-public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(browser)
 {
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
-    private readonly List<IBrowserContext> _contexts = [];
-
-    public ValueTask InitializeAsync()
-    {
-        browser.RequireBrowser();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await BrowserFixture.SaveFailureEvidenceAsync(_contexts);
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
-
-    private async Task<IPage> Anonymous()
-    {
-        var page = await browser.OpenAnonymousAsync();
-        _contexts.Add(page.Context);
-        return page;
-    }
-
     /// <summary>A user who can sign in with the given password (temporary, then changed by them).</summary>
     private async Task<string> ArrangeUser(UserRole role, string password)
     {
-        var email = $"{role.ToString().ToLowerInvariant()}-{_tag}@example.com";
-        var id = (await browser.SendAsync(new CreateUserCommand($"{role} {_tag}", email, role))).ShouldSucceed();
-        (await browser.SendAsync(new SetTemporaryPasswordCommand(id, "a temporary phrase", 1))).ShouldSucceed();
-        await browser.ChangePasswordAsync(email, "a temporary phrase", password);
+        var email = $"{role.ToString().ToLowerInvariant()}-{Tag}@example.com";
+        var id = (await Browser.SendAsync(new CreateUserCommand($"{role} {Tag}", email, role))).ShouldSucceed();
+        (await Browser.SendAsync(new SetTemporaryPasswordCommand(id, "a temporary phrase", 1))).ShouldSucceed();
+        await Browser.ChangePasswordAsync(email, "a temporary phrase", password);
         return email;
     }
 
@@ -68,8 +42,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetim
     [Fact]
     public async Task Should_run_the_interactive_pages_under_the_content_security_policy_without_violations()
     {
-        var page = await browser.OpenAsync("/users");
-        _contexts.Add(page.Context);
+        var page = await Open("/users");
         var violations = new List<string>();
         page.Console += (_, message) =>
         {
@@ -117,10 +90,10 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetim
         await BrowserFixture.WaitUntilInteractiveAsync(page);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync($"Made by {_tag}");
-        await page.GetByLabel("Email", new() { Exact = true }).FillAsync($"made-{_tag}@example.com");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync($"Made by {Tag}");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync($"made-{Tag}@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = $"Made by {_tag} was created." })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = $"Made by {Tag} was created." })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
 
@@ -140,8 +113,8 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : IAsyncLifetim
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("total-count")).Not.ToBeEmptyAsync();
 
-        var doomed = (await browser.SendAsync(new ListUsersQuery(Search: email))).ShouldSucceed().Items.Single();
-        (await browser.SendAsync(new SetUserStatusCommand(doomed.Id, UserStatus.Disabled, doomed.Version))).ShouldSucceed();
+        var doomed = (await Browser.SendAsync(new ListUsersQuery(Search: email))).ShouldSucceed().Items.Single();
+        (await Browser.SendAsync(new SetUserStatusCommand(doomed.Id, UserStatus.Disabled, doomed.Version))).ShouldSucceed();
         await page.GetByLabel("Search", new() { Exact = true }).FillAsync("anything");
 
         await Assertions.Expect(page.GetByTestId("load-error")).ToContainTextAsync("Your session has ended");

@@ -6,34 +6,8 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.EndToEnd;
 
 /// <summary>An administrator's journeys through the real app in a real Chromium.</summary>
-[Collection(BrowserTestGroup.Name)]
-public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed partial class UserJourneyTests(BrowserFixture browser) : BrowserTests(browser)
 {
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
-    private readonly List<IBrowserContext> _contexts = [];
-
-    public ValueTask InitializeAsync()
-    {
-        browser.RequireBrowser();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await BrowserFixture.SaveFailureEvidenceAsync(_contexts);
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
-
-    private async Task<IPage> Open(string path, int width = 1280, int height = 800)
-    {
-        var page = await browser.OpenAsync(path, width, height);
-        _contexts.Add(page.Context);
-        return page;
-    }
-
     private static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
 
     private static ILocator Button(IPage page, string name) =>
@@ -65,92 +39,92 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
 
     private async Task<Guid> Arrange(string name, string email)
     {
-        var created = await browser.SendAsync(new CreateUserCommand(name, email, UserRole.Member));
+        var created = await Browser.SendAsync(new CreateUserCommand(name, email, UserRole.Member));
         return created.ShouldSucceed();
     }
 
     [Fact]
     public async Task Should_create_find_edit_disable_and_delete_a_user()
     {
-        var taken = $"taken-{_tag}@example.com";
-        await Arrange($"Taken {_tag}", taken);
+        var taken = $"taken-{Tag}@example.com";
+        await Arrange($"Taken {Tag}", taken);
         var page = await Open("/users");
 
         // Create, after a bad email is refused on its field.
         await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users/new$"));
-        await Field(page, "Name").FillAsync($"Ada {_tag}");
+        await Field(page, "Name").FillAsync($"Ada {Tag}");
         await Field(page, "Email").FillAsync("ada-at-example.com");
         await Assertions.Expect(page.GetByText("Enter a valid email address, such as name@example.com.")).ToBeVisibleAsync();
         await Field(page, "Email").FillAsync(taken.ToUpperInvariant());
         await Assertions.Expect(page.GetByText(UserValidationRules.DuplicateEmailMessage)).ToBeVisibleAsync();
-        await Field(page, "Email").FillAsync($"ada-{_tag}@example.com");
+        await Field(page, "Email").FillAsync($"ada-{Tag}@example.com");
         await Choose(page, "Role", "Administrator");
         await Button(page, "Save").ClickAsync();
-        await ExpectSnackbar(page, $"Ada {_tag} was created.");
+        await ExpectSnackbar(page, $"Ada {Tag} was created.");
         await Assertions.Expect(page).ToHaveURLAsync(IdUrl());
 
         // Find by search.
         await page.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).First.ClickAsync();
-        await InNewGrid(page, () => Field(page, "Search").FillAsync(_tag.ToUpperInvariant()));
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search={_tag.ToUpperInvariant()}"));
-        await Assertions.Expect(Row(page, $"Ada {_tag}")).ToHaveCountAsync(1);
-        await Assertions.Expect(Row(page, $"Ada {_tag}")).ToContainTextAsync("Administrator");
+        await InNewGrid(page, () => Field(page, "Search").FillAsync(Tag.ToUpperInvariant()));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search={Tag.ToUpperInvariant()}"));
+        await Assertions.Expect(Row(page, $"Ada {Tag}")).ToHaveCountAsync(1);
+        await Assertions.Expect(Row(page, $"Ada {Tag}")).ToContainTextAsync("Administrator");
 
         // Edit.
-        await Row(page, $"Ada {_tag}").GetByRole(AriaRole.Link, new() { Name = $"Ada {_tag}", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Ada {_tag}" })).ToBeVisibleAsync();
-        await Field(page, "Name").FillAsync($"Ada King {_tag}");
+        await Row(page, $"Ada {Tag}").GetByRole(AriaRole.Link, new() { Name = $"Ada {Tag}", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Ada {Tag}" })).ToBeVisibleAsync();
+        await Field(page, "Name").FillAsync($"Ada King {Tag}");
         await Button(page, "Save").ClickAsync();
         await ExpectSnackbar(page, "Changes saved.");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Ada King {_tag}" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Ada King {Tag}" })).ToBeVisibleAsync();
 
         // Disable from the list.
         await page.GoBackAsync();
         await page.GoBackAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
-        await Assertions.Expect(Row(page, $"Ada King {_tag}")).ToHaveCountAsync(1);
-        await Row(page, $"Ada King {_tag}").GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
-        await ExpectSnackbar(page, $"Ada King {_tag} was disabled.");
-        await Assertions.Expect(Row(page, $"Ada King {_tag}")).ToContainTextAsync("Disabled");
+        await Assertions.Expect(Row(page, $"Ada King {Tag}")).ToHaveCountAsync(1);
+        await Row(page, $"Ada King {Tag}").GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await ExpectSnackbar(page, $"Ada King {Tag} was disabled.");
+        await Assertions.Expect(Row(page, $"Ada King {Tag}")).ToContainTextAsync("Disabled");
 
         // Delete after confirming.
-        await Row(page, $"Ada King {_tag}").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Row(page, $"Ada King {Tag}").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await Assertions.Expect(dialog).ToContainTextAsync($"Delete Ada King {_tag} (ada-{_tag}@example.com)?");
+        await Assertions.Expect(dialog).ToContainTextAsync($"Delete Ada King {Tag} (ada-{Tag}@example.com)?");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
-        await ExpectSnackbar(page, $"Ada King {_tag} was deleted.");
-        await Assertions.Expect(Row(page, $"Ada King {_tag}")).ToHaveCountAsync(0);
+        await ExpectSnackbar(page, $"Ada King {Tag} was deleted.");
+        await Assertions.Expect(Row(page, $"Ada King {Tag}")).ToHaveCountAsync(0);
 
-        var remaining = await browser.SendAsync(new ListUsersQuery(Search: $"ada-{_tag}"));
+        var remaining = await Browser.SendAsync(new ListUsersQuery(Search: $"ada-{Tag}"));
         remaining.ShouldSucceed().TotalCount.ShouldBe(0);
     }
 
     [Fact]
     public async Task Should_show_the_conflict_view_to_the_second_of_two_administrators_saving_the_same_user()
     {
-        var id = await Arrange($"Shared {_tag}", $"shared-{_tag}@example.com");
+        var id = await Arrange($"Shared {Tag}", $"shared-{Tag}@example.com");
         var first = await Open($"/users/{id}");
         var second = await Open($"/users/{id}");
 
-        await Field(first, "Name").FillAsync($"First's name {_tag}");
+        await Field(first, "Name").FillAsync($"First's name {Tag}");
         await Button(first, "Save").ClickAsync();
         await ExpectSnackbar(first, "Changes saved.");
 
-        await Field(second, "Name").FillAsync($"Second's name {_tag}");
+        await Field(second, "Name").FillAsync($"Second's name {Tag}");
         await Button(second, "Save").ClickAsync();
 
         var conflict = second.GetByTestId("conflict");
         await Assertions.Expect(conflict).ToBeVisibleAsync();
         var nameRow = conflict.Locator("tr[data-field=Name]");
-        await Assertions.Expect(nameRow.GetByTestId("theirs")).ToHaveTextAsync($"First's name {_tag}");
-        await Assertions.Expect(nameRow.GetByTestId("mine")).ToHaveTextAsync($"Second's name {_tag}");
-        (await browser.SendAsync(new GetUserQuery(id))).ShouldSucceed().Name.ShouldBe($"First's name {_tag}");
+        await Assertions.Expect(nameRow.GetByTestId("theirs")).ToHaveTextAsync($"First's name {Tag}");
+        await Assertions.Expect(nameRow.GetByTestId("mine")).ToHaveTextAsync($"Second's name {Tag}");
+        (await Browser.SendAsync(new GetUserQuery(id))).ShouldSucceed().Name.ShouldBe($"First's name {Tag}");
 
         await nameRow.GetByRole(AriaRole.Button, new() { Name = "Keep mine" }).ClickAsync();
         await Button(second, "Save again").ClickAsync();
         await ExpectSnackbar(second, "Changes saved.");
-        (await browser.SendAsync(new GetUserQuery(id))).ShouldSucceed().Name.ShouldBe($"Second's name {_tag}");
+        (await Browser.SendAsync(new GetUserQuery(id))).ShouldSucceed().Name.ShouldBe($"Second's name {Tag}");
     }
 
     [Fact]
@@ -158,14 +132,14 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
     {
         for (var i = 0; i < 12; i++)
         {
-            await Arrange($"Reload {_tag} {i:00}", $"reload-{i:00}-{_tag}@example.com");
+            await Arrange($"Reload {Tag} {i:00}", $"reload-{i:00}-{Tag}@example.com");
         }
 
         var page = await Open("/users");
-        await InNewGrid(page, () => Field(page, "Search").FillAsync($"reload {_tag}"));
-        await Assertions.Expect(Row(page, $"Reload {_tag} 11")).ToHaveCountAsync(1);
+        await InNewGrid(page, () => Field(page, "Search").FillAsync($"reload {Tag}"));
+        await Assertions.Expect(Row(page, $"Reload {Tag} 11")).ToHaveCountAsync(1);
         await InNewGrid(page, () => Choose(page, "Status", "Active"));
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search=reload(%20|\\+){_tag}.*status=Active"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search=reload(%20|\\+){Tag}.*status=Active"));
         var emailHeader = page.GetByRole(AriaRole.Columnheader, new() { Name = "Email" });
         await emailHeader.Locator(".sortable-column-header").ClickAsync();
         await Assertions.Expect(emailHeader).ToHaveAttributeAsync("aria-sort", "ascending");
@@ -174,15 +148,15 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
         await page.Locator(".mud-table-pagination-select").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "10", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("size=10"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Reload {_tag}" })).ToHaveCountAsync(10);
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Reload {Tag}" })).ToHaveCountAsync(10);
 
         await page.ReloadAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
 
-        var rows = page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Reload {_tag}" });
+        var rows = page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Reload {Tag}" });
         await Assertions.Expect(rows).ToHaveCountAsync(10);
-        await Assertions.Expect(rows.First).ToContainTextAsync($"Reload {_tag} 11");
-        await Assertions.Expect(Field(page, "Search")).ToHaveValueAsync($"reload {_tag}");
+        await Assertions.Expect(rows.First).ToContainTextAsync($"Reload {Tag} 11");
+        await Assertions.Expect(Field(page, "Search")).ToHaveValueAsync($"reload {Tag}");
         await Assertions.Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Status" })).ToContainTextAsync("Active");
         await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Email" })).ToHaveAttributeAsync("aria-sort", "descending");
         await Assertions.Expect(page.GetByTestId("total-count")).ToHaveTextAsync("12 users");
@@ -192,13 +166,13 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
     public async Task Should_create_exactly_one_user_on_a_double_click_of_save()
     {
         var page = await Open("/users/new");
-        await Field(page, "Name").FillAsync($"Double {_tag}");
-        await Field(page, "Email").FillAsync($"double-{_tag}@example.com");
+        await Field(page, "Name").FillAsync($"Double {Tag}");
+        await Field(page, "Email").FillAsync($"double-{Tag}@example.com");
 
         await Button(page, "Save").DblClickAsync();
 
-        await ExpectSnackbar(page, $"Double {_tag} was created.");
-        (await browser.SendAsync(new ListUsersQuery(Search: $"double-{_tag}"))).ShouldSucceed().TotalCount.ShouldBe(1);
+        await ExpectSnackbar(page, $"Double {Tag} was created.");
+        (await Browser.SendAsync(new ListUsersQuery(Search: $"double-{Tag}"))).ShouldSucceed().TotalCount.ShouldBe(1);
     }
 
     [Fact]
@@ -206,12 +180,12 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
     {
         var page = await Open("/users/new");
         await Field(page, "Name").FocusAsync();
-        await page.Keyboard.TypeAsync($"Keys {_tag}");
+        await page.Keyboard.TypeAsync($"Keys {Tag}");
         await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync($"keys-{_tag}@example.com");
+        await page.Keyboard.TypeAsync($"keys-{Tag}@example.com");
         await FocusByTab(page, Button(page, "Save"));
         await page.Keyboard.PressAsync("Enter");
-        await ExpectSnackbar(page, $"Keys {_tag} was created.");
+        await ExpectSnackbar(page, $"Keys {Tag} was created.");
         await Assertions.Expect(page).ToHaveURLAsync(IdUrl());
 
         await Field(page, "Name").FocusAsync();
@@ -223,28 +197,28 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : IAsyncLif
 
         await FocusByTab(page, Button(page, "Delete"));
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync($"Delete Keys {_tag} Jr");
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync($"Delete Keys {Tag} Jr");
         await FocusByTab(page, page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }));
         await page.Keyboard.PressAsync("Enter");
-        await ExpectSnackbar(page, $"Keys {_tag} Jr was deleted.");
-        (await browser.SendAsync(new ListUsersQuery(Search: $"keys-{_tag}"))).ShouldSucceed().TotalCount.ShouldBe(0);
+        await ExpectSnackbar(page, $"Keys {Tag} Jr was deleted.");
+        (await Browser.SendAsync(new ListUsersQuery(Search: $"keys-{Tag}"))).ShouldSucceed().TotalCount.ShouldBe(0);
     }
 
     [Fact]
     public async Task Should_fit_a_phone_screen_and_still_open_a_user()
     {
-        var id = await Arrange($"Phone {_tag}", $"phone-{_tag}@example.com");
-        var page = await Open($"/users?search=phone-{_tag}", width: 390, height: 844);
+        var id = await Arrange($"Phone {Tag}", $"phone-{Tag}@example.com");
+        var page = await Open($"/users?search=phone-{Tag}", width: 390, height: 844);
 
-        await Assertions.Expect(Row(page, $"Phone {_tag}")).ToHaveCountAsync(1);
+        await Assertions.Expect(Row(page, $"Phone {Tag}")).ToHaveCountAsync(1);
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         overflow.ShouldBeLessThanOrEqualTo(0, "the page must not scroll sideways on a phone; only the grid may");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".mud-drawer")).Not.ToBeInViewportAsync();
 
-        await Row(page, $"Phone {_tag}").GetByRole(AriaRole.Link, new() { Name = $"Phone {_tag}", Exact = true }).ClickAsync();
+        await Row(page, $"Phone {Tag}").GetByRole(AriaRole.Link, new() { Name = $"Phone {Tag}", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/users/{id}$"));
-        await Assertions.Expect(Field(page, "Name")).ToHaveValueAsync($"Phone {_tag}");
+        await Assertions.Expect(Field(page, "Name")).ToHaveValueAsync($"Phone {Tag}");
     }
 
     [Fact]

@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+
+namespace UserManagement.Tests.Support;
+
+/// <summary>
+/// Base for browser tests: skips without Chromium (outside CI), tracks the browser contexts a test opens,
+/// saves evidence when it fails, and closes them.
+/// </summary>
+[Collection(BrowserTestGroup.Name)]
+public abstract class BrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    protected BrowserFixture Browser => browser;
+
+    /// <summary>A tag unique to this test, to keep its data apart from the other tests' on the shared app.</summary>
+    protected string Tag { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public ValueTask InitializeAsync()
+    {
+        browser.RequireBrowser();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await BrowserFixture.SaveFailureEvidenceAsync(_contexts);
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A page signed in as the bootstrap administrator, open and interactive at <paramref name="path"/>.</summary>
+    protected async Task<IPage> Open(string path, int width = 1280, int height = 800) =>
+        Track(await browser.OpenAsync(path, width, height));
+
+    /// <summary>A page in a browser context nobody has signed in to.</summary>
+    protected async Task<IPage> Anonymous() => Track(await browser.OpenAnonymousAsync());
+
+    private IPage Track(IPage page)
+    {
+        _contexts.Add(page.Context);
+        return page;
+    }
+}
