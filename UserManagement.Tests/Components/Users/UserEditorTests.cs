@@ -70,6 +70,19 @@ public sealed class UserEditorTests : ComponentTestContext
     }
 
     [Fact]
+    public void Should_say_why_nothing_was_saved_when_the_form_is_invalid()
+    {
+        var cut = OpenNew();
+        Type(cut, "Email", "not-an-email");
+
+        Click(cut, "Save");
+
+        ShouldShowSnackbar(cut, "Nothing was saved: some fields need your attention.");
+        FieldErrors(cut, "Name").ShouldBe("Name is required.");
+        Sender.SentOf<CreateUserCommand>().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Should_say_an_email_is_taken_while_typing()
     {
         await App.CreateUser("Grace", "grace@example.com");
