@@ -29,9 +29,7 @@ public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory, ICu
         }
 
         var user = loaded.Value;
-        await using var guard = UserGuards.RemovesAdministration(user, null, null, deleting: true)
-            ? await GuardedChange.BeginAsync(db, (await currentUser.GetCallerAsync(cancellationToken))!, user, "delete", cancellationToken)
-            : GuardedChange.Unguarded;
+        await using var guard = await GuardedChange.BeginAsync(db, currentUser, user, null, null, deleting: true, cancellationToken);
         if (guard.Refusal is not null)
         {
             return guard.Refusal;

@@ -30,9 +30,7 @@ public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, 
         }
 
         var user = loaded.Value;
-        await using var guard = UserGuards.RemovesAdministration(user, null, command.Status, deleting: false)
-            ? await GuardedChange.BeginAsync(db, (await currentUser.GetCallerAsync(cancellationToken))!, user, "disable", cancellationToken)
-            : GuardedChange.Unguarded;
+        await using var guard = await GuardedChange.BeginAsync(db, currentUser, user, null, command.Status, deleting: false, cancellationToken);
         if (guard.Refusal is not null)
         {
             return guard.Refusal;

@@ -39,7 +39,8 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, ICu
         }
 
         var user = loaded.Value;
-        await using var guard = await GuardAsync(db, user, command, cancellationToken);
+        await using var guard = await GuardedChange.BeginAsync(
+            db, currentUser, user, command.Role, command.Status, deleting: false, cancellationToken);
         if (guard.Refusal is not null)
         {
             return guard.Refusal;
@@ -61,17 +62,5 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, ICu
 
         await guard.CommitAsync(cancellationToken);
         return user.Version;
-    }
-
-    private async Task<GuardedChange> GuardAsync(
-        IAppDbContext db, User user, UpdateUserCommand command, CancellationToken cancellationToken)
-    {
-        if (!UserGuards.RemovesAdministration(user, command.Role, command.Status, deleting: false))
-        {
-            return GuardedChange.Unguarded;
-        }
-
-        var action = command.Status == UserStatus.Disabled ? "disable" : "demote";
-        return await GuardedChange.BeginAsync(db, (await currentUser.GetCallerAsync(cancellationToken))!, user, action, cancellationToken);
     }
 }

@@ -55,9 +55,22 @@ internal sealed class GuardedChange : IAsyncDisposable
 
     public Error? Refusal { get; }
 
+    /// <summary>
+    /// Starts the guarded transaction when the change (a new role or status, or deleting) takes administration away
+    /// from an active Administrator; otherwise the change needs no guard.
+    /// </summary>
     public static async Task<GuardedChange> BeginAsync(
-        IAppDbContext db, Caller caller, User target, string action, CancellationToken cancellationToken)
+        IAppDbContext db, ICurrentUser currentUser, User target, UserRole? newRole, UserStatus? newStatus, bool deleting,
+        CancellationToken cancellationToken)
     {
+        if (!UserGuards.RemovesAdministration(target, newRole, newStatus, deleting))
+        {
+            return Unguarded;
+        }
+
+        var action = deleting ? "delete" : newStatus == UserStatus.Disabled ? "disable" : "demote";
+        var caller = await currentUser.GetCallerAsync(cancellationToken)
+            ?? throw new InvalidOperationException("The authorization step lets no anonymous caller reach a user command.");
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var refusal = await UserGuards.CheckAsync(db, caller, target, action, cancellationToken);
         return new GuardedChange(transaction, refusal);
