@@ -79,10 +79,15 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : BrowserTe
         await ExpectSnackbar(page, "Changes saved.");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Ada King {Tag}" })).ToBeVisibleAsync();
 
-        // Disable from the list.
-        await page.GoBackAsync();
+        // Disable from the list: Back to the search, then Back to the whole list. The row is in both grids, so
+        // wait for the second one: a click on the grid being replaced would be lost with it.
         await page.GoBackAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"search={Tag.ToUpperInvariant()}"));
+        await Assertions.Expect(Row(page, $"Ada King {Tag}")).ToHaveCountAsync(1);
+        await InNewGrid(page, () => page.GoBackAsync());
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("search="));
+        await Assertions.Expect(Field(page, "Search")).ToBeEmptyAsync();
         await Assertions.Expect(Row(page, $"Ada King {Tag}")).ToHaveCountAsync(1);
         await Row(page, $"Ada King {Tag}").GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
         await ExpectSnackbar(page, $"Ada King {Tag} was disabled.");
