@@ -100,11 +100,15 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        Type(cut, "Email", "ADA@example.com");
-        await cut.InvokeAsync(() => cut.FindComponent<MudForm>().Instance.ValidateAsync());
+        await App.CreateUser("Bob", "bob@example.com");
 
-        cut.WaitForAssertion(() => cut.FindComponent<MudForm>().Instance.IsValid.ShouldBeTrue());
-        FieldErrors(cut, "Email").ShouldBeEmpty();
+        // Bob's email is refused first, so the check is known to run when Ada's own comes back clean.
+        Type(cut, "Email", "bob@example.com");
+        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
+        Type(cut, "Email", "ADA@example.com");
+
+        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBeEmpty());
+        cut.FindComponent<MudForm>().Instance.IsValid.ShouldBeTrue();
     }
 
     [Fact]
@@ -380,5 +384,22 @@ public sealed class UserEditorTests : ComponentTestContext
 
         ShouldShowSnackbar(cut, "Quick Typist was created.");
         (await App.StoredUsersAsync()).ShouldHaveSingleItem().Email.ShouldBe("quick@example.com");
+    }
+
+    [Fact]
+    public async Task Should_set_the_temporary_password_that_was_typed_even_when_confirm_comes_before_the_debounce()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        Click(cut, "Set temporary password");
+        cut.WaitForElement(".mud-dialog");
+
+        // No pause between typing and confirming: the field's debounce timer has not fired yet.
+        Input(cut, "Temporary password").Input("typed and confirmed at once");
+        cut.Find(".mud-dialog [data-testid=confirm]").Click();
+
+        ShouldShowSnackbar(cut, "Temporary password set.");
+        (await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "typed and confirmed at once", null))).ShouldSucceed();
     }
 }
