@@ -9,9 +9,9 @@ namespace UserManagement.Application.Accounts;
 public sealed record BootstrapOutcome(bool Created, string? Email, string? OneTimePassword);
 
 /// <summary>
-/// On start-up, makes sure someone can sign in: when no active Administrator with a password exists, sets one up
-/// from configuration, or with a random one-time password that must be changed at the first sign-in.
-/// Not a message: nothing but the start-up code may run it.
+/// On start-up, makes sure someone can sign in: when no active Administrator has a working password (none, or
+/// only an expired one-time password), sets one up from configuration, or with a random one-time password that
+/// must be changed at the first sign-in. Not a message: nothing but the start-up code may run it.
 /// </summary>
 public sealed partial class AdministratorBootstrap(
     IAppDbContextFactory dbFactory, IPasswordHasher hasher, TimeProvider clock, ILogger<AdministratorBootstrap> logger)
@@ -21,9 +21,11 @@ public sealed partial class AdministratorBootstrap(
     public async Task<BootstrapOutcome> EnsureAdministratorAsync(
         string? configuredEmail, string? configuredPassword, CancellationToken cancellationToken = default)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var anyAdministrator = await db.Users.AnyAsync(
-            u => u.Role == UserRole.Administrator && u.Status == UserStatus.Active && u.PasswordHash != null,
+            u => u.Role == UserRole.Administrator && u.Status == UserStatus.Active && u.PasswordHash != null
+                && !(u.MustChangePassword && u.TemporaryPasswordExpiresAt <= now),
             cancellationToken);
         if (anyAdministrator)
         {
@@ -44,7 +46,6 @@ public sealed partial class AdministratorBootstrap(
                 $"Bootstrap:AdminPassword does not meet the password policy ({PasswordRules.MinLength} to {PasswordRules.MaxLength} characters, not a common password).");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         var key = UserRules.EmailKey(email);
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == key, cancellationToken);
         if (user is null)

@@ -55,6 +55,12 @@ public sealed partial class SignInCommandHandler(
             return await RecordFailureAsync(db, command, user, now, cancellationToken);
         }
 
+        if (user.HasExpiredPasswordAt(now))
+        {
+            await RefuseAsync(db, command, user.Id, "temporary password expired", now, cancellationToken);
+            return new TemporaryPasswordExpiredError();
+        }
+
         // Success: the bookkeeping is written without moving the user's version, so it never conflicts with an
         // administrator editing the user, and only if the password did not change meanwhile.
         var rehash = verification == PasswordVerification.SucceededRehashNeeded ? hasher.Hash(command.Password) : user.PasswordHash!;

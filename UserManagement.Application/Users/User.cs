@@ -36,6 +36,9 @@ public sealed class User
     /// <summary>True after an administrator set a temporary password: the user must choose a new one first.</summary>
     public bool MustChangePassword { get; private set; }
 
+    /// <summary>When a temporary (or one-time) password stops working; null for a password the user chose.</summary>
+    public DateTime? TemporaryPasswordExpiresAt { get; private set; }
+
     public int FailedSignInCount { get; private set; }
 
     /// <summary>Sign-in is refused until this UTC time after too many failed attempts.</summary>
@@ -95,14 +98,16 @@ public sealed class User
     }
 
     /// <summary>
-    /// Sets a new password hash and ends every session. A temporary password (set by an administrator) must be
-    /// changed at the next sign-in.
+    /// Sets a new password hash and ends every session. A temporary password (set by an administrator, or the
+    /// first start's one-time password) must be changed at the next sign-in, and stops working after
+    /// <see cref="UserRules.TemporaryPasswordLifetime"/>.
     /// </summary>
     public void SetPassword(string passwordHash, bool temporary, DateTime utcNow)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
         PasswordHash = passwordHash;
         MustChangePassword = temporary;
+        TemporaryPasswordExpiresAt = temporary ? EnsureUtc(utcNow) + UserRules.TemporaryPasswordLifetime : null;
         FailedSignInCount = 0;
         LockedUntil = null;
         SecurityStamp = NewStamp();
@@ -124,6 +129,9 @@ public sealed class User
     }
 
     public bool IsLockedAt(DateTime utcNow) => LockedUntil > utcNow;
+
+    /// <summary>True when the password is a temporary one past its expiry: it no longer signs anyone in.</summary>
+    public bool HasExpiredPasswordAt(DateTime utcNow) => MustChangePassword && TemporaryPasswordExpiresAt <= utcNow;
 
     public bool CanSignIn => Status == UserStatus.Active && PasswordHash is not null;
 

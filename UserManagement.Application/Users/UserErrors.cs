@@ -17,7 +17,8 @@ public static class UserErrors
 
     /// <summary>The one projection of a user into <see cref="UserDetails"/>, for queries and in memory alike.</summary>
     internal static readonly Expression<Func<User, UserDetails>> DetailsProjection =
-        u => new UserDetails(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version, u.LastSignInAt, u.LockedUntil, u.MustChangePassword);
+        u => new UserDetails(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version, u.LastSignInAt, u.LockedUntil, u.MustChangePassword,
+            u.MustChangePassword ? u.TemporaryPasswordExpiresAt : null);
 
     private static readonly Func<User, UserDetails> ToDetailsCompiled = DetailsProjection.Compile();
 

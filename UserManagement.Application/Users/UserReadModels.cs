@@ -12,7 +12,8 @@ public sealed record UserDetails(
     long Version,
     DateTime? LastSignInAt = null,
     DateTime? LockedUntil = null,
-    bool MustChangePassword = false);
+    bool MustChangePassword = false,
+    DateTime? TemporaryPasswordExpiresAt = null);
 
 /// <summary>One row of the users list.</summary>
 public sealed record UserListItem(

@@ -15,6 +15,12 @@ public static partial class UserRules
     /// <summary>The unique index on the normalized email: the final authority on uniqueness.</summary>
     public const string UniqueEmailIndex = "IX_Users_NormalizedEmail";
 
+    /// <summary>
+    /// How long a temporary or one-time password works (ASVS 5.0 6.4.1: initial passwords expire after a short
+    /// period). Three days leaves room for a weekend between an administrator setting it and the user's sign-in.
+    /// </summary>
+    public static readonly TimeSpan TemporaryPasswordLifetime = TimeSpan.FromDays(3);
+
     public static string NormalizeName(string? name) => (name ?? string.Empty).Trim();
 
     public static string NormalizeEmail(string? email) => (email ?? string.Empty).Trim();

@@ -76,6 +76,56 @@ public sealed class AccountManagementTests : AppTests
     }
 
     [Fact]
+    public async Task Should_let_a_temporary_password_sign_in_until_it_expires_after_three_days()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        (await App.Send(new SetTemporaryPasswordCommand(ada.Id, "temporary pass phrase", ada.Version))).ShouldSucceed();
+        var setAt = App.Clock.GetUtcNow().UtcDateTime;
+        (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().TemporaryPasswordExpiresAt.ShouldBe(setAt + UserRules.TemporaryPasswordLifetime);
+        UserRules.TemporaryPasswordLifetime.ShouldBe(TimeSpan.FromDays(3));
+
+        App.Clock.Advance(UserRules.TemporaryPasswordLifetime - TimeSpan.FromMinutes(1));
+        (await App.Send(new SignInCommand("ada@example.com", "temporary pass phrase", null))).ShouldSucceed().MustChangePassword.ShouldBeTrue();
+
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        (await App.Send(new SignInCommand("ada@example.com", "temporary pass phrase", null)))
+            .ShouldFailWith<TemporaryPasswordExpiredError, SignedIn>().Message.ShouldBe(TemporaryPasswordExpiredError.Text);
+
+        // Refused without counting as a wrong guess, and recorded.
+        var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+        stored.FailedSignInCount.ShouldBe(0);
+        await using var db = await App.OpenDbAsync();
+        (await db.SecurityEvents.CountAsync(e => e.Type == SecurityEventType.SignInFailed && e.Detail == "temporary password expired", TestContext.Current.CancellationToken))
+            .ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_expiry_secret_from_anyone_without_the_password()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        (await App.Send(new SetTemporaryPasswordCommand(ada.Id, "temporary pass phrase", ada.Version))).ShouldSucceed();
+        App.Clock.Advance(UserRules.TemporaryPasswordLifetime);
+
+        (await App.Send(new SignInCommand("ada@example.com", "a wrong guess of a password", null)))
+            .ShouldFailWith<SignInRefusedError, SignedIn>();
+    }
+
+    [Fact]
+    public async Task Should_drop_the_expiry_once_the_user_chose_a_password()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        (await App.Send(new SetTemporaryPasswordCommand(ada.Id, "temporary pass phrase", ada.Version))).ShouldSucceed();
+        var session = (await App.Send(new SignInCommand("ada@example.com", "temporary pass phrase", null))).ShouldSucceed();
+        App.Caller.ActAs(new Caller(ada.Id, session.SessionId, ada.Email, ada.Role, MustChangePassword: true));
+
+        (await App.Send(new ChangeOwnPasswordCommand("temporary pass phrase", "my own long pass phrase"))).ShouldSucceed();
+        App.Clock.Advance(UserRules.TemporaryPasswordLifetime * 2);
+
+        (await App.Send(new SignInCommand("ada@example.com", "my own long pass phrase", null))).ShouldSucceed().MustChangePassword.ShouldBeFalse();
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().TemporaryPasswordExpiresAt.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Should_refuse_a_temporary_password_equal_to_the_users_email_or_for_oneself()
     {
         var ada = await App.CreateUser("Ada", "ada.lovelace@example.com");

@@ -39,6 +39,24 @@ public sealed class AdministratorBootstrapTests : AppTests
     }
 
     [Fact]
+    public async Task Should_issue_a_new_one_time_password_when_the_first_expired_unused()
+    {
+        var first = await Bootstrap().EnsureAdministratorAsync(null, null, TestContext.Current.CancellationToken);
+        App.Clock.Advance(UserRules.TemporaryPasswordLifetime - TimeSpan.FromMinutes(1));
+        (await Bootstrap().EnsureAdministratorAsync(null, null, TestContext.Current.CancellationToken)).Created.ShouldBeFalse();
+
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await Bootstrap().EnsureAdministratorAsync(null, null, TestContext.Current.CancellationToken);
+
+        second.Created.ShouldBeTrue();
+        second.Email.ShouldBe(first.Email);
+        second.OneTimePassword.ShouldNotBeNull().ShouldNotBe(first.OneTimePassword);
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+        (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, first.OneTimePassword!, null))).ShouldFailWith<SignInRefusedError, SignedIn>();
+        (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, second.OneTimePassword!, null))).ShouldSucceed().MustChangePassword.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Should_do_nothing_when_an_active_administrator_can_sign_in()
     {
         await App.CreateUserWithPassword("boss@example.com", "the boss passphrase", UserRole.Administrator);

@@ -404,4 +404,21 @@ public sealed class UserEditorTests : ComponentTestContext
         ShouldShowSnackbar(cut, "Temporary password set.");
         (await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "typed and confirmed at once", null))).ShouldSucceed();
     }
+
+    [Fact]
+    public async Task Should_say_until_when_a_temporary_password_works_and_warn_once_it_expired()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        (await App.Send(new Application.Accounts.SetTemporaryPasswordCommand(ada.Id, "temporary pass phrase", ada.Version))).ShouldSucceed();
+
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=temporary-password]").TextContent
+            .ShouldContain("The temporary password works until 2026-01-18 09:30 UTC."));
+
+        Clock.Advance(UserRules.TemporaryPasswordLifetime);
+        await cut.InvokeAsync(() => Navigation.NavigateTo("/users"));
+        await cut.InvokeAsync(() => Navigation.NavigateTo($"/users/{ada.Id}"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=temporary-password]").TextContent.Trim()
+            .ShouldBe("The temporary password expired 2026-01-18 09:30 UTC. Set a new one so they can sign in."));
+    }
 }
