@@ -17,10 +17,9 @@ public sealed class SessionValidator(IAppDbContextFactory dbFactory, TimeProvide
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var found = await db.Sessions.AsNoTracking()
             .Where(s => s.Id == sessionId)
+            .Where(UserSession.LiveAt(now))
             .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new
             {
-                s.EndedAt,
-                s.ExpiresAt,
                 s.LastSeenAt,
                 SessionStamp = s.SecurityStamp,
                 UserStamp = u.SecurityStamp,
@@ -33,9 +32,6 @@ public sealed class SessionValidator(IAppDbContextFactory dbFactory, TimeProvide
             .FirstOrDefaultAsync(cancellationToken);
 
         var valid = found is not null
-            && found.EndedAt is null
-            && found.ExpiresAt > now
-            && now - found.LastSeenAt < UserSession.IdleTimeout
             && found.SessionStamp == found.UserStamp
             && found.Status == UserStatus.Active;
         if (!valid)

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace UserManagement.Application.Accounts;
 
 /// <summary>
@@ -45,6 +47,16 @@ public sealed class UserSession
         LastSeenAt = utcNow,
         ExpiresAt = utcNow + AbsoluteLifetime,
     };
+
+    /// <summary>
+    /// Not ended, not past its absolute lifetime, not idle too long: the session's own half of being valid. The
+    /// other half, the user's stamp and status, needs the user (see <see cref="SessionValidator"/>).
+    /// </summary>
+    public static Expression<Func<UserSession, bool>> LiveAt(DateTime utcNow)
+    {
+        var idleSince = utcNow - IdleTimeout;
+        return s => s.EndedAt == null && s.ExpiresAt > utcNow && s.LastSeenAt > idleSince;
+    }
 
     public void End(string reason, DateTime utcNow)
     {

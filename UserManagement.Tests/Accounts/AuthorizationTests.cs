@@ -30,6 +30,8 @@ public sealed class AuthorizationTests : AppTests
     {
         { nameof(SignOutCommand), new SignOutCommand() },
         { nameof(ChangeOwnPasswordCommand), new ChangeOwnPasswordCommand("old password here", "a brand new password") },
+        { nameof(ListMySessionsQuery), new ListMySessionsQuery() },
+        { nameof(EndMySessionsCommand), new EndMySessionsCommand(null) },
     };
 
     private async Task<Error?> SendAsync(object message)

@@ -19,6 +19,16 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
         return email;
     }
 
+    /// <summary>A fresh browser context signed in through the sign-in page, its circuit live.</summary>
+    private async Task<IPage> SignedIn(string email, string password)
+    {
+        var page = await Anonymous();
+        await page.GotoAsync("/signin");
+        await BrowserFixture.SignInAsync(page, email, password);
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        return page;
+    }
+
     [Fact]
     public async Task Should_send_an_anonymous_visitor_to_sign_in_and_then_to_the_page_they_asked_for()
     {
@@ -84,10 +94,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
     public async Task Should_sign_in_manage_users_and_sign_out()
     {
         var email = await ArrangeUser(UserRole.Administrator, "second admin phrase");
-        var page = await Anonymous();
-        await page.GotoAsync("/signin");
-        await BrowserFixture.SignInAsync(page, email, "second admin phrase");
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        var page = await SignedIn(email, "second admin phrase");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync($"Made by {Tag}");
@@ -104,13 +111,33 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
     }
 
     [Fact]
+    public async Task Should_let_an_administrator_end_their_session_in_another_browser_from_my_sessions()
+    {
+        var email = await ArrangeUser(UserRole.Administrator, "sessions journey phrase");
+        var here = await SignedIn(email, "sessions journey phrase");
+        var elsewhere = await SignedIn(email, "sessions journey phrase");
+
+        await here.GetByRole(AriaRole.Link, new() { Name = "My sessions", Exact = true }).ClickAsync();
+        await Assertions.Expect(here.GetByRole(AriaRole.Heading, new() { Name = "My sessions" })).ToBeVisibleAsync();
+        // Three: the arrangement's own sign-in (it changed the temporary password), this browser, and the other,
+        // which signed in last and so is listed first.
+        var rows = here.GetByTestId("session");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("This browser");
+        await rows.First.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^End the session") }).ClickAsync();
+
+        await Assertions.Expect(here.Locator(".mud-snackbar").Filter(new() { HasText = "The session was ended." })).ToBeVisibleAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.First).ToContainTextAsync("This browser");
+        await elsewhere.GotoAsync("/users");
+        await Assertions.Expect(elsewhere).ToHaveURLAsync(new Regex("/signin"));
+    }
+
+    [Fact]
     public async Task Should_refuse_the_next_action_of_an_open_page_once_its_user_is_disabled()
     {
         var email = await ArrangeUser(UserRole.Administrator, "doomed admin phrase");
-        var page = await Anonymous();
-        await page.GotoAsync("/signin");
-        await BrowserFixture.SignInAsync(page, email, "doomed admin phrase");
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        var page = await SignedIn(email, "doomed admin phrase");
         await Assertions.Expect(page.GetByTestId("total-count")).Not.ToBeEmptyAsync();
 
         var doomed = (await Browser.SendAsync(new ListUsersQuery(Search: email))).ShouldSucceed().Items.Single();

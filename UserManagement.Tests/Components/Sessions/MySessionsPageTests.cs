@@ -1,0 +1,56 @@
+using Bunit;
+using UserManagement.Application.Accounts;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.Components.Sessions;
+
+public sealed class MySessionsPageTests : ComponentTestContext
+{
+    private const string Password = "a long enough password";
+
+    private async Task<(SignedIn Here, SignedIn Elsewhere)> SignedInTwice()
+    {
+        var user = await App.CreateUserWithPassword("ada@example.com", Password, UserRole.Administrator);
+        var here = (await App.Send(new SignInCommand("ada@example.com", Password, null))).ShouldSucceed();
+        var elsewhere = (await App.Send(new SignInCommand("ada@example.com", Password, null))).ShouldSucceed();
+        App.Caller.ActAs(new Caller(user.Id, here.SessionId, user.Email, user.Role, MustChangePassword: false));
+        return (here, elsewhere);
+    }
+
+    private static void ShouldShowSnackbar(IRenderedComponent<TestRouter> cut, string text) =>
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains(text)));
+
+    [Fact]
+    public async Task Should_list_my_sessions_and_end_another_browsers()
+    {
+        var (_, elsewhere) = await SignedInTwice();
+        var cut = Open("/account/sessions");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").Count.ShouldBe(2));
+        cut.FindAll("[data-testid=session]").Count(r => r.TextContent.Contains("This browser")).ShouldBe(1);
+
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "End").Click());
+
+        ShouldShowSnackbar(cut, "The session was ended. That browser has to sign in again.");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").ShouldHaveSingleItem().TextContent.ShouldContain("This browser"));
+        (await App.Get<SessionValidator>().ConfirmAsync(elsewhere.SessionId, Xunit.TestContext.Current.CancellationToken)).ShouldBeNull();
+        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out all other sessions").HasAttribute("disabled").ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Should_sign_out_all_other_sessions_after_confirming()
+    {
+        await SignedInTwice();
+        (await App.Send(new SignInCommand("ada@example.com", Password, null))).ShouldSucceed();
+        var cut = Open("/account/sessions");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").Count.ShouldBe(3));
+
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out all other sessions").Click());
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("End every session of yours except this browser's?"));
+        cut.Find("[data-testid=confirm]").Click();
+
+        ShouldShowSnackbar(cut, "Ended 2 other sessions.");
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").ShouldHaveSingleItem());
+    }
+}
