@@ -128,6 +128,23 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Should_keep_what_is_being_typed_when_the_url_changes_before_the_pause_ends()
+    {
+        await SeedAsync();
+        var cut = Open("/users?search=grace");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+
+        cut.Find("input[placeholder='Name or email']").Input("ada");
+        await cut.InvokeAsync(() => Navigation.NavigateTo("/users?role=Member"));
+        Wait(300);
+
+        cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last()
+            .ShouldBe(new ListUsersQuery("ada", UserRole.Member, SortBy: "name", PageSize: 25)));
+        Navigation.Uri.ShouldEndWith("/users?role=Member&search=ada");
+        cut.Find("input[placeholder='Name or email']").GetAttribute("value").ShouldBe("ada");
+    }
+
+    [Fact]
     public async Task Should_follow_the_url_when_it_changes_as_with_the_back_button()
     {
         await SeedAsync();
