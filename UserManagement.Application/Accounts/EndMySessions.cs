@@ -33,9 +33,9 @@ public sealed partial class EndMySessionsCommandHandler(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ended = await db.Sessions
-            .Where(s => s.UserId == caller.UserId && s.EndedAt == null)
+            .Where(s => s.UserId == caller.UserId)
             .Where(s => command.SessionId == null ? s.Id != caller.SessionId : s.Id == command.SessionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), cancellationToken);
+            .EndAsync(reason, now, cancellationToken);
         if (command.SessionId is not null && ended == 0)
         {
             return new NotFoundError(EndMySessionsCommand.NotYours);

@@ -10,7 +10,12 @@ internal static class SessionEnding
     /// </summary>
     public static Task<int> EndSessionsOfAsync(
         this Common.IAppDbContext db, Guid userId, string reason, DateTime utcNow, CancellationToken cancellationToken) =>
-        db.Sessions.Where(s => s.UserId == userId && s.EndedAt == null)
+        db.Sessions.Where(s => s.UserId == userId).EndAsync(reason, utcNow, cancellationToken);
+
+    /// <summary>Marks the open ones among <paramref name="sessions"/> as ended, in one statement; returns how many.</summary>
+    public static Task<int> EndAsync(
+        this IQueryable<UserSession> sessions, string reason, DateTime utcNow, CancellationToken cancellationToken) =>
+        sessions.Where(s => s.EndedAt == null)
             .ExecuteUpdateAsync(
                 s => s.SetProperty(x => x.EndedAt, utcNow).SetProperty(x => x.EndReason, reason),
                 cancellationToken);
