@@ -7,8 +7,9 @@ using UserManagement.Application.Common;
 namespace UserManagement.Application.Accounts;
 
 /// <summary>
-/// The caller ends one of their own sessions (a browser left signed in elsewhere), or with no id every session
-/// but this browser's. Returns how many ended. Someone else's session is "not found", never ended.
+/// The caller ends one of their own live sessions (a browser left signed in elsewhere), or with no id every live
+/// session but this browser's: the ones My sessions lists. Returns how many ended. Someone else's session, or
+/// one that already stopped working, is "not found".
 /// </summary>
 public sealed record EndMySessionsCommand(Guid? SessionId) : ICommand<Result<int>>, ISignedInMessage
 {
@@ -34,6 +35,7 @@ public sealed partial class EndMySessionsCommandHandler(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ended = await db.Sessions
             .Where(s => s.UserId == caller.UserId)
+            .Where(UserSession.LiveAt(now))
             .Where(s => command.SessionId == null ? s.Id != caller.SessionId : s.Id == command.SessionId)
             .EndAsync(reason, now, cancellationToken);
         if (command.SessionId is not null && ended == 0)

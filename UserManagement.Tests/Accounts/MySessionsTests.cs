@@ -87,6 +87,25 @@ public sealed class MySessionsTests : AppTests
     }
 
     [Fact]
+    public async Task Should_count_only_the_live_sessions_it_ends_as_the_list_shows_them()
+    {
+        var (_, here, elsewhere) = await SignedInTwice();
+        (await Confirm(here.SessionId)).ShouldNotBeNull();
+        App.Clock.Advance(UserSession.IdleTimeout - TimeSpan.FromMinutes(1));
+        (await Confirm(here.SessionId)).ShouldNotBeNull();
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        var live = (await App.Send(new SignInCommand("ada@example.com", Password, null))).ShouldSucceed();
+        (await App.Send(new ListMySessionsQuery())).ShouldSucceed().Count.ShouldBe(2, "this browser and the new sign-in; the other went idle");
+
+        (await App.Send(new EndMySessionsCommand(elsewhere.SessionId)))
+            .ShouldFailWith<NotFoundError, int>().Message.ShouldBe(EndMySessionsCommand.NotYours);
+        (await App.Send(new EndMySessionsCommand(null))).ShouldSucceed().ShouldBe(1);
+
+        (await Confirm(live.SessionId)).ShouldBeNull();
+        (await Confirm(here.SessionId)).ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task Should_never_end_someone_elses_session()
     {
         await SignedInTwice();
