@@ -4,9 +4,14 @@ using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
 using UserManagement.Web.Components;
+using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Serves the framework's and the packages' static files (_framework/blazor.web.js, MudBlazor) from a build
+// output in every environment, so `dotnet run` works in Production too; a published app has them in wwwroot.
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddUserManagement(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddAppSecurity(builder.Configuration);
@@ -18,6 +23,7 @@ builder.Services.AddMudServices(options =>
     options.SnackbarConfiguration.VisibleStateDuration = 5000;
     options.SnackbarConfiguration.SnackbarVariant = Variant.Filled;
 });
+builder.Services.AddReauthenticationPrompt();
 
 var app = builder.Build();
 
@@ -38,7 +44,9 @@ if (bootstrap.OneTimePassword is not null)
         """);
 }
 
+app.UseConfiguredForwardedHeaders();
 app.UseSecurityHeaders();
+app.UseHostPrefixCookies();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.AspNetCore.DataProtection;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
@@ -21,6 +22,7 @@ public static class ServiceRegistration
         services.AddValidatorsFromAssemblyContaining<CreateUserCommand>();
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<AdministratorBootstrap>();
+        services.AddMfa(configuration, contentRoot);
 
         // Authorization first (no validation details for callers who may not send the message), then validation.
         services.AddMediator(options =>
@@ -29,5 +31,24 @@ public static class ServiceRegistration
             options.PipelineBehaviors = [typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         return services;
+    }
+
+    /// <summary>
+    /// The MFA policy (Security:RequireMfaForAdministrators, Security:MfaGraceDays) and the protection of the
+    /// authenticator secrets by the Data Protection key ring, kept in Security:KeysDirectory when set.
+    /// </summary>
+    private static void AddMfa(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var section = configuration.GetSection("Security");
+        services.AddSingleton(new MfaPolicy(
+            section.GetValue("RequireMfaForAdministrators", MfaPolicy.Default.RequiredForAdministrators),
+            TimeSpan.FromDays(section.GetValue("MfaGraceDays", MfaPolicy.Default.GracePeriod.TotalDays))));
+        var keys = services.AddDataProtection();
+        if (section["KeysDirectory"] is { Length: > 0 } directory)
+        {
+            keys.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(directory, contentRoot)));
+        }
+
+        services.AddSingleton<ISecretProtector, Web.Security.DataProtectionSecretProtector>();
     }
 }

@@ -10,7 +10,7 @@ public sealed record BootstrapOutcome(bool Created, string? Email, string? OneTi
 
 /// <summary>
 /// On start-up, makes sure someone can sign in: when no active Administrator has a working password (none, or
-/// only an expired one-time password), sets one up from configuration, or with a random one-time password that
+/// only an expired one-time password), sets one up from configuration, or with a random one-time password. Either
 /// must be changed at the first sign-in. Not a message: nothing but the start-up code may run it.
 /// </summary>
 public sealed partial class AdministratorBootstrap(
@@ -40,10 +40,12 @@ public sealed partial class AdministratorBootstrap(
 
         var generated = string.IsNullOrEmpty(configuredPassword);
         var password = generated ? PasswordRules.Generate() : configuredPassword!;
-        if (!generated && (PasswordRules.LengthOf(password) is < PasswordRules.MinLength or > PasswordRules.MaxLength || PasswordRules.IsCommon(password)))
+        if (!generated && (PasswordRules.LengthOf(password) is < PasswordRules.MinLength or > PasswordRules.MaxLength
+            || PasswordRules.IsOnlyBlanks(password) || PasswordRules.IsCommon(password)
+            || PasswordRules.PersonalInfoIn(password, "Administrator", email) is not null))
         {
             throw new InvalidOperationException(
-                $"Bootstrap:AdminPassword does not meet the password policy ({PasswordRules.MinLength} to {PasswordRules.MaxLength} characters, not a common password).");
+                $"Bootstrap:AdminPassword does not meet the password policy ({PasswordRules.MinLength} to {PasswordRules.MaxLength} characters, not a common password, not built from the email).");
         }
 
         var key = UserRules.EmailKey(email);
@@ -59,7 +61,9 @@ public sealed partial class AdministratorBootstrap(
             user.SetStatus(UserStatus.Active, now);
         }
 
-        user.SetPassword(hasher.Hash(password), temporary: generated, now);
+        // Generated or configured, it is a first password: it must be changed at the first sign-in and expires
+        // like any temporary password (a configured one sits in configuration files and environment variables).
+        user.SetPassword(hasher.Hash(password), temporary: true, now);
         db.SecurityEvents.Add(SecurityEvent.Record(
             SecurityEventType.AdministratorBootstrapped, now,
             generated ? "first administrator set up with a one-time password" : "first administrator set up from configuration",

@@ -8,7 +8,7 @@ using UserManagement.Application.Users;
 namespace UserManagement.Application.Accounts;
 
 /// <summary>An administrator signs a user out everywhere (a lost laptop, a suspected breach). Returns how many sessions ended.</summary>
-public sealed record EndUserSessionsCommand(Guid Id) : ICommand<Result<int>>;
+public sealed record EndUserSessionsCommand(Guid Id) : ICommand<Result<int>>, IRequiresReauthentication;
 
 public sealed class EndUserSessionsCommandValidator : AbstractValidator<EndUserSessionsCommand>
 {

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
+using System.Text;
 using FluentValidation;
 
 namespace UserManagement.Application.Accounts;
@@ -23,7 +25,9 @@ public interface IPasswordHasher
 
 /// <summary>
 /// The password policy (NIST 800-63B / OWASP ASVS 5 V6): 12 to 128 characters, no composition rules, not a
-/// commonly used password, not the account's own email. Passwords are taken as typed: never trimmed.
+/// commonly used password (nor a common word dressed up with digits, symbols or look-alike characters), not
+/// only blanks, not built from the account's name or email. The checks look at the NFKC form, so a fullwidth
+/// "ａａａ…" is judged like "aaa…"; the password itself is stored (hashed) exactly as typed, never trimmed.
 /// </summary>
 public static class PasswordRules
 {
@@ -34,22 +38,160 @@ public static class PasswordRules
     public const string TooLong = "Use at most 128 characters.";
     public const string TooCommon = "This password is too common and easy to guess. Choose another.";
     public const string SameAsEmail = "Don't use your email address as your password.";
+    public const string OnlyBlanks = "A password of only spaces or invisible characters is too easy to guess. Use words or other characters.";
+    public const string Personal = "Don't build your password from your name or email address. Add words of your own.";
 
-    private static readonly Lazy<HashSet<string>> Common = new(LoadCommonPasswords);
+    private static readonly Lazy<CommonPasswords> Common = new(LoadCommonPasswords);
+
+    // Characters that show as nothing but are not whitespace or format characters in Unicode's categories.
+    private static readonly HashSet<int> Invisible = [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E, 0x034F];
 
     /// <summary>Length counted in Unicode characters (a pair of UTF-16 surrogates is one character).</summary>
     public static int LengthOf(string password) => password.EnumerateRunes().Count();
 
-    public static bool IsCommon(string password) => Common.Value.Contains(password.Trim());
+    /// <summary>The form the checks look at: NFKC (fullwidth, ligatures and compatibility spaces folded), lower case.</summary>
+    public static string Normalize(string password)
+    {
+        try
+        {
+            return password.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            // A broken surrogate cannot be normalized; it is judged as typed.
+            return password.ToLowerInvariant();
+        }
+    }
 
-    public static IRuleBuilderOptions<T, string> ValidPassword<T>(
-        this IRuleBuilderInitial<T, string> rule, Func<T, string?>? email = null) =>
+    /// <summary>True when nothing of the password shows: only whitespace, format (zero-width) or invisible characters.</summary>
+    public static bool IsOnlyBlanks(string password) =>
+        Normalize(password).EnumerateRunes().All(r => Rune.IsWhiteSpace(r) || Invisible.Contains(r.Value)
+            || Rune.GetUnicodeCategory(r) is UnicodeCategory.Format or UnicodeCategory.Control
+                or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark);
+
+    /// <summary>
+    /// On the lists, or a listed word dressed up: digits and symbols around it ("Summer2026!!") or look-alike
+    /// characters inside it ("P@ssw0rd"). Compared in the NFKC form, spaces inside ignored.
+    /// </summary>
+    public static bool IsCommon(string password)
+    {
+        var normalized = Normalize(password).Trim();
+        var lists = Common.Value;
+        if (lists.Passwords.Contains(normalized) || lists.Passwords.Contains(WithoutSpaces(normalized)))
+        {
+            return true;
+        }
+
+        return Unleet(normalized).Select(Core).Any(core => core.Length > 0 && (lists.Cores.Contains(core) || lists.Passwords.Contains(core)));
+    }
+
+    /// <summary>
+    /// The message for a password built from the account's own name or email (what is left after taking out their
+    /// parts, digits and symbols is under four letters), or null when it is not.
+    /// </summary>
+    public static string? PersonalInfoIn(string password, string? name, string? email)
+    {
+        var normalized = Normalize(password).Trim();
+        if (email is not null && string.Equals(normalized, Normalize(email).Trim(), StringComparison.Ordinal))
+        {
+            return SameAsEmail;
+        }
+
+        var parts = PartsOf(name, email);
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var candidate in Unleet(normalized))
+        {
+            var rest = candidate;
+            foreach (var part in parts)
+            {
+                rest = rest.Replace(part, string.Empty, StringComparison.Ordinal);
+            }
+
+            if (rest.Count(char.IsLetter) < 4 && rest.Length < candidate.Length)
+            {
+                return Personal;
+            }
+        }
+
+        return null;
+    }
+
+    public static IRuleBuilderOptions<T, string> ValidPassword<T>(this IRuleBuilderInitial<T, string> rule) =>
         rule.Cascade(CascadeMode.Stop)
             .Must(p => p is not null && LengthOf(p) >= MinLength).WithMessage(TooShort)
             .Must(p => LengthOf(p) <= MaxLength).WithMessage(TooLong)
-            .Must(p => !IsCommon(p)).WithMessage(TooCommon)
-            .Must((message, p) => email is null || !string.Equals(p.Trim(), email(message)?.Trim(), StringComparison.OrdinalIgnoreCase))
-            .WithMessage(SameAsEmail);
+            .Must(p => !IsOnlyBlanks(p)).WithMessage(OnlyBlanks)
+            .Must(p => !IsCommon(p)).WithMessage(TooCommon);
+
+    /// <summary>The name's and email's words of three or more letters, longest first, in the normalized form.</summary>
+    private static List<string> PartsOf(string? name, string? email)
+    {
+        var parts = new List<string>();
+        void Add(string? text)
+        {
+            if (text is null)
+            {
+                return;
+            }
+
+            var normalized = Normalize(text);
+            parts.AddRange(Words(normalized).Where(p => p.Length >= 3));
+            parts.Add(WithoutSpaces(new string(normalized.Where(char.IsLetterOrDigit).ToArray())));
+        }
+
+        Add(name);
+        if (email is not null && email.LastIndexOf('@') is var at and > 0)
+        {
+            Add(email[..at]);
+            var labels = email[(at + 1)..].Split('.');
+            Add(string.Join(' ', labels.Take(labels.Length - 1)));
+        }
+
+        return parts.Where(p => p.Length >= 3).Distinct().OrderByDescending(p => p.Length).ToList();
+    }
+
+    private static string[] Words(string text) =>
+        new string(text.Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string WithoutSpaces(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+
+    /// <summary>The word inside: the text without its leading and trailing digits, symbols and spaces.</summary>
+    private static string Core(string text) => WithoutSpaces(text.Trim(Decoration(text)));
+
+    private static char[] Decoration(string text) => text.Where(c => !char.IsLetter(c)).Distinct().ToArray();
+
+    /// <summary>The text with look-alike characters read as letters (two readings of "1": i and l).</summary>
+    private static IEnumerable<string> Unleet(string text)
+    {
+        var inner = text.Trim(Decoration(text));
+        if (inner.Length == 0)
+        {
+            yield return text;
+            yield break;
+        }
+
+        var start = text.IndexOf(inner, StringComparison.Ordinal);
+        foreach (var one in new[] { 'i', 'l' })
+        {
+            var read = new string(inner.Select(c => c switch
+            {
+                '@' or '4' => 'a',
+                '0' => 'o',
+                '1' or '!' or '|' => one,
+                '3' => 'e',
+                '5' or '$' => 's',
+                '7' or '+' => 't',
+                '8' => 'b',
+                '9' => 'g',
+                _ => c,
+            }).ToArray());
+            yield return string.Concat(text.AsSpan(0, start), read, text.AsSpan(start + inner.Length));
+        }
+    }
 
     /// <summary>A random password: 20 characters from a 57-letter alphabet without look-alikes, about 116 bits.</summary>
     public static string Generate()
@@ -72,9 +214,12 @@ public static class PasswordRules
         ["UserManagement.common-passwords.txt", "UserManagement.common-passwords-seclists.txt"];
 
     /// <summary>How many distinct passwords the lists refuse.</summary>
-    internal static int CommonPasswordCount => Common.Value.Count;
+    internal static int CommonPasswordCount => Common.Value.Passwords.Count;
 
-    private static HashSet<string> LoadCommonPasswords()
+    /// <summary>The listed passwords, and the words inside them ("summer" from "summer123456"), of 4+ letters.</summary>
+    private sealed record CommonPasswords(HashSet<string> Passwords, HashSet<string> Cores);
+
+    private static CommonPasswords LoadCommonPasswords()
     {
         var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var list in CommonPasswordLists)
@@ -91,6 +236,7 @@ public static class PasswordRules
             }
         }
 
-        return set;
+        var cores = set.Select(Core).Where(core => core.Count(char.IsLetter) >= 4).ToHashSet(StringComparer.Ordinal);
+        return new CommonPasswords(set, cores);
     }
 }

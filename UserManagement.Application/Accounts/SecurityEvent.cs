@@ -10,6 +10,15 @@ public enum SecurityEventType
     PasswordChanged,
     SessionEnded,
     AdministratorBootstrapped,
+    CurrentPasswordFailed,
+    SecondFactorRequested,
+    SecondFactorFailed,
+    SecondFactorLockedOut,
+    RecoveryCodeUsed,
+    MfaEnabled,
+    MfaReset,
+    Reauthenticated,
+    ReauthenticationFailed,
 }
 
 /// <summary>
@@ -31,7 +40,10 @@ public sealed class SecurityEvent
     /// <summary>The account concerned, when known.</summary>
     public Guid? UserId { get; private set; }
 
-    /// <summary>The email as typed at sign-in (also for unknown accounts), trimmed and capped.</summary>
+    /// <summary>
+    /// The account's email. For a sign-in with an unknown email only a masked form (<see cref="MaskUnknownEmail"/>):
+    /// what was typed may be a password typed into the wrong box.
+    /// </summary>
     public string? Email { get; private set; }
 
     /// <summary>Who did it, when it was someone else (an administrator).</summary>
@@ -54,6 +66,18 @@ public sealed class SecurityEvent
             IpAddress = ipAddress is null ? null : Truncate(ipAddress, 64),
             Detail = Truncate(detail, 200),
         };
+
+    /// <summary>
+    /// What is kept of an email that matches no account: its first two characters and its length. Enough to see
+    /// that attempts repeat; too little to give away a password typed into the email box.
+    /// </summary>
+    public static string MaskUnknownEmail(string typed)
+    {
+        var trimmed = typed.Trim();
+        var runes = trimmed.EnumerateRunes().ToList();
+        var start = string.Concat(runes.Take(2).Select(r => r.ToString()));
+        return $"{start}… ({runes.Count} characters, unknown)";
+    }
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

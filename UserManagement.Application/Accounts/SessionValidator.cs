@@ -9,9 +9,23 @@ namespace UserManagement.Application.Accounts;
 /// and still holding the security stamp the session began with. Every request, every circuit revalidation and
 /// every message goes through here, so ending a session takes effect everywhere.
 /// </summary>
-public sealed class SessionValidator(IAppDbContextFactory dbFactory, TimeProvider clock)
+public sealed class SessionValidator(IAppDbContextFactory dbFactory, MfaPolicy mfaPolicy, TimeProvider clock)
 {
-    public async Task<Caller?> ConfirmAsync(Guid sessionId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Confirms the session for something the person did (a request, a message): that counts as activity and
+    /// keeps the session from idling out.
+    /// </summary>
+    public Task<Caller?> ConfirmAsync(Guid sessionId, CancellationToken cancellationToken = default) =>
+        CheckAsync(sessionId, countsAsActivity: true, cancellationToken);
+
+    /// <summary>
+    /// Confirms the session for an open circuit's periodic re-check. Nobody did anything, so it is not activity:
+    /// an unattended tab idles out like any other session.
+    /// </summary>
+    public Task<Caller?> RecheckAsync(Guid sessionId, CancellationToken cancellationToken = default) =>
+        CheckAsync(sessionId, countsAsActivity: false, cancellationToken);
+
+    private async Task<Caller?> CheckAsync(Guid sessionId, bool countsAsActivity, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -21,6 +35,7 @@ public sealed class SessionValidator(IAppDbContextFactory dbFactory, TimeProvide
             .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new
             {
                 s.LastSeenAt,
+                s.ReauthenticatedAt,
                 SessionStamp = s.SecurityStamp,
                 UserStamp = u.SecurityStamp,
                 u.Id,
@@ -28,6 +43,8 @@ public sealed class SessionValidator(IAppDbContextFactory dbFactory, TimeProvide
                 u.Role,
                 u.Status,
                 u.MustChangePassword,
+                u.MfaEnabledAt,
+                u.MfaDeadline,
             })
             .FirstOrDefaultAsync(cancellationToken);
 
@@ -39,12 +56,19 @@ public sealed class SessionValidator(IAppDbContextFactory dbFactory, TimeProvide
             return null;
         }
 
-        if (now - found!.LastSeenAt >= UserSession.ActivityResolution)
+        if (countsAsActivity && now - found!.LastSeenAt >= UserSession.ActivityResolution)
         {
             await db.Sessions.Where(s => s.Id == sessionId)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), cancellationToken);
         }
 
-        return new Caller(found.Id, sessionId, found.Email, found.Role, found.MustChangePassword);
+        var mfaDue = mfaPolicy.AppliesTo(found!.Role) && found.MfaEnabledAt is null;
+        return new Caller(found.Id, sessionId, found.Email, found.Role, found.MustChangePassword)
+        {
+            ReauthenticatedAt = found.ReauthenticatedAt,
+            MfaEnabled = found.MfaEnabledAt is not null,
+            MfaDeadline = mfaDue ? found.MfaDeadline : null,
+            MustEnrolMfa = mfaDue && found.MfaDeadline <= now,
+        };
     }
 }

@@ -10,7 +10,7 @@ namespace UserManagement.Application.Accounts;
 /// An administrator gives a user a temporary password, which the user must change at the next sign-in. The
 /// user's sessions end. Returns the new version.
 /// </summary>
-public sealed record SetTemporaryPasswordCommand(Guid Id, string Password, long Version) : ICommand<Result<long>>
+public sealed record SetTemporaryPasswordCommand(Guid Id, string Password, long Version) : ICommand<Result<long>>, IRequiresReauthentication
 {
     public const string NotForYourself = "To change your own password, use Change password.";
 
@@ -49,9 +49,9 @@ public sealed partial class SetTemporaryPasswordCommandHandler(
         }
 
         var user = loaded.Value;
-        if (string.Equals(command.Password.Trim(), user.Email, StringComparison.OrdinalIgnoreCase))
+        if (PasswordRules.PersonalInfoIn(command.Password, user.Name, user.Email) is { } personal)
         {
-            return ValidationError.ForField(nameof(command.Password), PasswordRules.SameAsEmail);
+            return ValidationError.ForField(nameof(command.Password), personal);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

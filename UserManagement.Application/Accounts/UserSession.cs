@@ -38,7 +38,19 @@ public sealed class UserSession
 
     public string? EndReason { get; private set; }
 
-    public static UserSession Start(Guid userId, string securityStamp, DateTime utcNow) => new()
+    /// <summary>When the person last proved who they are in this session (sign-in, or re-authentication since).</summary>
+    public DateTime ReauthenticatedAt { get; private set; }
+
+    /// <summary>
+    /// The password was right but the authenticator code is still to come: not yet a session anyone can use.
+    /// It waits at most <see cref="SecondFactorTimeout"/>.
+    /// </summary>
+    public bool AwaitingSecondFactor { get; private set; }
+
+    /// <summary>How long the second step of a sign-in may take.</summary>
+    public static readonly TimeSpan SecondFactorTimeout = TimeSpan.FromMinutes(5);
+
+    public static UserSession Start(Guid userId, string securityStamp, DateTime utcNow, bool awaitingSecondFactor = false) => new()
     {
         Id = Guid.CreateVersion7(new DateTimeOffset(utcNow)),
         UserId = userId,
@@ -46,7 +58,23 @@ public sealed class UserSession
         CreatedAt = utcNow,
         LastSeenAt = utcNow,
         ExpiresAt = utcNow + AbsoluteLifetime,
+        ReauthenticatedAt = utcNow,
+        AwaitingSecondFactor = awaitingSecondFactor,
     };
+
+    /// <summary>The second factor was right: the session starts now.</summary>
+    public void CompleteSecondFactor(DateTime utcNow)
+    {
+        AwaitingSecondFactor = false;
+        CreatedAt = utcNow;
+        LastSeenAt = utcNow;
+        ReauthenticatedAt = utcNow;
+        ExpiresAt = utcNow + AbsoluteLifetime;
+    }
+
+    /// <summary>True while the second step of its sign-in may still be taken.</summary>
+    public bool CanCompleteSecondFactorAt(DateTime utcNow) =>
+        AwaitingSecondFactor && EndedAt is null && utcNow - CreatedAt < SecondFactorTimeout;
 
     /// <summary>
     /// Not ended, not past its absolute lifetime, not idle too long: the session's own half of being valid. The
@@ -55,7 +83,7 @@ public sealed class UserSession
     public static Expression<Func<UserSession, bool>> LiveAt(DateTime utcNow)
     {
         var idleSince = utcNow - IdleTimeout;
-        return s => s.EndedAt == null && s.ExpiresAt > utcNow && s.LastSeenAt > idleSince;
+        return s => s.EndedAt == null && !s.AwaitingSecondFactor && s.ExpiresAt > utcNow && s.LastSeenAt > idleSince;
     }
 
     public void End(string reason, DateTime utcNow)

@@ -5,8 +5,44 @@ namespace UserManagement.Application.Common;
 /// <summary>Who sends a message: a signed-in user whose session the server has just confirmed.</summary>
 public sealed record Caller(Guid UserId, Guid SessionId, string Email, UserRole Role, bool MustChangePassword)
 {
-    /// <summary>May use the admin console: an Administrator who is not held at a forced password change.</summary>
-    public bool IsAdministrator => Role == UserRole.Administrator && !MustChangePassword;
+    /// <summary>When this session last proved who it is: sign-in, or a password or code entered again since.</summary>
+    public DateTime? ReauthenticatedAt { get; init; }
+
+    /// <summary>The user has an authenticator app set up.</summary>
+    public bool MfaEnabled { get; init; }
+
+    /// <summary>An administrator without MFA while it is required: when their grace period ends; null otherwise.</summary>
+    public DateTime? MfaDeadline { get; init; }
+
+    /// <summary>An administrator past the grace period without MFA: held at enrolment, like at a forced password change.</summary>
+    public bool MustEnrolMfa { get; init; }
+
+    /// <summary>
+    /// May use the admin console: an Administrator who is not held at a forced password change or at MFA
+    /// enrolment.
+    /// </summary>
+    public bool IsAdministrator => Role == UserRole.Administrator && !MustChangePassword && !MustEnrolMfa;
+
+    /// <summary>True when the caller proved who they are within <see cref="Reauthentication.Window"/> (ASVS 5.0 7.5.1).</summary>
+    public bool IsRecentlyAuthenticatedAt(DateTime utcNow) =>
+        ReauthenticatedAt is { } at && utcNow - at <= Reauthentication.Window && at <= utcNow + TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// A sensitive action (ASVS 5.0 7.5.1): the caller must have entered their password or an authenticator code
+/// within the last five minutes. <see cref="AuthorizationBehavior{TMessage, TResponse}"/> checks it for every
+/// message so marked; a handler whose need depends on stored data (promoting to Administrator) asks
+/// <see cref="Reauthentication.Check"/> itself.
+/// </summary>
+public interface IRequiresReauthentication;
+
+public static class Reauthentication
+{
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+
+    /// <summary>Null when the caller re-authenticated recently enough; otherwise the error the UI turns into a prompt.</summary>
+    public static ReauthenticationRequiredError? Check(Caller caller, DateTime utcNow) =>
+        caller.IsRecentlyAuthenticatedAt(utcNow) ? null : new ReauthenticationRequiredError();
 }
 
 /// <summary>The caller of the current operation, or null when nobody (or no longer valid session) is signed in.</summary>

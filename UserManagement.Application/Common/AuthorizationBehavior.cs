@@ -7,10 +7,11 @@ namespace UserManagement.Application.Common;
 /// Runs before validation: every message needs a signed-in Administrator unless it is marked
 /// <see cref="IPublicMessage"/> or <see cref="ISignedInMessage"/>. Pages check too, but a handler must not
 /// trust that it was reached through a page. The caller's session is confirmed against the database on every
-/// message, so an ended session stops working at once.
+/// message, so an ended session stops working at once. A message marked <see cref="IRequiresReauthentication"/>
+/// also needs a password or code entered within the last five minutes.
 /// </summary>
 public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
-    ICurrentUser currentUser, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
+    ICurrentUser currentUser, TimeProvider clock, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
     where TResponse : IFailable<TResponse>
@@ -37,6 +38,12 @@ public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
         {
             LogRefused(typeof(TMessage).Name, caller.UserId, "not an administrator");
             return TResponse.Failure(new ForbiddenError(AdministratorRequired));
+        }
+
+        if (message is IRequiresReauthentication && Reauthentication.Check(caller, clock.GetUtcNow().UtcDateTime) is { } reauthenticate)
+        {
+            LogRefused(typeof(TMessage).Name, caller.UserId, "re-authentication required");
+            return TResponse.Failure(reauthenticate);
         }
 
         return await next(message, cancellationToken);

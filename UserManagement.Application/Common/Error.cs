@@ -20,3 +20,12 @@ public sealed record NotFoundError(string Message) : Error(Message);
 public sealed record ConflictError<TCurrent>(string Message, TCurrent Current) : Error(Message);
 
 public sealed record ForbiddenError(string Message) : Error(Message);
+
+/// <summary>
+/// A sensitive action needs the caller to confirm who they are first (password or authenticator code, within the
+/// last five minutes). The UI asks for it and sends the message again.
+/// </summary>
+public sealed record ReauthenticationRequiredError() : Error(ReauthenticationRequiredError.Text)
+{
+    public const string Text = "For this change, confirm it's you: enter your password or an authenticator code again.";
+}

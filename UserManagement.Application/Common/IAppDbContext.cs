@@ -14,6 +14,8 @@ public interface IAppDbContext : IAsyncDisposable
 
     DbSet<SecurityEvent> SecurityEvents { get; }
 
+    DbSet<MfaRecoveryCode> RecoveryCodes { get; }
+
     /// <summary>For the few operations that must read and write in one transaction (the last-administrator guard).</summary>
     DatabaseFacade Database { get; }
 

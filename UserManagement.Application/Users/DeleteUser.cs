@@ -5,7 +5,7 @@ using UserManagement.Application.Common;
 namespace UserManagement.Application.Users;
 
 /// <summary>Deletes a user, provided nobody changed it since the caller loaded <see cref="Version"/>.</summary>
-public sealed record DeleteUserCommand(Guid Id, long Version) : ICommand<Result>;
+public sealed record DeleteUserCommand(Guid Id, long Version) : ICommand<Result>, IRequiresReauthentication;
 
 public sealed class DeleteUserCommandValidator : AbstractValidator<DeleteUserCommand>
 {

@@ -46,6 +46,28 @@ public sealed class User
 
     public DateTime? LastSignInAt { get; private set; }
 
+    /// <summary>The authenticator app's shared secret (RFC 6238), protected at rest; null without MFA.</summary>
+    public string? MfaSecret { get; private set; }
+
+    public DateTime? MfaEnabledAt { get; private set; }
+
+    /// <summary>The last TOTP time step accepted: a code of that step or an earlier one is a replay.</summary>
+    public long MfaLastUsedStep { get; private set; }
+
+    /// <summary>
+    /// For an Administrator without MFA while it is required: the end of the grace period, set at their first
+    /// sign-in. Past it they are held at enrolment.
+    /// </summary>
+    public DateTime? MfaDeadline { get; private set; }
+
+    /// <summary>Wrong authenticator or recovery codes in a row; counted apart from wrong passwords.</summary>
+    public int FailedMfaCount { get; private set; }
+
+    /// <summary>Second-factor attempts are refused until this UTC time after too many wrong codes.</summary>
+    public DateTime? MfaLockedUntil { get; private set; }
+
+    public bool HasMfa => MfaEnabledAt is not null;
+
     /// <summary>
     /// Changes whenever the user's sessions must end (disabled, demoted, password set or changed). A session
     /// remembers the stamp it started with and is valid only while the user still has it.
@@ -114,16 +136,56 @@ public sealed class User
         Touch(utcNow);
     }
 
+    /// <summary>
+    /// Turns on MFA with a verified authenticator secret (already protected for storage). The step of the code
+    /// that proved it is remembered, so that code cannot be used again.
+    /// </summary>
+    public void EnableMfa(string protectedSecret, long verifiedStep, DateTime utcNow)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(protectedSecret);
+        MfaSecret = protectedSecret;
+        MfaEnabledAt = EnsureUtc(utcNow);
+        MfaLastUsedStep = verifiedStep;
+        MfaDeadline = null;
+        FailedMfaCount = 0;
+        MfaLockedUntil = null;
+        Touch(utcNow);
+    }
+
+    /// <summary>
+    /// Removes MFA (the authenticator was lost): every session ends, and an Administrator must set it up again
+    /// at the next sign-in, with no new grace period. Returns false when the user had no MFA.
+    /// </summary>
+    public bool ResetMfa(DateTime utcNow)
+    {
+        if (!HasMfa)
+        {
+            return false;
+        }
+
+        MfaSecret = null;
+        MfaEnabledAt = null;
+        MfaLastUsedStep = 0;
+        MfaDeadline = EnsureUtc(utcNow);
+        FailedMfaCount = 0;
+        MfaLockedUntil = null;
+        SecurityStamp = NewStamp();
+        Touch(utcNow);
+        return true;
+    }
+
     /// <summary>Lifts a lockout; returns false when the user was not locked.</summary>
     public bool Unlock(DateTime utcNow)
     {
-        if (LockedUntil is null && FailedSignInCount == 0)
+        if (LockedUntil is null && FailedSignInCount == 0 && MfaLockedUntil is null && FailedMfaCount == 0)
         {
             return false;
         }
 
         LockedUntil = null;
         FailedSignInCount = 0;
+        MfaLockedUntil = null;
+        FailedMfaCount = 0;
         Touch(utcNow);
         return true;
     }

@@ -17,6 +17,32 @@ namespace UserManagement.Infrastructure.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("UserManagement.Application.Accounts.MfaRecoveryCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CodeHash");
+
+                    b.ToTable("MfaRecoveryCodes", (string)null);
+                });
+
             modelBuilder.Entity("UserManagement.Application.Accounts.SecurityEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -63,6 +89,9 @@ namespace UserManagement.Infrastructure.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AwaitingSecondFactor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -77,6 +106,9 @@ namespace UserManagement.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReauthenticatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SecurityStamp")
@@ -107,6 +139,9 @@ namespace UserManagement.Infrastructure.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailedMfaCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("FailedSignInCount")
                         .HasColumnType("INTEGER");
 
@@ -114,6 +149,22 @@ namespace UserManagement.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MfaDeadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MfaEnabledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MfaLastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("MfaLockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MfaSecret")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MustChangePassword")
@@ -176,6 +227,15 @@ namespace UserManagement.Infrastructure.Migrations
                         .HasDatabaseName("IX_Users_NormalizedName_Id");
 
                     b.ToTable("Users", (string)null);
+                });
+
+            modelBuilder.Entity("UserManagement.Application.Accounts.MfaRecoveryCode", b =>
+                {
+                    b.HasOne("UserManagement.Application.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("UserManagement.Application.Accounts.UserSession", b =>

@@ -14,14 +14,20 @@ public sealed class AdministratorBootstrapTests : AppTests
         App.Get<IAppDbContextFactory>(), App.Get<IPasswordHasher>(), App.Clock, _logs.CreateLogger<AdministratorBootstrap>());
 
     [Fact]
-    public async Task Should_create_the_configured_administrator_when_none_exists()
+    public async Task Should_create_the_configured_administrator_who_must_change_the_configured_password_before_it_expires()
     {
         var outcome = await Bootstrap().EnsureAdministratorAsync("root@example.com", "configured admin passphrase", TestContext.Current.CancellationToken);
 
         outcome.ShouldBe(new BootstrapOutcome(true, "root@example.com", null));
         var signedIn = (await App.Send(new SignInCommand("root@example.com", "configured admin passphrase", null))).ShouldSucceed();
         signedIn.Role.ShouldBe(UserRole.Administrator);
-        signedIn.MustChangePassword.ShouldBeFalse();
+        signedIn.MustChangePassword.ShouldBeTrue("a password from configuration is a first password, changed at the first sign-in");
+
+        App.Clock.Advance(UserRules.TemporaryPasswordLifetime);
+        (await App.Send(new SignInCommand("root@example.com", "configured admin passphrase", null)))
+            .ShouldFailWith<TemporaryPasswordExpiredError, SignedIn>();
+        (await Bootstrap().EnsureAdministratorAsync("root@example.com", "configured admin passphrase", TestContext.Current.CancellationToken))
+            .Created.ShouldBeTrue("an expired first password is set up afresh at the next start");
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Accounts;
 using UserManagement.Web.Security;
@@ -16,13 +17,48 @@ namespace UserManagement.Tests.Support;
 /// The real app on the SQLite file given, with extra configuration (such as Bootstrap:AdminEmail) and optionally
 /// a log capture. <see cref="StartKestrel"/> puts it on a real port (a browser needs a socket; TestServer has
 /// none) in Development so the static web assets resolve; otherwise it runs in memory for HTTP tests. Shared by
-/// the browser tests, the HTTP tests and the screenshot tool.
+/// the browser tests, the HTTP tests and the screenshot tool. A configured first administrator must change the
+/// configured password at the first sign-in; the host does that at start (from <see cref="FirstPassword"/> to the
+/// configured one), so tests sign in with the password they configured.
 /// </summary>
 public sealed class AppHost(
     string dataFile, IReadOnlyDictionary<string, string> settings, string environment = "Development", ILoggerProvider? logs = null)
     : WebApplicationFactory<Program>
 {
     public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>What the first administrator's password is before the host changes it to the configured one.</summary>
+    public static string FirstPassword(string configured) => $"first start {configured}";
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (settings.TryGetValue("Bootstrap:AdminEmail", out var email) && settings.TryGetValue("Bootstrap:AdminPassword", out var password))
+        {
+            Task.Run(() => CompleteFirstSignInAsync(host.Services, email, password)).GetAwaiter().GetResult();
+        }
+
+        return host;
+    }
+
+    private static async Task CompleteFirstSignInAsync(IServiceProvider services, string email, string password)
+    {
+        await using var signIn = services.CreateAsyncScope();
+        var first = await signIn.ServiceProvider.GetRequiredService<IMediator>().Send(new SignInCommand(email, FirstPassword(password), "test host"));
+        if (!first.IsSuccess)
+        {
+            return; // changed already (a database kept from an earlier start)
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<SessionAuthenticationStateProvider>()
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(AppClaims.For(first.Value))));
+        var changed = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ChangeOwnPasswordCommand(FirstPassword(password), password));
+        if (!changed.IsSuccess)
+        {
+            throw new InvalidOperationException($"The first administrator's password could not be set: {changed}");
+        }
+    }
 
     /// <summary>Starts the app on a free Kestrel port.</summary>
     public static AppHost StartKestrel(string dataFile, IReadOnlyDictionary<string, string>? settings = null)
@@ -76,7 +112,7 @@ public sealed class AppHost(
 
         foreach (var (key, value) in settings)
         {
-            builder.UseSetting(key, value);
+            builder.UseSetting(key, key == "Bootstrap:AdminPassword" ? FirstPassword(value) : value);
         }
     }
 }

@@ -59,6 +59,7 @@ public sealed class TestApp : IAsyncDisposable
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Default"] = "Data Source=test.db",
+                ["Security:KeysDirectory"] = "keys",
             })
             .Build();
 
@@ -68,7 +69,7 @@ public sealed class TestApp : IAsyncDisposable
         services.AddUserManagement(configuration, directory);
         var clock = new FakeTimeProvider(Start);
         services.AddSingleton<TimeProvider>(clock);
-        var caller = new TestCurrentUser();
+        var caller = new TestCurrentUser(clock);
         services.AddSingleton<ICurrentUser>(caller);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

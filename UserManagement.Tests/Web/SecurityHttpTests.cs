@@ -77,7 +77,7 @@ public sealed class SecurityHttpTests : IAsyncLifetime
 
     private static string? SessionCookie(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var cookies)
-            ? cookies.FirstOrDefault(c => c.StartsWith("um.session=", StringComparison.Ordinal))
+            ? cookies.FirstOrDefault(c => c.StartsWith("um.session=", StringComparison.Ordinal) || c.StartsWith("__Host-um.session=", StringComparison.Ordinal))
             : null;
 
     [Fact]

@@ -1,8 +1,10 @@
+using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using UserManagement.Application.Accounts;
@@ -14,6 +16,9 @@ namespace UserManagement.Web.Security;
 public static class SecurityRegistration
 {
     public const string SignInRateLimit = "sign-in";
+
+    /// <summary>Password and code attempts of a signed-in session (changing the password): limited per session.</summary>
+    public const string SessionRateLimit = "session";
 
     public static IServiceCollection AddAppSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,12 +37,21 @@ public static class SecurityRegistration
         });
 
         // X-Frame-Options: DENY is set with the other headers; antiforgery would downgrade it to SAMEORIGIN.
-        services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
+        // Its cookie is Secure over HTTPS and, there, named with the __Host- prefix (HostPrefixCookies).
+        services.AddAntiforgery(options =>
+        {
+            options.SuppressXFrameOptionsHeader = true;
+            options.Cookie.Name = HostPrefixCookies.Antiforgery;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.HttpOnly = true;
+        });
+        services.AddForwardedHeadersFromConfiguration(configuration);
 
         services.AddAuthentication(AppClaims.Scheme)
             .AddCookie(AppClaims.Scheme, options =>
             {
-                options.Cookie.Name = "um.session";
+                options.Cookie.Name = HostPrefixCookies.Session;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -48,6 +62,17 @@ public static class SecurityRegistration
                 options.ExpireTimeSpan = UserSession.AbsoluteLifetime;
                 options.SlidingExpiration = false;
                 options.Events = new CookieAuthenticationEvents { OnValidatePrincipal = ValidateSessionAsync };
+            })
+            .AddCookie(AppClaims.SecondFactorScheme, options =>
+            {
+                // Between the password and the code: names the waiting session, for five minutes, on /signin only.
+                options.Cookie.Name = HostPrefixCookies.SecondFactor;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.Path = "/";
+                options.ExpireTimeSpan = UserSession.SecondFactorTimeout;
+                options.SlidingExpiration = false;
             });
 
         services.AddAuthorizationBuilder()
@@ -63,29 +88,68 @@ public static class SecurityRegistration
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 await context.HttpContext.Response.WriteAsync(
-                    "Too many sign-in attempts from your network. Wait a minute, then try again.", cancellationToken);
+                    "Too many attempts. Wait a minute, then try again.", cancellationToken);
             };
-            options.AddPolicy(SignInRateLimit, context =>
-            {
-                // Only attempts count: showing the sign-in page is free.
-                if (!HttpMethods.IsPost(context.Request.Method))
-                {
-                    return RateLimitPartition.GetNoLimiter("page");
-                }
+            options.AddPolicy(SignInRateLimit, context => AttemptLimit(context, $"ip:{context.Connection.RemoteIpAddress}"));
 
-                var settings = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = settings.SignInPermitLimit,
-                        Window = TimeSpan.FromSeconds(settings.SignInWindowSeconds),
-                        QueueLimit = 0,
-                    });
-            });
+            // A signed-in session guessing its current password (the page also counts it toward the lockout): per
+            // session, so a shared address does not hide it and does not share it.
+            options.AddPolicy(SessionRateLimit, context => AttemptLimit(
+                context, AppClaims.SessionIdOf(context.User) is { } session ? $"session:{session}" : $"ip:{context.Connection.RemoteIpAddress}"));
         });
 
         return services;
+    }
+
+    /// <summary>Only attempts (POSTs) count: showing a form is free.</summary>
+    private static RateLimitPartition<string> AttemptLimit(HttpContext context, string partition)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            return RateLimitPartition.GetNoLimiter("page");
+        }
+
+        var settings = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        return RateLimitPartition.GetFixedWindowLimiter(
+            partition,
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = settings.SignInPermitLimit,
+                Window = TimeSpan.FromSeconds(settings.SignInWindowSeconds),
+                QueueLimit = 0,
+            });
+    }
+
+    /// <summary>
+    /// Honours X-Forwarded-For and X-Forwarded-Proto only from the proxies listed in Security:KnownProxies
+    /// (addresses) and Security:KnownNetworks (CIDR): then the rate limits and the security events see the
+    /// client's address, and cookies know the request was HTTPS. With none listed, forwarded headers are ignored.
+    /// </summary>
+    private static void AddForwardedHeadersFromConfiguration(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var proxy in settings.KnownProxies)
+            {
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in settings.KnownNetworks)
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+    }
+
+    /// <summary>Forwarded headers, where proxies are configured; first in the pipeline, so everything after sees the client.</summary>
+    public static IApplicationBuilder UseConfiguredForwardedHeaders(this IApplicationBuilder app)
+    {
+        var settings = app.ApplicationServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        return settings.KnownProxies.Length + settings.KnownNetworks.Length > 0 ? app.UseForwardedHeaders() : app;
     }
 
     /// <summary>Every request: the cookie is only as good as the server-side session it names.</summary>
@@ -104,18 +168,25 @@ public static class SecurityRegistration
         context.ReplacePrincipal(AppClaims.For(caller));
     }
 
-    /// <summary>Security headers on every response, and the Blazor hub closed to other origins.</summary>
+    /// <summary>
+    /// Security headers on every response, and the Blazor hub closed to other origins. The headers are written as
+    /// the response starts, so an error page (the exception handler clears the response) carries them too.
+    /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy =
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            + "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy =
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                + "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            return Task.CompletedTask;
+        });
 
         if (context.Request.Path.StartsWithSegments("/_blazor") && !IsAllowedOrigin(context))
         {
@@ -146,9 +217,14 @@ public static class SecurityRegistration
 
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // Sign-out is a POST with an antiforgery token (a link could be triggered by another site).
-        endpoints.MapPost("/account/signout", async (HttpContext context, Mediator.ISender sender) =>
+        // Sign-out is a POST with a valid antiforgery token: neither a link nor another page's form can trigger it.
+        endpoints.MapPost("/account/signout", async (HttpContext context, IAntiforgery antiforgery, Mediator.ISender sender) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest();
+            }
+
             await sender.Send(new SignOutCommand());
             await context.SignOutAsync(AppClaims.Scheme);
             return Results.LocalRedirect("/signin?signedOut=true");

@@ -46,7 +46,7 @@ public sealed partial class SessionAuthenticationStateProvider(
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(RevalidationInterval, clock, stop);
-                if (await sessions.ConfirmAsync(sessionId.Value, stop) is null)
+                if (await sessions.RecheckAsync(sessionId.Value, stop) is null)
                 {
                     LogSessionEnded(sessionId.Value);
                     _state = Task.FromResult(Anonymous);

@@ -10,4 +10,10 @@ public static class LocalUrl
         && !url.Contains("://", StringComparison.Ordinal)
             ? url
             : Home;
+
+    /// <summary>Where a new session goes first: a forced password change, MFA enrolment, or where it was going.</summary>
+    public static string AfterSignIn(Application.Accounts.SignedIn signedIn, string next) =>
+        signedIn.MustChangePassword ? $"account/change-password?returnUrl={Uri.EscapeDataString(next)}"
+        : signedIn.MustEnrolMfa ? $"account/mfa?returnUrl={Uri.EscapeDataString(next)}"
+        : next;
 }

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using UserManagement.Application.Common;
+
+namespace UserManagement.Application.Accounts;
+
+/// <summary>
+/// Counts wrong passwords (at sign-in, at a password change, at re-authentication) toward one lockout, and wrong
+/// authenticator or recovery codes toward a second one. Counted in SQL so parallel guesses cannot undercount; the
+/// lockout and its security event land in the caller's transaction.
+/// </summary>
+internal static partial class FailedAttempts
+{
+    /// <summary>Counts a wrong password; true when it locked the account.</summary>
+    public static async Task<bool> CountWrongPasswordAsync(
+        IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken)
+    {
+        await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, u => u.FailedSignInCount + 1), cancellationToken);
+        var lockedUntil = utcNow + SignInCommand.LockoutDuration;
+        var locked = await db.Users
+            .Where(u => u.Id == userId && u.FailedSignInCount >= SignInCommand.MaxFailedAttempts)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(u => u.LockedUntil, lockedUntil).SetProperty(u => u.FailedSignInCount, 0),
+                cancellationToken) > 0;
+        if (locked)
+        {
+            db.SecurityEvents.Add(SecurityEvent.Record(
+                SecurityEventType.LockedOut, utcNow,
+                $"locked for {SignInCommand.LockoutDuration.TotalMinutes:0} minutes after {SignInCommand.MaxFailedAttempts} wrong passwords",
+                userId, email, ipAddress: ipAddress));
+            LogLockedOut(logger, userId, lockedUntil);
+        }
+
+        return locked;
+    }
+
+    /// <summary>Counts a wrong authenticator or recovery code; true when it locked the second factor.</summary>
+    public static async Task<bool> CountWrongCodeAsync(
+        IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken)
+    {
+        await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedMfaCount, u => u.FailedMfaCount + 1), cancellationToken);
+        var lockedUntil = utcNow + SecondFactor.LockoutDuration;
+        var locked = await db.Users
+            .Where(u => u.Id == userId && u.FailedMfaCount >= SecondFactor.MaxFailedAttempts)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(u => u.MfaLockedUntil, lockedUntil).SetProperty(u => u.FailedMfaCount, 0),
+                cancellationToken) > 0;
+        if (locked)
+        {
+            db.SecurityEvents.Add(SecurityEvent.Record(
+                SecurityEventType.SecondFactorLockedOut, utcNow,
+                $"codes refused for {SecondFactor.LockoutDuration.TotalMinutes:0} minutes after {SecondFactor.MaxFailedAttempts} wrong codes",
+                userId, email, ipAddress: ipAddress));
+            LogCodesLockedOut(logger, userId, lockedUntil);
+        }
+
+        return locked;
+    }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "User {UserId} locked out until {LockedUntil:o}")]
+    private static partial void LogLockedOut(ILogger logger, Guid userId, DateTime lockedUntil);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "User {UserId}: second factor locked until {LockedUntil:o} after wrong codes")]
+    private static partial void LogCodesLockedOut(ILogger logger, Guid userId, DateTime lockedUntil);
+}
