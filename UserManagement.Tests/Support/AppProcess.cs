@@ -33,7 +33,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppProcess> StartAsync()
+    public static async Task<AppProcess> StartAsync(string environment = "Development")
     {
         var repo = RepositoryRoot();
         // The tests run from bin/<Configuration>/net10.0: start the web app built in the same configuration.
@@ -51,7 +51,7 @@ public sealed partial class AppProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = directory,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(directory, "first-start.db")}";
         start.Environment.Remove("Bootstrap__AdminEmail");
         start.Environment.Remove("Bootstrap__AdminPassword");
