@@ -39,7 +39,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         Services.AddSingleton<TimeProvider>(Clock);
-        Services.AddSingleton<ISender>(Sender);
+        // As in the app: a sensitive message refused for want of re-authentication opens the prompt.
+        Services.AddScoped<ISender>(sp => new UserManagement.Web.Components.Shared.ReauthenticatingSender(Sender, sp.GetRequiredService<MudBlazor.IDialogService>()));
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<Application.Accounts.SetTemporaryPasswordCommand>>());

@@ -14,25 +14,41 @@ public sealed class TestCurrentUser(TimeProvider clock) : ICurrentUser
         new(Guid.CreateVersion7(), Guid.CreateVersion7(), "tester@example.com", UserRole.Administrator, MustChangePassword: false);
 
     private bool _recentlyAuthenticated = true;
+    private Func<CancellationToken, Task<Caller?>>? _session;
 
     public Caller? Caller { get; private set; } = Administrator;
 
-    public ValueTask<Caller?> GetCallerAsync(CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Caller is not null && _recentlyAuthenticated && Caller.ReauthenticatedAt is null
-            ? Caller with { ReauthenticatedAt = clock.GetUtcNow().UtcDateTime }
-            : Caller);
+    public async ValueTask<Caller?> GetCallerAsync(CancellationToken cancellationToken = default)
+    {
+        if (_session is not null)
+        {
+            return Caller = await _session(cancellationToken);
+        }
 
-    public void ActAs(Caller? caller) => Caller = caller;
+        return Caller is not null && _recentlyAuthenticated && Caller.ReauthenticatedAt is null
+            ? Caller with { ReauthenticatedAt = clock.GetUtcNow().UtcDateTime }
+            : Caller;
+    }
+
+    public void ActAs(Caller? caller)
+    {
+        _session = null;
+        Caller = caller;
+    }
+
+    /// <summary>From now on the caller is whoever the real session validator says the session is, on every message.</summary>
+    public void ActAsSession(Application.Accounts.SessionValidator sessions, Guid sessionId) =>
+        _session = cancellationToken => sessions.ConfirmAsync(sessionId, cancellationToken);
 
     /// <summary>From now on the caller has not entered a password or code lately (as after five idle minutes).</summary>
     public void ActAsNotRecentlyAuthenticated() => _recentlyAuthenticated = false;
 
     /// <summary>Acts as the given stored user, as if signed in with a valid session.</summary>
     public void ActAs(UserDetails user, bool mustChangePassword = false) =>
-        Caller = new Caller(user.Id, Guid.CreateVersion7(), user.Email, user.Role, mustChangePassword);
+        ActAs(new Caller(user.Id, Guid.CreateVersion7(), user.Email, user.Role, mustChangePassword));
 
-    public void ActAsAnonymous() => Caller = null;
+    public void ActAsAnonymous() => ActAs(null);
 
     public void ActAsMember() =>
-        Caller = new Caller(Guid.CreateVersion7(), Guid.CreateVersion7(), "member@example.com", UserRole.Member, MustChangePassword: false);
+        ActAs(new Caller(Guid.CreateVersion7(), Guid.CreateVersion7(), "member@example.com", UserRole.Member, MustChangePassword: false));
 }

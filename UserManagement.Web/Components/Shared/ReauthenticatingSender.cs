@@ -11,7 +11,7 @@ namespace UserManagement.Web.Components.Shared;
 /// (<c>AuthorizationBehavior</c>); this only turns its refusal into a prompt, so no page needs code of its own for it.
 /// Cancelling the prompt returns the refusal, which the page shows like any other.
 /// </summary>
-public sealed class ReauthenticatingSender(IMediator mediator, IDialogService dialogs) : ISender
+public sealed class ReauthenticatingSender(ISender mediator, IDialogService dialogs) : ISender
 {
     public async ValueTask<TResponse> Send<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken = default) =>
         await WithPromptAsync(() => mediator.Send(command, cancellationToken));
