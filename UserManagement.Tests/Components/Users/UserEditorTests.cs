@@ -290,8 +290,8 @@ public sealed class UserEditorTests : ComponentTestContext
         Input(cut, "Name").GetAttribute("value").ShouldBe("Ada with unsaved changes");
 
         Click(cut, "Cancel");
-        cut.WaitForElement("[data-testid=confirm]").Click();
-        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
+        cut.WaitForElement("[data-testid=confirm]", TimeSpan.FromSeconds(10)).Click();
+        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
