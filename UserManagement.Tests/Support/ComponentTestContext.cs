@@ -25,6 +25,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected BunitAuthorizationContext Authorization { get; private set; } = null!;
 
+    /// <summary>True to send through the app's re-authentication prompt (<c>ReauthenticatingSender</c>).</summary>
+    protected virtual bool PromptsForReauthentication => false;
+
     protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
     public virtual async ValueTask InitializeAsync()
@@ -39,8 +42,15 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         Services.AddSingleton<TimeProvider>(Clock);
-        // As in the app: a sensitive message refused for want of re-authentication opens the prompt.
-        Services.AddScoped<ISender>(sp => new UserManagement.Web.Components.Shared.ReauthenticatingSender(Sender, sp.GetRequiredService<MudBlazor.IDialogService>()));
+        if (PromptsForReauthentication)
+        {
+            // As in the app: a sensitive message refused for want of re-authentication opens the prompt.
+            Services.AddScoped<ISender>(sp => new UserManagement.Web.Components.Shared.ReauthenticatingSender(Sender, sp.GetRequiredService<MudBlazor.IDialogService>()));
+        }
+        else
+        {
+            Services.AddSingleton<ISender>(Sender);
+        }
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<Application.Accounts.SetTemporaryPasswordCommand>>());

@@ -13,6 +13,8 @@ public sealed class MfaComponentTests : ComponentTestContext
     private const string Password = "a long enough password";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
+    protected override bool PromptsForReauthentication => true;
+
     /// <summary>Signs <paramref name="email"/> in on a real session and makes it the caller, re-checked on every message.</summary>
     private async Task<UserDetails> SignedInAs(string email, UserRole role = UserRole.Administrator)
     {
