@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
+using UserManagement.Application.Imports;
+using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 
 namespace UserManagement.Infrastructure;
@@ -18,6 +20,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+
+    public DbSet<Job> Jobs => Set<Job>();
+
+    public DbSet<ImportRow> ImportRows => Set<ImportRow>();
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

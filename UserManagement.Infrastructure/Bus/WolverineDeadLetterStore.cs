@@ -1,0 +1,48 @@
+using UserManagement.Application.Jobs;
+using Wolverine.Persistence.Durability.DeadLetterManagement;
+using Wolverine.Runtime;
+
+namespace UserManagement.Infrastructure.Bus;
+
+/// <summary>The dead letters in Wolverine's message store (the app's SQLite file by default).</summary>
+internal sealed class WolverineDeadLetterStore(IWolverineRuntime runtime) : IDeadLetterStore
+{
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int max, CancellationToken cancellationToken)
+    {
+        var results = await runtime.Storage.DeadLetters.QueryAsync(new DeadLetterEnvelopeQuery { PageSize = max }, cancellationToken);
+        return results.Envelopes
+            .Select(e => new DeadLetter(
+                e.Id,
+                e.Message?.GetType().Name ?? e.MessageType,
+                (e.Message as IJobMessage)?.JobId,
+                e.ExceptionType,
+                e.ExceptionMessage,
+                (e.FailedAt ?? e.SentAt).UtcDateTime))
+            .OrderByDescending(d => d.FailedAt)
+            .ToList();
+    }
+
+    public async Task<bool> RetryAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(id))
+        {
+            return false;
+        }
+
+        await runtime.Storage.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery([id]), cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> DiscardAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(id))
+        {
+            return false;
+        }
+
+        await runtime.Storage.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> ExistsAsync(Guid id) => await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(id, null!) is not null;
+}
