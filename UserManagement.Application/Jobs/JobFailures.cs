@@ -13,7 +13,12 @@ public sealed class JobFailures(IAppDbContextFactory dbFactory, TimeProvider clo
     public Task RecordGaveUpAsync(Guid jobId, Exception error, CancellationToken cancellationToken) =>
         UpdateAsync(jobId, job => job.GiveUp(Describe(error), clock.GetUtcNow().UtcDateTime), cancellationToken);
 
-    public static string Describe(Exception error) => $"{error.GetType().Name}: {error.Message}";
+    /// <summary>The root cause, which says what went wrong ("SQLite Error 5: 'database is locked'"), not the wrapper.</summary>
+    public static string Describe(Exception error)
+    {
+        var cause = error.GetBaseException();
+        return $"{cause.GetType().Name}: {cause.Message}";
+    }
 
     private async Task UpdateAsync(Guid jobId, Action<Job> change, CancellationToken cancellationToken)
     {

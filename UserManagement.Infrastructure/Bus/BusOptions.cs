@@ -33,8 +33,15 @@ public sealed class BusOptions
 
     public BusStorage Storage { get; set; } = BusStorage.Sqlite;
 
-    /// <summary>How long the worker waits before each retry of a failed message; after the last one it is a dead letter.</summary>
-    public TimeSpan[] RetryDelays { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+    public static readonly TimeSpan[] DefaultRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+
+    /// <summary>
+    /// How long the worker waits before each retry of a failed message; after the last one it is a dead letter.
+    /// Empty means <see cref="DefaultRetryDelays"/> (the configuration binder appends to an array, never replaces it).
+    /// </summary>
+    public TimeSpan[] RetryDelays { get; set; } = [];
+
+    public TimeSpan[] EffectiveRetryDelays => RetryDelays.Length > 0 ? RetryDelays : DefaultRetryDelays;
 
     /// <summary>How long one message may run before it is cancelled (and retried). An import of 100,000 rows takes well under this.</summary>
     public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromMinutes(30);

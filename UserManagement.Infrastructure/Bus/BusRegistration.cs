@@ -62,7 +62,7 @@ public static class BusRegistration
             bus.UseEntityFrameworkCoreTransactions();
 
             bus.OnException<Exception>()
-                .RetryWithCooldown(options.RetryDelays)
+                .RetryWithCooldown(options.EffectiveRetryDelays)
                 .Then.MoveToErrorQueue()
                 .And(RecordGaveUpAsync, "Mark the job as failed");
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using UserManagement.Application.Jobs;
+using Wolverine.Persistence.Durability;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
 using Wolverine.Runtime;
 
@@ -13,8 +15,8 @@ internal sealed class WolverineDeadLetterStore(IWolverineRuntime runtime) : IDea
         return results.Envelopes
             .Select(e => new DeadLetter(
                 e.Id,
-                e.Message?.GetType().Name ?? e.MessageType,
-                (e.Message as IJobMessage)?.JobId,
+                e.Message?.GetType().Name ?? e.MessageType.Split('.', '+').Last(),
+                JobIdOf(e),
                 e.ExceptionType,
                 e.ExceptionMessage,
                 (e.FailedAt ?? e.SentAt).UtcDateTime))
@@ -42,6 +44,35 @@ internal sealed class WolverineDeadLetterStore(IWolverineRuntime runtime) : IDea
 
         await runtime.Storage.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), cancellationToken);
         return true;
+    }
+
+    /// <summary>The job a dead letter belongs to, read from its (JSON) body when the store did not deserialize it.</summary>
+    private static Guid? JobIdOf(DeadLetterEnvelope deadLetter)
+    {
+        if (deadLetter.Message is IJobMessage message)
+        {
+            return message.JobId;
+        }
+
+        var body = deadLetter.Envelope?.Data;
+        if (body is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.EnumerateObject().FirstOrDefault(p => p.NameEquals(nameof(IJobMessage.JobId)) || p.Name == "jobId") is { Value.ValueKind: JsonValueKind.String } property
+                && property.Value.TryGetGuid(out var id)
+                ? id
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<bool> ExistsAsync(Guid id) => await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(id, null!) is not null;

@@ -1,6 +1,8 @@
 using Mediator;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
+using UserManagement.Application.Imports;
+using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
@@ -23,6 +25,14 @@ public sealed class AuthorizationTests : AppTests
         { nameof(SetTemporaryPasswordCommand), new SetTemporaryPasswordCommand(SomeId, "a fine temporary password", 1) },
         { nameof(UnlockUserCommand), new UnlockUserCommand(SomeId, 1) },
         { nameof(EndUserSessionsCommand), new EndUserSessionsCommand(SomeId) },
+        { nameof(PreviewImportQuery), new PreviewImportQuery("people.csv", ImportFiles.ValidRows(1)) },
+        { nameof(StartImportCommand), new StartImportCommand("people.csv", ImportFiles.ValidRows(1)) },
+        { nameof(ListJobsQuery), new ListJobsQuery() },
+        { nameof(GetJobQuery), new GetJobQuery(SomeId) },
+        { nameof(CancelJobCommand), new CancelJobCommand(SomeId) },
+        { nameof(ListDeadLettersQuery), new ListDeadLettersQuery() },
+        { nameof(RetryDeadLetterCommand), new RetryDeadLetterCommand(SomeId) },
+        { nameof(DiscardDeadLetterCommand), new DiscardDeadLetterCommand(SomeId) },
     };
 
     /// <summary>Messages any signed-in user may send about themself.</summary>
