@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
+using UserManagement.Application.Imports;
+using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 
 namespace UserManagement.Infrastructure;
@@ -20,6 +22,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
 
     public DbSet<MfaRecoveryCode> RecoveryCodes => Set<MfaRecoveryCode>();
+
+    public DbSet<Job> Jobs => Set<Job>();
+
+    public DbSet<ImportRow> ImportRows => Set<ImportRow>();
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
+using UserManagement.Web.Commands;
 using UserManagement.Web.Components;
 using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Security;
@@ -26,6 +27,10 @@ builder.Services.AddMudServices(options =>
 builder.Services.AddReauthenticationPrompt();
 
 var app = builder.Build();
+if (CommandLine.IsCommand(args))
+{
+    return await CommandLine.RunAsync(app, args);
+}
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 var bootstrap = await app.Services.GetRequiredService<AdministratorBootstrap>().EnsureAdministratorAsync(
@@ -65,6 +70,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.
 app.MapAccountEndpoints();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

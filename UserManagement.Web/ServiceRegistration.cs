@@ -4,6 +4,7 @@ using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Bus;
 
 namespace UserManagement.Web;
 
@@ -19,6 +20,7 @@ public static class ServiceRegistration
     {
         services.AddSingleton(TimeProvider.System);
         services.AddInfrastructure(configuration.GetConnectionString("Default"), contentRoot);
+        services.AddBus(configuration, contentRoot);
         services.AddValidatorsFromAssemblyContaining<CreateUserCommand>();
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<AdministratorBootstrap>();

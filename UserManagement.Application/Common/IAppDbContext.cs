@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Imports;
+using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 
 namespace UserManagement.Application.Common;
@@ -15,6 +17,10 @@ public interface IAppDbContext : IAsyncDisposable
     DbSet<SecurityEvent> SecurityEvents { get; }
 
     DbSet<MfaRecoveryCode> RecoveryCodes { get; }
+
+    DbSet<Job> Jobs { get; }
+
+    DbSet<ImportRow> ImportRows { get; }
 
     /// <summary>For the few operations that must read and write in one transaction (the last-administrator guard).</summary>
     DatabaseFacade Database { get; }

@@ -1,6 +1,8 @@
 using Mediator;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
+using UserManagement.Application.Imports;
+using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
@@ -25,6 +27,14 @@ public sealed class AuthorizationTests : AppTests
         { nameof(EndUserSessionsCommand), new EndUserSessionsCommand(SomeId) },
         { nameof(ResetUserMfaCommand), new ResetUserMfaCommand(SomeId, 1) },
         { nameof(GetUserMfaQuery), new GetUserMfaQuery(SomeId) },
+        { nameof(PreviewImportQuery), new PreviewImportQuery("people.csv", ImportFiles.ValidRows(1)) },
+        { nameof(StartImportCommand), new StartImportCommand("people.csv", ImportFiles.ValidRows(1)) },
+        { nameof(ListJobsQuery), new ListJobsQuery() },
+        { nameof(GetJobQuery), new GetJobQuery(SomeId) },
+        { nameof(CancelJobCommand), new CancelJobCommand(SomeId) },
+        { nameof(ListDeadLettersQuery), new ListDeadLettersQuery() },
+        { nameof(RetryDeadLetterCommand), new RetryDeadLetterCommand(SomeId) },
+        { nameof(DiscardDeadLetterCommand), new DiscardDeadLetterCommand(SomeId) },
     };
 
     /// <summary>Messages any signed-in user may send about themself.</summary>

@@ -16,6 +16,8 @@ public sealed class DependencyTests
         "Npgsql",
         "Microsoft.AspNetCore",
         "MudBlazor",
+        "Wolverine",
+        "JasperFx",
     ];
 
     private static string RepoFile(params string[] parts)

@@ -30,9 +30,12 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
+    /// <summary>True for pages that start background work: the app's message bus runs too.</summary>
+    protected virtual bool WithBus => false;
+
     public virtual async ValueTask InitializeAsync()
     {
-        App = await TestApp.StartAsync();
+        App = await TestApp.StartAsync(bus: WithBus);
         Sender = new RecordingSender(App.Services.GetRequiredService<IMediator>());
 
         JSInterop.Mode = JSRuntimeMode.Loose;

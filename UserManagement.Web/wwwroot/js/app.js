@@ -16,3 +16,16 @@ export function rememberTheme(isDark) {
 export function isNarrowScreen() {
   return window.matchMedia("(max-width: 959.98px)").matches;
 }
+
+// Saves bytes the server sent (a DotNetStreamReference) as a file download, without a round trip to a URL.
+export async function downloadFile(fileName, contentType, streamRef) {
+  const buffer = await streamRef.arrayBuffer();
+  const url = URL.createObjectURL(new Blob([buffer], { type: contentType }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}

@@ -1,0 +1,44 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using UserManagement.Application.Common;
+using UserManagement.Application.Imports;
+
+namespace UserManagement.Application.Jobs;
+
+/// <summary>One job: its progress, every row it left out with the reason, and the first users it created.</summary>
+public sealed record GetJobQuery(Guid JobId) : IQuery<Result<JobDetails>>
+{
+    public const int MaxRowsShown = 500;
+}
+
+public sealed class GetJobQueryValidator : AbstractValidator<GetJobQuery>
+{
+    public GetJobQueryValidator() => RuleFor(q => q.JobId).NotEmpty().WithMessage("The job id is missing.");
+}
+
+public sealed class GetJobQueryHandler(IAppDbContextFactory dbFactory) : IQueryHandler<GetJobQuery, Result<JobDetails>>
+{
+    public async ValueTask<Result<JobDetails>> Handle(GetJobQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == query.JobId)
+            .Select(ListJobsQueryHandler.ListItem).FirstOrDefaultAsync(cancellationToken);
+        if (job is null)
+        {
+            return new NotFoundError($"Job {query.JobId} was not found.");
+        }
+
+        var rows = db.ImportRows.AsNoTracking().Where(r => r.JobId == query.JobId).OrderBy(r => r.RowNumber);
+        var notCreated = await rows
+            .Where(r => r.Outcome == ImportRowOutcome.Skipped || r.Outcome == ImportRowOutcome.Failed)
+            .Take(GetJobQuery.MaxRowsShown)
+            .Select(r => new JobRowItem(r.Line, r.Name, r.Email, r.Outcome, r.Reason, r.UserId))
+            .ToListAsync(cancellationToken);
+        var created = await rows.Where(r => r.Outcome == ImportRowOutcome.Created)
+            .Take(GetJobQuery.MaxRowsShown)
+            .Select(r => new JobRowItem(r.Line, r.Name, r.Email, r.Outcome, r.Reason, r.UserId))
+            .ToListAsync(cancellationToken);
+        return new JobDetails(job, notCreated, created, job.Done);
+    }
+}

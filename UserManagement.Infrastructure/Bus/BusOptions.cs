@@ -1,0 +1,51 @@
+namespace UserManagement.Infrastructure.Bus;
+
+public enum BusTransport
+{
+    /// <summary>Durable local queues inside the web process: no server to run.</summary>
+    Embedded = 0,
+
+    /// <summary>RabbitMQ queues (connection string <c>ConnectionStrings:RabbitMQ</c>, an amqp:// URI).</summary>
+    RabbitMQ = 1,
+}
+
+public enum BusStorage
+{
+    /// <summary>The inbox, outbox and dead letters live in the app's own SQLite file, beside its tables.</summary>
+    Sqlite = 0,
+
+    /// <summary>
+    /// PostgreSQL (<c>ConnectionStrings:Bus</c>). The outbox is only transactional with the app's own changes when
+    /// this is the app's database too, so choose it together with PostgreSQL for the app's data.
+    /// </summary>
+    PostgreSQL = 1,
+}
+
+/// <summary>The <c>Bus</c> section of the configuration.</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Bus";
+
+    /// <summary>The one queue background messages travel on.</summary>
+    public const string BackgroundQueue = "background";
+
+    public BusTransport Transport { get; set; } = BusTransport.Embedded;
+
+    public BusStorage Storage { get; set; } = BusStorage.Sqlite;
+
+    public static readonly TimeSpan[] DefaultRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+
+    /// <summary>
+    /// How long the worker waits before each retry of a failed message; after the last one it is a dead letter.
+    /// Empty means <see cref="DefaultRetryDelays"/> (the configuration binder appends to an array, never replaces it).
+    /// </summary>
+    public TimeSpan[] RetryDelays { get; set; } = [];
+
+    public TimeSpan[] EffectiveRetryDelays => RetryDelays.Length > 0 ? RetryDelays : DefaultRetryDelays;
+
+    /// <summary>How long one message may run before it is cancelled (and retried). An import of 100,000 rows takes well under this.</summary>
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Where <c>codegen write</c> puts the handler code it generates; defaults to this project's Internal/Generated.</summary>
+    public string? GeneratedCodePath { get; set; }
+}

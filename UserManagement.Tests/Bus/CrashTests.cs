@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using UserManagement.Application.Imports;
+using UserManagement.Application.Jobs;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.Bus;
+
+/// <summary>
+/// The web app, as its own process, imports 20,000 rows and is killed with SIGKILL at a random point; started
+/// again, it finishes the job by itself, every row is there exactly once and the database is intact. Five rounds.
+/// </summary>
+public sealed class CrashTests
+{
+    private const int Rows = 20_000;
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Should_finish_an_import_exactly_once_after_the_process_is_killed_mid_way()
+    {
+        for (var round = 1; round <= 5; round++)
+        {
+            await RunRoundAsync(round, Random.Shared.Next(1, Rows - 1_000));
+        }
+    }
+
+    private static async Task RunRoundAsync(int round, int killAfter)
+    {
+        var (dataFile, jobId, directory) = await AcceptImportAsync();
+        try
+        {
+            await using (var first = ChildApp.Start(dataFile))
+            {
+                await WaitForAsync(dataFile, jobId, j => j.Done >= killAfter, $"round {round}: {killAfter} rows done", first);
+                first.Kill();
+            }
+
+            var killedAt = await ReadJobAsync(dataFile, jobId);
+            killedAt!.Status.ShouldNotBe(JobStatus.Completed, $"round {round}: killed before the end");
+
+            await using (var second = ChildApp.Start(dataFile))
+            {
+                var done = await WaitForAsync(dataFile, jobId, j => j.IsFinished || j.Status == JobStatus.Failed, $"round {round}: finished after restart", second);
+                done.Status.ShouldBe(JobStatus.Completed, $"round {round}: {done.LastError}");
+                (done.Done, done.Skipped, done.Failed).ShouldBe((Rows, 0, 0), $"round {round}");
+            }
+
+            await using var db = Open(dataFile);
+            var emails = await db.Users.AsNoTracking().Where(u => u.Email.EndsWith(".crash@example.com")).Select(u => u.NormalizedEmail).ToListAsync();
+            emails.Count.ShouldBe(Rows, $"round {round}: killed after {killAfter}");
+            emails.Distinct().Count().ShouldBe(Rows);
+            (await db.ImportRows.CountAsync(r => r.JobId == jobId && r.Outcome == ImportRowOutcome.Created && r.UserId != null)).ShouldBe(Rows);
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check;";
+            (await check.ExecuteScalarAsync()).ShouldBe("ok", $"round {round}");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Accepts the import in an app of the test's own whose worker cannot get anywhere (a trigger refuses every
+    /// user), then stops it: the job and its message are stored, waiting for the next process to take them up.
+    /// </summary>
+    private static async Task<(string DataFile, Guid JobId, string Directory)> AcceptImportAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "usermanagement-crash", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var dataFile = Path.Combine(directory, "crash.db");
+        await using (var app = await TestApp.StartAsync(bus: true, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = $"Data Source={dataFile}",
+            ["Bus:RetryDelays:0"] = "01:00:00",
+        }))
+        {
+            await using (var db = await app.OpenDbAsync())
+            {
+                await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER hold BEFORE INSERT ON Users BEGIN SELECT RAISE(ABORT, 'held (test)'); END;");
+            }
+
+            var started = await app.Send(new StartImportCommand("crash.csv", ImportFiles.ValidRows(Rows, "crash")));
+            started.IsSuccess.ShouldBeTrue(started.ToString());
+            await app.WaitForJobAsync(started.Value, j => j.LastError != null, "held");
+            await using (var db = await app.OpenDbAsync())
+            {
+                await db.Database.ExecuteSqlRawAsync("DROP TRIGGER hold;");
+            }
+
+            SqliteConnection.ClearAllPools();
+            return (dataFile, started.Value, directory);
+        }
+    }
+
+    private static Infrastructure.AppDbContext Open(string dataFile) =>
+        new(new DbContextOptionsBuilder<Infrastructure.AppDbContext>().UseSqlite($"Data Source={dataFile};Pooling=False").Options);
+
+    private static async Task<Job?> ReadJobAsync(string dataFile, Guid jobId)
+    {
+        await using var db = Open(dataFile);
+        return await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId);
+    }
+
+    private static async Task<Job> WaitForAsync(string dataFile, Guid jobId, Func<Job, bool> condition, string what, ChildApp child)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        Job? job = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            job = await ReadJobAsync(dataFile, jobId);
+            if (job is not null && condition(job))
+            {
+                return job;
+            }
+
+            if (child.HasExited)
+            {
+                throw new InvalidOperationException($"The app exited while waiting for {what}:\n{child.Output}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"No {what} in {Patience}; job: {job?.Status} {job?.Done}/{job?.Total} {job?.LastError}\n{child.Output}");
+    }
+
+    /// <summary>The built web app in a process of its own, on the given data file.</summary>
+    private sealed class ChildApp : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly List<string> _output = [];
+
+        private ChildApp(Process process) => _process = process;
+
+        public bool HasExited => _process.HasExited;
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return string.Join('\n', _output.TakeLast(60));
+                }
+            }
+        }
+
+        public static ChildApp Start(string dataFile)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { Repository.WebDll, "--urls", "http://127.0.0.1:0" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = Path.Combine(Repository.Root, "UserManagement.Web"),
+            };
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+            start.Environment["ConnectionStrings__Default"] = $"Data Source={dataFile}";
+            var child = new ChildApp(new Process { StartInfo = start });
+            child._process.OutputDataReceived += (_, e) => child.Read(e.Data);
+            child._process.ErrorDataReceived += (_, e) => child.Read(e.Data);
+            child._process.Start();
+            child._process.BeginOutputReadLine();
+            child._process.BeginErrorReadLine();
+            return child;
+        }
+
+        /// <summary>SIGKILL: no shutdown code runs, as when the machine loses power or the OOM killer strikes.</summary>
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        private void Read(string? line)
+        {
+            if (line is not null)
+            {
+                lock (_output)
+                {
+                    _output.Add(line);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace UserManagement.Tests.Support;
+
+/// <summary>Where the repository and the built web app are, seen from the running tests.</summary>
+public static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The web app built in the same configuration as the tests (they run from bin/&lt;Configuration&gt;/net10.0).</summary>
+    public static string WebDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            return Path.Combine(Root, "UserManagement.Web", "bin", configuration, "net10.0", "UserManagement.Web.dll");
+        }
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "UserManagement.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
+    }
+}

@@ -1,0 +1,42 @@
+namespace UserManagement.Web.Components.Shared;
+
+/// <summary>
+/// Calls <c>tick</c> every interval until disposed, never twice at once (a slow tick makes the next one wait for
+/// the following interval). Runs on the given clock, so tests move time instead of waiting. A later branch replaces
+/// polling with pushed updates; the pages only need to swap this for a subscription.
+/// </summary>
+public sealed class Poller : IDisposable
+{
+    public static readonly TimeSpan LiveInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Func<Task> _tick;
+    private readonly ITimer _timer;
+    private int _running;
+
+    private Poller(TimeProvider clock, TimeSpan interval, Func<Task> tick)
+    {
+        _tick = tick;
+        _timer = clock.CreateTimer(_ => _ = TickAsync(), null, interval, interval);
+    }
+
+    public static Poller Start(TimeProvider clock, Func<Task> tick) => new(clock, LiveInterval, tick);
+
+    private async Task TickAsync()
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await _tick();
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _running, 0);
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
