@@ -7,7 +7,8 @@ namespace UserManagement.Application.Common;
 /// Runs before validation: every message needs a signed-in Administrator unless it is marked
 /// <see cref="IPublicMessage"/> or <see cref="ISignedInMessage"/>. Pages check too, but a handler must not
 /// trust that it was reached through a page. The caller's session is confirmed against the database on every
-/// message, so an ended session stops working at once.
+/// message, so an ended session stops working at once. It also begins the message's
+/// <see cref="OperationContext"/>: the confirmed caller is who the audit trail records.
 /// </summary>
 public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
     ICurrentUser currentUser, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
@@ -23,6 +24,7 @@ public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
     {
         if (message is IPublicMessage)
         {
+            using var anonymous = OperationContext.Begin(OperationContext.Anonymous());
             return await next(message, cancellationToken);
         }
 
@@ -39,6 +41,7 @@ public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
             return TResponse.Failure(new ForbiddenError(AdministratorRequired));
         }
 
+        using var operation = OperationContext.Begin(OperationContext.For(caller));
         return await next(message, cancellationToken);
     }
 

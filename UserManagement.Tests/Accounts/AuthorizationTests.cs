@@ -1,5 +1,6 @@
 using Mediator;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -23,6 +24,8 @@ public sealed class AuthorizationTests : AppTests
         { nameof(SetTemporaryPasswordCommand), new SetTemporaryPasswordCommand(SomeId, "a fine temporary password", 1) },
         { nameof(UnlockUserCommand), new UnlockUserCommand(SomeId, 1) },
         { nameof(EndUserSessionsCommand), new EndUserSessionsCommand(SomeId) },
+        { nameof(ListAuditEntriesQuery), new ListAuditEntriesQuery(new AuditFilter()) },
+        { nameof(ExportAuditEntriesQuery), new ExportAuditEntriesQuery(new AuditFilter()) },
     };
 
     /// <summary>Messages any signed-in user may send about themself.</summary>
