@@ -3,6 +3,7 @@ using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Web.Audit;
 
 namespace UserManagement.Web;
 
@@ -21,6 +22,7 @@ public static class ServiceRegistration
         services.AddValidatorsFromAssemblyContaining<CreateUserCommand>();
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<AdministratorBootstrap>();
+        services.AddAuditTrail(configuration);
 
         // Authorization first (no validation details for callers who may not send the message), then validation.
         services.AddMediator(options =>
