@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
+using UserManagement.Web.Audit;
 using UserManagement.Web.Components;
 using UserManagement.Web.Security;
 
@@ -55,6 +56,7 @@ app.MapStaticAssets();
 // The full Content-Security-Policy (frame-ancestors 'none' included) comes from UseSecurityHeaders.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
+app.MapAuditEndpoints();
 
 await app.RunAsync();
 
