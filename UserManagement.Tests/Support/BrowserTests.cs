@@ -40,6 +40,12 @@ public abstract class BrowserTests(BrowserFixture browser) : IAsyncLifetime
     /// <summary>A page in a browser context nobody has signed in to.</summary>
     protected async Task<IPage> Anonymous() => Track(await browser.OpenAnonymousAsync());
 
+    /// <summary>As <see cref="Open"/>, in a context that lets axe's script past the Content-Security-Policy.</summary>
+    protected async Task<IPage> OpenForAxe(string path) => Track(await browser.OpenAsync(path, bypassCsp: true));
+
+    /// <summary>As <see cref="Anonymous"/>, in a context that lets axe's script past the Content-Security-Policy.</summary>
+    protected async Task<IPage> AnonymousForAxe() => Track(await browser.OpenAnonymousAsync(bypassCsp: true));
+
     private IPage Track(IPage page)
     {
         _contexts.Add(page.Context);
