@@ -27,6 +27,15 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(br
         serious.ShouldBeEmpty();
     }
 
+    private static async Task SwitchToDarkAsync(IPage page, bool dark)
+    {
+        if (dark)
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
+        }
+    }
+
     private async Task<Guid> UserWithHistoryAsync()
     {
         var id = (await Browser.SendAsync(new CreateUserCommand($"Axe {Tag}", $"axe-{Tag}@example.com", UserRole.Member))).ShouldSucceed();
@@ -52,11 +61,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(br
     {
         await UserWithHistoryAsync();
         var page = await OpenForAxe($"/users");
-        if (dark)
-        {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
-        }
+        await SwitchToDarkAsync(page, dark);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Axe King {Tag}" })).ToHaveCountAsync(1);
 
@@ -79,11 +84,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(br
     {
         var id = await UserWithHistoryAsync();
         var page = await OpenForAxe($"/users/{id}");
-        if (dark)
-        {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
-        }
+        await SwitchToDarkAsync(page, dark);
 
         // Created; renamed and promoted (two entries); disabled.
         await Assertions.Expect(page.GetByTestId("history").GetByTestId("audit-entry")).ToHaveCountAsync(4);
@@ -98,11 +99,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(br
     {
         await UserWithHistoryAsync();
         var page = await OpenForAxe($"/audit?search={Tag}");
-        if (dark)
-        {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
-        }
+        await SwitchToDarkAsync(page, dark);
 
         await Assertions.Expect(page.GetByTestId("audit-entry")).ToHaveCountAsync(4);
 
