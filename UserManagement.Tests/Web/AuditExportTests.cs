@@ -107,7 +107,7 @@ public sealed class AuditExportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_refuse_members_and_send_anonymous_visitors_to_sign_in()
+    public async Task Should_keep_the_audit_page_and_its_export_to_administrators()
     {
         var member = (await SendAsync(new CreateUserCommand("Member", "member@export.example", UserRole.Member))).Value;
         await SendAsync(new SetTemporaryPasswordCommand(member, "temporary member phrase", 1));
@@ -118,14 +118,20 @@ public sealed class AuditExportTests : IAsyncLifetime
         }
 
         using var anonymous = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
-        var refused = await anonymous.Http.GetAsync(new Uri("/audit/export.csv", UriKind.Relative), TestContext.Current.CancellationToken);
-        refused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        refused.Headers.Location!.ToString().ShouldContain("/signin");
+        foreach (var path in new[] { "/audit/export.csv", "/audit" })
+        {
+            var refused = await anonymous.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+            refused.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
+            refused.Headers.Location!.ToString().ShouldContain("/signin", customMessage: path);
+        }
 
         using var memberClient = await SignedInAsync("member@export.example", "member export passphrase");
-        var forbidden = await memberClient.Http.GetAsync(new Uri("/audit/export.csv", UriKind.Relative), TestContext.Current.CancellationToken);
-        forbidden.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        forbidden.Headers.Location!.ToString().ShouldContain("/access-denied");
+        foreach (var path in new[] { "/audit/export.csv", "/audit" })
+        {
+            var forbidden = await memberClient.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+            forbidden.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
+            forbidden.Headers.Location!.ToString().ShouldContain("/access-denied", customMessage: path);
+        }
     }
 
     [Theory]

@@ -10,7 +10,6 @@ namespace UserManagement.Tests.Components.Users;
 /// <summary>The parts of the user page, each on its own: the form, the conflict view, the sign-in panel, delete.</summary>
 public sealed class UserEditorPartsTests : ComponentTestContext
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private static UserDetails Ada(long version = 1) =>
         new(Guid.CreateVersion7(), "Ada", "ada@example.com", UserRole.Member, UserStatus.Active, TestApp.Start.UtcDateTime, TestApp.Start.UtcDateTime, version);
@@ -21,7 +20,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
 
     private static void Confirm(IRenderedComponent<WithProviders> cut)
     {
-        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm]"), Patience);
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm]"));
         cut.Find("[data-testid=confirm]").Click();
     }
 
@@ -32,7 +31,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var cut = Render<UserForm>(p => p.Add(f => f.Model, model));
 
         await cut.InvokeAsync(() => cut.Instance.ShowServerErrorsAsync(ValidationError.ForField("Email", "Taken by someone else.")));
-        cut.WaitForAssertion(() => cut.Markup.ShouldContain("Taken by someone else."), Patience);
+        cut.WaitForAssertion(() => cut.Markup.ShouldContain("Taken by someone else."));
         (await cut.InvokeAsync(() => cut.Instance.ValidateAsync())).ShouldBeFalse();
 
         model.Email = "ada2@example.com";
@@ -80,7 +79,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         taken.ShouldBe(["Role"]);
 
         cut.FindAll("tr[data-field=Name] button").Single(b => b.TextContent.Trim() == "Keep mine").Click();
-        cut.WaitForAssertion(() => cut.Find(".mud-snackbar").TextContent.ShouldContain("Keeping your name."), Patience);
+        cut.WaitForAssertion(() => cut.Find(".mud-snackbar").TextContent.ShouldContain("Keeping your name."));
         mine.Name.ShouldBe(" Ada ");
     }
 
@@ -107,7 +106,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
 
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click();
 
-        cut.WaitForAssertion(() => done.ShouldBe([true]), Patience);
+        cut.WaitForAssertion(() => done.ShouldBe([true]));
         cut.Find(".mud-snackbar").TextContent.ShouldContain("Signer was unlocked and can sign in again.");
     }
 
@@ -122,11 +121,11 @@ public sealed class UserEditorPartsTests : ComponentTestContext
 
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out everywhere").Click();
         Confirm(cut);
-        cut.WaitForAssertion(() => done.ShouldBe([false]), Patience);
+        cut.WaitForAssertion(() => done.ShouldBe([false]));
         cut.Find(".mud-snackbar").TextContent.ShouldContain("Ended 0 sessions of Ada.");
 
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click();
-        cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>(), Patience);
+        cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>());
     }
 
     [Fact]
@@ -148,14 +147,14 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var cut = Host<UserDeleteButton>(p => p.Add(d => d.User, user with { Version = 5 }).Add(d => d.OnDeleted, () => deleted++).Add(d => d.OnStale, e => stale.Add(e)));
 
         cut.Find("button").Click();
-        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldBe("Delete Ada (ada@example.com)? This cannot be undone."), Patience);
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldBe("Delete Ada (ada@example.com)? This cannot be undone."));
         Confirm(cut);
-        cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>(), Patience);
+        cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>());
 
         cut.Render(p => p.AddChildContent<UserDeleteButton>(d => d.Add(x => x.User, user).Add(x => x.OnDeleted, () => deleted++)));
         cut.FindAll("button").First(b => b.TextContent.Trim() == "Delete").Click();
         Confirm(cut);
-        cut.WaitForAssertion(() => deleted.ShouldBe(1), Patience);
+        cut.WaitForAssertion(() => deleted.ShouldBe(1));
         (await App.StoredUsersAsync()).ShouldBeEmpty();
     }
 }

@@ -10,7 +10,6 @@ namespace UserManagement.Tests.Components.Users;
 
 public sealed class UserHistoryTests : ComponentTestContext
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private static IReadOnlyList<IElement> Rows(IRenderedComponent<UserHistory> cut) => cut.FindAll("tr[data-testid=audit-entry]");
 
@@ -27,7 +26,7 @@ public sealed class UserHistoryTests : ComponentTestContext
 
         var cut = RenderHistory(ada);
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2), Patience);
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         Rows(cut).Select(r => r.GetAttribute("data-action")).ShouldBe([AuditActions.UserUpdated, AuditActions.UserCreated]);
         var update = Rows(cut)[0];
         update.QuerySelector("time")!.TextContent.ShouldBe("2026-01-15 09:35:00 UTC");
@@ -46,18 +45,18 @@ public sealed class UserHistoryTests : ComponentTestContext
         await App.AddAsync([.. Enumerable.Range(1, 11).Select(i => (TestApp.Start.UtcDateTime.AddMinutes(i), AuditSeed.Ana, AuditActions.UserUpdated,
             (UserRef?)new UserRef(ada.Id, "Ada", ada.Email), (string?)$"change {i}"))]);
         var cut = RenderHistory(ada);
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(UserHistory.PageSize), Patience);
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(UserHistory.PageSize));
         Rows(cut)[0].TextContent.ShouldContain("change 11");
 
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Older").Click();
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2), Patience);
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         Rows(cut).Select(r => r.GetAttribute("data-action")).ShouldBe([AuditActions.UserUpdated, AuditActions.UserCreated]);
         Sender.SentOf<ListAuditEntriesQuery>().Last().Before.ShouldNotBeNull();
         Sender.SentOf<ListAuditEntriesQuery>().ShouldAllBe(q => q.Filter == new AuditFilter(null, null, null, ada.Id, null, null, null) && q.PageSize == UserHistory.PageSize);
 
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Newest").Click();
-        cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("change 11"), Patience);
+        cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("change 11"));
     }
 
     [Fact]
@@ -65,12 +64,12 @@ public sealed class UserHistoryTests : ComponentTestContext
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
         var cut = RenderHistory(ada);
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1), Patience);
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
         await App.Send(new SetUserStatusCommand(ada.Id, UserStatus.Disabled, ada.Version));
 
         cut.Render(p => p.Add(h => h.Revision, 1));
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2), Patience);
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         Rows(cut)[0].GetAttribute("data-action").ShouldBe(AuditActions.UserStatusChanged);
     }
 
@@ -79,7 +78,7 @@ public sealed class UserHistoryTests : ComponentTestContext
     {
         var cut = RenderHistory(new UserDetails(Guid.CreateVersion7(), "Nobody", "no@example.com", UserRole.Member, UserStatus.Active, TestApp.Start.UtcDateTime, TestApp.Start.UtcDateTime, 1));
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=history-empty]").TextContent.ShouldBe("Nothing recorded about this user yet."), Patience);
+        cut.WaitForAssertion(() => cut.Find("[data-testid=history-empty]").TextContent.ShouldBe("Nothing recorded about this user yet."));
     }
 
     [Fact]
@@ -88,12 +87,12 @@ public sealed class UserHistoryTests : ComponentTestContext
         var ada = await App.CreateUser("Ada", "ada@example.com");
         Sender.Fail<ListAuditEntriesQuery>();
         var cut = RenderHistory(ada);
-        cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain("The history could not be loaded."), Patience);
+        cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain("The history could not be loaded."));
 
         Sender.Restore<ListAuditEntriesQuery>();
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Try again").Click();
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1), Patience);
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
     }
 
     [Fact]
@@ -101,14 +100,14 @@ public sealed class UserHistoryTests : ComponentTestContext
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
         var cut = Open($"/users/{ada.Id}");
-        cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] tr[data-testid=audit-entry]").Count.ShouldBe(1), Patience);
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] tr[data-testid=audit-entry]").Count.ShouldBe(1));
 
         var nameFor = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == "Name").GetAttribute("for");
         cut.Find($"#{nameFor}").Input("Ada King");
         Wait(400);
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click();
 
-        cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] tr[data-testid=audit-entry]").Count.ShouldBe(2), Patience);
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] tr[data-testid=audit-entry]").Count.ShouldBe(2));
         cut.Find("[data-testid=history] tr[data-testid=audit-entry]").GetAttribute("data-action").ShouldBe(AuditActions.UserUpdated);
     }
 }
