@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
@@ -27,6 +28,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<ImportRow> ImportRows => Set<ImportRow>();
 
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>This context's audit bookkeeping between a save and its commit; <see cref="AuditTrailInterceptor"/> drives it.</summary>
+    internal AuditTrailState AuditState { get; } = new();
+
+    public void Raise(IDomainEvent domainEvent) => AuditState.Raised.Add(RaisedEvent.Now(domainEvent));
+
+    public IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(AuditTrailSql.Matching(text));
+
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -38,6 +48,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         {
             throw new UniqueConstraintException(UniqueIndexNamed(sqlite.Message), e);
         }
+    }
+
+    // A pooled context is reused: nothing raised or saved under one lease may reach the next.
+    public override void Dispose()
+    {
+        AuditState.Reset();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        AuditState.Reset();
+        return base.DisposeAsync();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

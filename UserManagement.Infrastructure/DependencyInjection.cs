@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
 
@@ -17,9 +18,13 @@ public static class DependencyInjection
         this IServiceCollection services, string? connectionString, string baseDirectory)
     {
         var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
-        services.AddPooledDbContextFactory<AppDbContext>(options => options
+        services.AddSingleton<IDomainEventPublisher, InProcessDomainEventPublisher>();
+        services.AddSingleton<AuditTrailInterceptor>();
+        // Any other interceptor registered as a service joins too (the tests add one that fails on cue).
+        services.AddPooledDbContextFactory<AppDbContext>((provider, options) => options
             .UseSqlite(resolved)
-            .AddInterceptors(new SqliteConnectionSettings()));
+            .AddInterceptors(new SqliteConnectionSettings(), provider.GetRequiredService<AuditTrailInterceptor>())
+            .AddInterceptors(provider.GetServices<IInterceptor>()));
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();
         services.AddSingleton<Application.Accounts.IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<DatabaseMigrator>();

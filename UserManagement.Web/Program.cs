@@ -4,6 +4,7 @@ using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
 using UserManagement.Web.Commands;
+using UserManagement.Web.Audit;
 using UserManagement.Web.Components;
 using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Security;
@@ -68,6 +69,7 @@ app.MapStaticAssets();
 // The full Content-Security-Policy (frame-ancestors 'none' included) comes from UseSecurityHeaders.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
+app.MapAuditEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -5,6 +5,7 @@ using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
 using UserManagement.Infrastructure.Bus;
+using UserManagement.Web.Audit;
 
 namespace UserManagement.Web;
 
@@ -25,6 +26,7 @@ public static class ServiceRegistration
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<AdministratorBootstrap>();
         services.AddMfa(configuration, contentRoot);
+        services.AddAuditTrail(configuration);
 
         // Authorization first (no validation details for callers who may not send the message), then validation.
         services.AddMediator(options =>

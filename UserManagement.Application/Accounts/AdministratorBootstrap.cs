@@ -11,7 +11,7 @@ public sealed record BootstrapOutcome(bool Created, string? Email, string? OneTi
 /// <summary>
 /// On start-up, makes sure someone can sign in: when no active Administrator has a working password (none, or
 /// only an expired one-time password), sets one up from configuration, or with a random one-time password. Either
-/// must be changed at the first sign-in. Not a message: nothing but the start-up code may run it.
+/// must be changed at the first sign-in. Not a message: nothing but the start-up code may run it, as "system".
 /// </summary>
 public sealed partial class AdministratorBootstrap(
     IAppDbContextFactory dbFactory, IPasswordHasher hasher, TimeProvider clock, ILogger<AdministratorBootstrap> logger)
@@ -21,6 +21,7 @@ public sealed partial class AdministratorBootstrap(
     public async Task<BootstrapOutcome> EnsureAdministratorAsync(
         string? configuredEmail, string? configuredPassword, CancellationToken cancellationToken = default)
     {
+        using var operation = OperationContext.Begin(OperationContext.System());
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var anyAdministrator = await db.Users.AnyAsync(

@@ -73,7 +73,7 @@ public sealed partial class ChangeOwnPasswordCommandHandler(
         // Ending the old sessions and saving the new password land together or not at all.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         user.SetPassword(hasher.Hash(command.NewPassword), temporary: false, now);
-        await db.EndSessionsOfAsync(user.Id, "password changed", now, cancellationToken);
+        await db.EndSessionsOfAsync(user.Ref, "password changed", now, cancellationToken);
         var session = UserSession.Start(user.Id, user.SecurityStamp, now);
         db.Sessions.Add(session);
         db.SecurityEvents.Add(SecurityEvent.Record(SecurityEventType.PasswordChanged, now, "changed own password; other sessions ended", user.Id, user.Email));

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
+using UserManagement.Application.Users;
 
 namespace UserManagement.Application.Accounts;
 
@@ -42,6 +43,9 @@ public sealed partial class EndMySessionsCommandHandler(
         {
             return new NotFoundError(EndMySessionsCommand.NotYours);
         }
+
+        var me = await db.Users.Where(u => u.Id == caller.UserId).Select(u => new UserRef(u.Id, u.Name, u.Email)).FirstAsync(cancellationToken);
+        db.RaiseSessionsEnded(me, ended, reason, now);
 
         db.SecurityEvents.Add(SecurityEvent.Record(SecurityEventType.SessionEnded, now, $"{ended} session(s) {reason}", caller.UserId, caller.Email));
         await db.SaveChangesAsync(cancellationToken);

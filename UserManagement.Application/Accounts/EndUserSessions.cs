@@ -24,14 +24,14 @@ public sealed partial class EndUserSessionsCommandHandler(
         var caller = (await currentUser.GetCallerAsync(cancellationToken))!;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == command.Id).Select(u => new { u.Id, u.Email }).FirstOrDefaultAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == command.Id).Select(u => new UserRef(u.Id, u.Name, u.Email)).FirstOrDefaultAsync(cancellationToken);
         if (user is null)
         {
             return UserErrors.NotFound(command.Id);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ended = await db.EndSessionsOfAsync(user.Id, "ended by an administrator", now, cancellationToken);
+        var ended = await db.EndSessionsOfAsync(user, "ended by an administrator", now, cancellationToken);
         db.SecurityEvents.Add(SecurityEvent.Record(
             SecurityEventType.SessionEnded, now, $"{ended} session(s) ended by an administrator", user.Id, user.Email, caller.UserId));
         await db.SaveChangesAsync(cancellationToken);

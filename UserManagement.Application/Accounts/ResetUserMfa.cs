@@ -54,7 +54,7 @@ public sealed partial class ResetUserMfaCommandHandler(
         }
 
         await db.RecoveryCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
-        await db.EndSessionsOfAsync(user.Id, "MFA reset by an administrator", now, cancellationToken);
+        await db.EndSessionsOfAsync(user.Ref, "MFA reset by an administrator", now, cancellationToken);
         db.SecurityEvents.Add(SecurityEvent.Record(
             SecurityEventType.MfaReset, now, "MFA reset by an administrator; recovery codes removed; sessions ended", user.Id, user.Email, caller.UserId));
         var error = await db.TrySaveUserAsync(user.Id, cancellationToken);

@@ -8,7 +8,8 @@ namespace UserManagement.Application.Common;
 /// <see cref="IPublicMessage"/> or <see cref="ISignedInMessage"/>. Pages check too, but a handler must not
 /// trust that it was reached through a page. The caller's session is confirmed against the database on every
 /// message, so an ended session stops working at once. A message marked <see cref="IRequiresReauthentication"/>
-/// also needs a password or code entered within the last five minutes.
+/// also needs a password or code entered within the last five minutes. Once allowed, the message runs in its own
+/// <see cref="OperationContext"/>: the confirmed caller is who the audit trail records.
 /// </summary>
 public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
     ICurrentUser currentUser, TimeProvider clock, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
@@ -24,6 +25,7 @@ public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
     {
         if (message is IPublicMessage)
         {
+            using var anonymous = OperationContext.Begin(OperationContext.Anonymous());
             return await next(message, cancellationToken);
         }
 
@@ -46,6 +48,7 @@ public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
             return TResponse.Failure(reauthenticate);
         }
 
+        using var operation = OperationContext.Begin(OperationContext.For(caller));
         return await next(message, cancellationToken);
     }
 

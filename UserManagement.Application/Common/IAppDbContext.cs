@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
@@ -22,14 +23,30 @@ public interface IAppDbContext : IAsyncDisposable
 
     DbSet<ImportRow> ImportRows { get; }
 
+    /// <summary>The audit trail: append-only. Read it; entries are written by <see cref="SaveChangesAsync"/>.</summary>
+    DbSet<AuditEntry> AuditEntries { get; }
+
     /// <summary>For the few operations that must read and write in one transaction (the last-administrator guard).</summary>
     DatabaseFacade Database { get; }
 
     /// <summary>
-    /// Saves tracked changes. A unique-index violation surfaces as <see cref="UniqueConstraintException"/>
-    /// whatever the database engine, a stale version as <see cref="DbUpdateConcurrencyException"/>.
+    /// Saves tracked changes, and with them an audit entry for every domain event the tracked entities raised (and
+    /// every event passed to <see cref="Raise"/>) and every security event added, in the same transaction. The
+    /// events are published once that transaction commits: at once without an explicit transaction, else when it
+    /// commits; never when it rolls back. A unique-index violation surfaces as
+    /// <see cref="UniqueConstraintException"/> whatever the database engine, a stale version as
+    /// <see cref="DbUpdateConcurrencyException"/>.
     /// </summary>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raises an event for a change the change tracker does not see (ExecuteUpdate, ExecuteDelete). It is recorded
+    /// by the next <see cref="SaveChangesAsync"/>, in the order it was raised, and published like the others.
+    /// </summary>
+    void Raise(IDomainEvent domainEvent);
+
+    /// <summary>The ids of the audit entries whose user, actor, changes or detail contain <paramref name="text"/> (3+ characters).</summary>
+    IQueryable<long> AuditEntryIdsMatching(string text);
 }
 
 /// <summary>Hands out one short-lived context per operation (pooled in the infrastructure).</summary>

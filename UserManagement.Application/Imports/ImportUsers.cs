@@ -25,13 +25,14 @@ public sealed partial class ImportUsersJobHandler(
     {
         try
         {
-            if (!await BeginAsync(message.JobId, cancellationToken))
+            if (await BeginAsync(message.JobId, cancellationToken) is not { } requester)
             {
                 return;
             }
 
-            // Once the audit branch lands: using var operation = OperationContext.Begin(job.RequestedById, job.RequestedBy);
-            // so every created user is attributed to the administrator who started the import.
+            // Every created user is audited as the administrator who started the import, with the job's id as the
+            // correlation id that ties the import's entries together.
+            using var operation = OperationContext.Begin(requester);
             while (await ImportBatchAsync(message.JobId, cancellationToken))
             {
             }
@@ -43,20 +44,21 @@ public sealed partial class ImportUsersJobHandler(
         }
     }
 
-    private async Task<bool> BeginAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>Marks the job started; returns who asked for it, or null when there is nothing left to do.</summary>
+    private async Task<OperationContext?> BeginAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is null || job.IsFinished)
         {
             LogNothingToDo(jobId);
-            return false;
+            return null;
         }
 
         job.Begin(clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         LogStarted(jobId, job.Attempts, job.Handled, job.Total);
-        return true;
+        return new OperationContext(job.RequestedById, job.RequestedBy, jobId.ToString("N"));
     }
 
     /// <summary>Imports the next batch; false when the job has finished (done, or cancelled).</summary>

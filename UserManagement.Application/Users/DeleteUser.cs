@@ -16,7 +16,7 @@ public sealed class DeleteUserCommandValidator : AbstractValidator<DeleteUserCom
     }
 }
 
-public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory, ICurrentUser currentUser)
+public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<DeleteUserCommand, Result>
 {
     public async ValueTask<Result> Handle(DeleteUserCommand command, CancellationToken cancellationToken)
@@ -36,6 +36,7 @@ public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory, ICu
         }
 
         // The user's sessions go with them (cascade), so their cookies stop working on the next request.
+        user.Delete(clock.GetUtcNow().UtcDateTime);
         db.Users.Remove(user);
         var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
         if (error is not null)

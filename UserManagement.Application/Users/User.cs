@@ -1,10 +1,13 @@
+using UserManagement.Application.Common;
+
 namespace UserManagement.Application.Users;
 
 /// <summary>
 /// A user account. Every change goes through a method that keeps the invariants: a valid trimmed name and
-/// email, their search keys in step, UTC timestamps and a version that moves on every change.
+/// email, their search keys in step, UTC timestamps and a version that moves on every change. Each change
+/// raises a domain event saying what changed (never a secret's value: only that it changed).
 /// </summary>
-public sealed class User
+public sealed class User : EventSourceEntity
 {
     private User()
     {
@@ -91,8 +94,12 @@ public sealed class User
             Version = 1,
         };
         user.SetProfile(name, email, role);
+        user.Raise(new UserCreated(user.Ref, user.Role, user.Status, user.CreatedAt));
         return user;
     }
+
+    /// <summary>Who this user is now, for events and audit entries that must stay readable after a delete.</summary>
+    public UserRef Ref => new(Id, Name, Email);
 
     /// <summary>
     /// Changes name, email and role; returns false (and changes nothing) when all are the same. Losing the
@@ -108,6 +115,7 @@ public sealed class User
             return false;
         }
 
+        var (oldName, oldEmail, oldRole) = (Name, Email, Role);
         var demoted = Role == UserRole.Administrator && role != UserRole.Administrator;
         SetProfile(name, email, role);
         if (demoted)
@@ -116,6 +124,27 @@ public sealed class User
         }
 
         Touch(utcNow);
+        List<FieldChange> changes = [];
+        if (Name != oldName)
+        {
+            changes.Add(new FieldChange(nameof(Name), oldName, Name));
+        }
+
+        if (Email != oldEmail)
+        {
+            changes.Add(new FieldChange(nameof(Email), oldEmail, Email));
+        }
+
+        if (changes.Count > 0)
+        {
+            Raise(new UserUpdated(Ref, changes, UpdatedAt));
+        }
+
+        if (Role != oldRole)
+        {
+            Raise(new UserRoleChanged(Ref, oldRole, Role, UpdatedAt));
+        }
+
         return true;
     }
 
@@ -134,6 +163,7 @@ public sealed class User
         LockedUntil = null;
         SecurityStamp = NewStamp();
         Touch(utcNow);
+        Raise(temporary ? new PasswordReset(Ref, TemporaryPasswordExpiresAt!.Value, UpdatedAt) : new PasswordChanged(Ref, UpdatedAt));
     }
 
     /// <summary>
@@ -187,6 +217,7 @@ public sealed class User
         MfaLockedUntil = null;
         FailedMfaCount = 0;
         Touch(utcNow);
+        Raise(new UserUnlocked(Ref, UpdatedAt));
         return true;
     }
 
@@ -213,6 +244,7 @@ public sealed class User
             return false;
         }
 
+        var from = Status;
         Status = status;
         if (status == UserStatus.Disabled)
         {
@@ -220,8 +252,12 @@ public sealed class User
         }
 
         Touch(utcNow);
+        Raise(new UserStatusChanged(Ref, from, Status, UpdatedAt));
         return true;
     }
+
+    /// <summary>Call before removing the user: records who they were, so the trail keeps a readable entry.</summary>
+    public void Delete(DateTime utcNow) => Raise(new UserDeleted(Ref, Role, Status, EnsureUtc(utcNow)));
 
     private void SetProfile(string name, string email, UserRole role)
     {

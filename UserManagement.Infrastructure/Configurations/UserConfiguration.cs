@@ -11,6 +11,9 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.ToTable("Users");
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).ValueGeneratedNever();
+        builder.Ignore(u => u.DomainEvents);
+        builder.Ignore(u => u.RaisedEvents);
+        builder.Ignore(u => u.Ref);
 
         builder.Property(u => u.Name).HasMaxLength(UserRules.NameMaxLength).IsRequired();
         builder.Property(u => u.NormalizedName).HasMaxLength(UserRules.NameMaxLength).IsRequired();

@@ -1,5 +1,6 @@
 using Mediator;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
@@ -35,6 +36,8 @@ public sealed class AuthorizationTests : AppTests
         { nameof(ListDeadLettersQuery), new ListDeadLettersQuery() },
         { nameof(RetryDeadLetterCommand), new RetryDeadLetterCommand(SomeId) },
         { nameof(DiscardDeadLetterCommand), new DiscardDeadLetterCommand(SomeId) },
+        { nameof(ListAuditEntriesQuery), new ListAuditEntriesQuery(new AuditFilter()) },
+        { nameof(ExportAuditEntriesQuery), new ExportAuditEntriesQuery(new AuditFilter()) },
     };
 
     /// <summary>Messages any signed-in user may send about themself.</summary>

@@ -250,21 +250,6 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : BrowserTe
     }
 
     /// <summary>Presses Tab until <paramref name="target"/> has the focus, as a keyboard user would.</summary>
-    private static async Task FocusByTab(IPage page, ILocator target)
-    {
-        for (var i = 0; i < 40; i++)
-        {
-            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
-            {
-                return;
-            }
-
-            await page.Keyboard.PressAsync("Tab");
-        }
-
-        throw new ShouldAssertException("Tab never reached the control");
-    }
-
     [GeneratedRegex("/users/[0-9a-f-]{36}$")]
     private static partial Regex IdUrl();
 }

@@ -78,15 +78,19 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// A fresh browser context (own cookies and storage) signed in as the bootstrap administrator, with one page
     /// open at <paramref name="path"/>, ready to click.
     /// </summary>
-    public async Task<IPage> OpenAsync(string path, int width = 1280, int height = 800)
+    public async Task<IPage> OpenAsync(string path, int width = 1280, int height = 800, bool bypassCsp = false)
     {
-        var page = await NewPageAsync(width, height, _adminState ??= await SignInStateAsync(AdminEmail, AdminPassword));
+        var page = await NewPageAsync(width, height, _adminState ??= await SignInStateAsync(AdminEmail, AdminPassword), bypassCsp);
         await GoToAsync(page, path);
         return page;
     }
 
-    /// <summary>A fresh browser context that nobody has signed in to yet.</summary>
-    public Task<IPage> OpenAnonymousAsync(int width = 1280, int height = 800) => NewPageAsync(width, height, storageState: null);
+    /// <summary>
+    /// A fresh browser context that nobody has signed in to yet. <paramref name="bypassCsp"/> lets axe inject its
+    /// script past the app's Content-Security-Policy: only for the accessibility checks.
+    /// </summary>
+    public Task<IPage> OpenAnonymousAsync(int width = 1280, int height = 800, bool bypassCsp = false) =>
+        NewPageAsync(width, height, storageState: null, bypassCsp);
 
     /// <summary>Signs in through the sign-in page, as a person would.</summary>
     public static async Task SignInAsync(IPage page, string email, string password)
@@ -141,13 +145,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         return directory.FullName;
     }
 
-    private async Task<IPage> NewPageAsync(int width, int height, string? storageState)
+    private async Task<IPage> NewPageAsync(int width, int height, string? storageState, bool bypassCsp = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             StorageState = storageState,
+            BypassCSP = bypassCsp,
+            AcceptDownloads = true,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

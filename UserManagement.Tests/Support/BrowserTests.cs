@@ -40,6 +40,29 @@ public abstract class BrowserTests(BrowserFixture browser) : IAsyncLifetime
     /// <summary>A page in a browser context nobody has signed in to.</summary>
     protected async Task<IPage> Anonymous() => Track(await browser.OpenAnonymousAsync());
 
+    /// <summary>As <see cref="Open"/>, in a context that lets axe's script past the Content-Security-Policy.</summary>
+    protected async Task<IPage> OpenForAxe(string path) => Track(await browser.OpenAsync(path, bypassCsp: true));
+
+    /// <summary>As <see cref="Anonymous"/>, in a context that lets axe's script past the Content-Security-Policy.</summary>
+    protected async Task<IPage> AnonymousForAxe() => Track(await browser.OpenAnonymousAsync(bypassCsp: true));
+
+    /// <summary>Presses Tab until <paramref name="target"/> has the focus, as someone without a mouse would.</summary>
+    protected static async Task FocusByTab(IPage page, ILocator target, int limit = 60)
+    {
+        await Assertions.Expect(target).ToBeVisibleAsync();
+        for (var i = 0; i < limit; i++)
+        {
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        throw new ShouldAssertException($"{limit} presses of Tab never reached the control");
+    }
+
     private IPage Track(IPage page)
     {
         _contexts.Add(page.Context);

@@ -38,6 +38,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         App = await TestApp.StartAsync(bus: WithBus);
         Sender = new RecordingSender(App.Services.GetRequiredService<IMediator>());
 
+        // The machines running the suite are shared and busy: every wait gets time to see its condition come true.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options =>
         {

@@ -1,12 +1,14 @@
 using Mediator;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
@@ -29,6 +31,9 @@ public sealed class TestApp : IAsyncDisposable
     private TestApp(
         ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, LogCapture logs, string directory, string connectionString)
     {
+        Faults = services.GetRequiredService<FaultInjection>();
+        Published = services.GetRequiredService<PublishedEvents>();
+        Commands = services.GetRequiredService<CommandLog>();
         Logs = logs;
         _services = services;
         Clock = clock;
@@ -47,6 +52,15 @@ public sealed class TestApp : IAsyncDisposable
     public TestCurrentUser Caller { get; }
 
     public string Directory { get; }
+
+    /// <summary>Fails the next commit or a chosen statement, on cue.</summary>
+    public FaultInjection Faults { get; }
+
+    /// <summary>The queries sent to the database.</summary>
+    public CommandLog Commands { get; }
+
+    /// <summary>Every event published after a commit, in order.</summary>
+    public PublishedEvents Published { get; }
 
     public string ConnectionString { get; }
 
@@ -85,10 +99,16 @@ public sealed class TestApp : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         var caller = new TestCurrentUser(clock);
         services.AddSingleton<ICurrentUser>(caller);
+        var connectionString = DependencyInjection.ResolveSqliteConnectionString("Data Source=test.db", directory);
+        services.AddSingleton<FaultInjection>();
+        services.AddSingleton<CommandLog>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<CommandLog>());
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<FaultInjection>());
+        services.AddSingleton(new PublishedEvents(connectionString));
+        services.AddSingleton<IDomainEventSubscriber<IDomainEvent>>(sp => sp.GetRequiredService<PublishedEvents>());
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        var connectionString = DependencyInjection.ResolveSqliteConnectionString("Data Source=test.db", directory);
         var app = new TestApp(provider, clock, caller, logs, directory, connectionString);
         if (bus)
         {
@@ -146,6 +166,13 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>A context straight on the database, for asserting what is stored.</summary>
     public async Task<AppDbContext> OpenDbAsync() =>
         await _services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    /// <summary>The audit trail as stored, in the order it was written.</summary>
+    public async Task<List<AuditEntry>> AuditEntriesAsync()
+    {
+        await using var db = await OpenDbAsync();
+        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+    }
 
     public async Task<List<User>> StoredUsersAsync()
     {

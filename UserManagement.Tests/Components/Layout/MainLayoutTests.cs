@@ -18,7 +18,7 @@ public sealed class MainLayoutTests : ComponentTestContext
         var cut = RenderLayout();
 
         cut.Find(".mud-appbar").TextContent.ShouldContain("UserManagement");
-        cut.FindAll(".mud-nav-link").Select(a => a.TextContent.Trim()).ShouldBe(["Users", "New user", "Import users", "Jobs"]);
+        cut.FindAll(".mud-nav-link").Select(a => a.TextContent.Trim()).ShouldBe(["Users", "New user", "Import users", "Jobs", "Audit trail"]);
         cut.Markup.ShouldContain("page body");
     }
 

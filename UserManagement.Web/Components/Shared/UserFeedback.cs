@@ -59,6 +59,10 @@ public static class DisplayFormat
     public static string Timestamp(DateTime utc) =>
         utc.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>A UTC timestamp to the second, for the audit trail.</summary>
+    public static string Moment(DateTime utc) =>
+        utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The day of a UTC timestamp, for a grid cell (the full time is in the cell's tooltip).</summary>
     public static string Date(DateTime utc) =>
         utc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -18,6 +18,11 @@ public sealed class UserFormModel
     public static UserFormModel From(UserDetails user) =>
         new() { Name = user.Name, Email = user.Email, Role = user.Role, Status = user.Status };
 
+    public CreateUserCommand ToCreateCommand() => new(Name, Email, Role);
+
+    /// <summary>The update of <paramref name="loaded"/>, from the version the administrator loaded.</summary>
+    public UpdateUserCommand ToUpdateCommand(UserDetails loaded) => new(loaded.Id, Name, Email, Role, loaded.Version, Status);
+
     /// <summary>The current value of a field by its name, as the validators and server errors name it.</summary>
     public object? ValueOf(string field) => field switch
     {
@@ -37,3 +42,12 @@ public sealed record UserFormValues(string Name, string Email, UserRole Role, Us
 
 /// <summary>One field on which the administrator's value and the stored one differ after a conflict.</summary>
 public sealed record ConflictField(string Field, string Label, string Theirs, string Mine);
+
+/// <summary>Where the user page is: loading the user, showing the form, or unable to.</summary>
+public enum EditorState
+{
+    Loading,
+    Ready,
+    NotFound,
+    LoadFailed,
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using UserManagement.Application.Users;
+using UserManagement.Web.Components.Shared;
 
 namespace UserManagement.Web.Components.Pages.Users;
 
@@ -14,7 +15,7 @@ public sealed record UserListView(
     string Sort = ListUsersQuery.SortByName,
     bool Descending = false,
     int Page = 1,
-    int PageSize = UserListView.DefaultPageSize)
+    int PageSize = UserListView.DefaultPageSize) : IUrlView
 {
     public const int DefaultPageSize = 25;
 
@@ -29,8 +30,8 @@ public sealed record UserListView(
         var trimmed = (search ?? string.Empty).Trim();
         return new UserListView(
             Search: trimmed.Length > ListUsersQuery.SearchMaxLength ? trimmed[..ListUsersQuery.SearchMaxLength] : trimmed,
-            Role: ParseEnum<UserRole>(role),
-            Status: ParseEnum<UserStatus>(status),
+            Role: UrlState.Enum<UserRole>(role),
+            Status: UrlState.Enum<UserStatus>(status),
             Sort: ListUsersQuery.CanonicalSortKey(sort) ?? ListUsersQuery.SortByName,
             Descending: string.Equals(descending, "true", StringComparison.OrdinalIgnoreCase),
             Page: page is > 0 ? page.Value : 1,
@@ -51,10 +52,4 @@ public sealed record UserListView(
 
     public ListUsersQuery ToQuery() =>
         new(Search.Length > 0 ? Search : null, Role, Status, Sort, Descending, Page, PageSize);
-
-    private static TEnum? ParseEnum<TEnum>(string? value)
-        where TEnum : struct, Enum =>
-        Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _)
-            ? parsed
-            : null;
 }

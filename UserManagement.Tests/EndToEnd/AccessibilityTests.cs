@@ -1,0 +1,128 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.EndToEnd;
+
+/// <summary>
+/// axe-core (WCAG 2.2 A and AA rules) on every page, in light and dark: no serious or critical violation. The
+/// contexts here let axe's injected script past the app's Content-Security-Policy; no other test does that.
+/// </summary>
+public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(browser)
+{
+    private static readonly AxeRunOptions Wcag22 = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    };
+
+    private static async Task ShouldPassAxeAsync(IPage page)
+    {
+        var result = await page.RunAxe(Wcag22);
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .SelectMany(v => v.Nodes.Select(n => $"{v.Impact} {v.Id} ({v.Help}): {string.Join(" ", n.Target)} {n.Html} | {string.Join("; ", n.Any.Select(c => c.Message))}"))
+            .ToList();
+        serious.ShouldBeEmpty();
+    }
+
+    private static async Task SwitchToDarkAsync(IPage page, bool dark)
+    {
+        if (dark)
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
+        }
+    }
+
+    private async Task<Guid> UserWithHistoryAsync()
+    {
+        var id = (await Browser.SendAsync(new CreateUserCommand($"Axe {Tag}", $"axe-{Tag}@example.com", UserRole.Member))).ShouldSucceed();
+        (await Browser.SendAsync(new UpdateUserCommand(id, $"Axe King {Tag}", $"axe-{Tag}@example.com", UserRole.Administrator, 1))).ShouldSucceed();
+        (await Browser.SendAsync(new SetUserStatusCommand(id, UserStatus.Disabled, 2))).ShouldSucceed();
+        return id;
+    }
+
+    [Fact]
+    public async Task Sign_in_page()
+    {
+        var page = await AnonymousForAxe();
+        await page.GotoAsync("/signin");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Users_list(bool dark)
+    {
+        await UserWithHistoryAsync();
+        var page = await OpenForAxe($"/users");
+        await SwitchToDarkAsync(page, dark);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Axe King {Tag}" })).ToHaveCountAsync(1);
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Fact]
+    public async Task New_user_page()
+    {
+        var page = await OpenForAxe("/users/new");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New user" })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Edit_user_page_with_its_history(bool dark)
+    {
+        var id = await UserWithHistoryAsync();
+        var page = await OpenForAxe($"/users/{id}");
+        await SwitchToDarkAsync(page, dark);
+
+        // Created; renamed and promoted (two entries); disabled.
+        await Assertions.Expect(page.GetByTestId("history").GetByTestId("audit-entry")).ToHaveCountAsync(4);
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Audit_page(bool dark)
+    {
+        await UserWithHistoryAsync();
+        var page = await OpenForAxe($"/audit?search={Tag}");
+        await SwitchToDarkAsync(page, dark);
+
+        await Assertions.Expect(page.GetByTestId("audit-entry")).ToHaveCountAsync(4);
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Fact]
+    public async Task My_sessions_page()
+    {
+        var page = await OpenForAxe("/account/sessions");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My sessions" })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Fact]
+    public async Task Change_password_page()
+    {
+        // A static page (no circuit): open the app first, then go there as a person would.
+        var page = await OpenForAxe("/users");
+        await page.GotoAsync("/account/change-password");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change password" })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using System.Text;
+using Mediator;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Accounts;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+using UserManagement.Web.Audit;
+
+namespace UserManagement.Tests.Web;
+
+/// <summary>The CSV export as a browser downloads it: streamed, filtered, safe to open in a spreadsheet.</summary>
+public sealed class AuditExportTests : IAsyncLifetime
+{
+    private const string AdminEmail = "root@export.example";
+    private const string AdminPassword = "root export passphrase";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+    private AppHost _host = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _host = new AppHost(Path.Combine(_directory, "export.db"), new Dictionary<string, string>
+        {
+            ["Bootstrap:AdminEmail"] = AdminEmail,
+            ["Bootstrap:AdminPassword"] = AdminPassword,
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private async Task<FormClient> SignedInAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        (await client.SignInAsync(email, password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        return client;
+    }
+
+    private async Task<T> SendAsync<T>(ICommand<T> command)
+    {
+        await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
+    }
+
+    [Fact]
+    public async Task Should_stream_every_matching_entry_as_csv_that_opens_cleanly_in_a_spreadsheet()
+    {
+        var id = (await SendAsync(new CreateUserCommand("=HYPERLINK(\"http://evil.example\")", "formula@example.com", UserRole.Member))).Value;
+        await SendAsync(new UpdateUserCommand(id, "Lovelace, Ada \"The Countess\"", "formula@example.com", UserRole.Member, 1));
+        using var client = await SignedInAsync();
+
+        var response = await client.Http.GetAsync(new Uri($"/audit/export.csv?user={id}", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.ToString().ShouldBe("text/csv; charset=utf-8");
+        response.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("attachment");
+        response.Content.Headers.ContentDisposition.FileName!.Trim('"').ShouldStartWith("audit-");
+        var bytes = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        bytes.Take(3).ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF }, "a byte-order mark tells a spreadsheet it is UTF-8");
+        var text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
+        text.ShouldEndWith("\r\n");
+        var rows = Csv.Parse(text);
+        rows[0].ShouldBe(AuditCsv.Header);
+        rows.Count.ShouldBe(3);
+        rows.Skip(1).Select(r => r[3]).ShouldBe(["User updated", "User created"]);
+        rows[1][4].ShouldBe("Lovelace, Ada \"The Countess\"");
+        rows[1][7].ShouldBe("Name: =HYPERLINK(\"http://evil.example\") -> Lovelace, Ada \"The Countess\"");
+        rows[2][4].ShouldBe("'=HYPERLINK(\"http://evil.example\")", "a cell that starts like a formula is written as text");
+        rows[2][1].ShouldBe(AdminEmail);
+        rows[2][6].ShouldBe(id.ToString());
+    }
+
+    [Fact]
+    public async Task Should_export_only_what_the_filters_select()
+    {
+        await SendAsync(new CreateUserCommand("Grace", "grace@example.com", UserRole.Member));
+        using var client = await SignedInAsync();
+
+        var text = await client.Http.GetStringAsync(new Uri("/audit/export.csv?action=SignInSucceeded&search=root", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        var rows = Csv.Parse(text.TrimStart('\uFEFF'));
+        rows.Count.ShouldBeGreaterThan(1);
+        rows.Skip(1).ShouldAllBe(r => r[3] == "Signed in");
+    }
+
+    [Fact]
+    public async Task Should_export_what_the_page_shows_when_a_search_is_too_short_to_run()
+    {
+        using var client = await SignedInAsync();
+
+        var everything = await client.Http.GetStringAsync(new Uri("/audit/export.csv?action=UserCreated", UriKind.Relative), TestContext.Current.CancellationToken);
+        var shortSearch = await client.Http.GetStringAsync(new Uri("/audit/export.csv?action=UserCreated&search=zz", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Csv.Parse(shortSearch.TrimStart('\uFEFF')).Count.ShouldBe(Csv.Parse(everything.TrimStart('\uFEFF')).Count, "a search too short is left out, as on the page");
+        Csv.Parse(everything.TrimStart('\uFEFF')).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_audit_page_and_its_export_to_administrators()
+    {
+        var member = (await SendAsync(new CreateUserCommand("Member", "member@export.example", UserRole.Member))).Value;
+        await SendAsync(new SetTemporaryPasswordCommand(member, "temporary member phrase", 1));
+        await using (var self = await _host.ScopeSignedInAsAsync("member@export.example", "temporary member phrase"))
+        {
+            (await self.ServiceProvider.GetRequiredService<IMediator>().Send(new ChangeOwnPasswordCommand("temporary member phrase", "member export passphrase"), TestContext.Current.CancellationToken))
+                .IsSuccess.ShouldBeTrue();
+        }
+
+        using var anonymous = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        foreach (var path in new[] { "/audit/export.csv", "/audit" })
+        {
+            var refused = await anonymous.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+            refused.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
+            refused.Headers.Location!.ToString().ShouldContain("/signin", customMessage: path);
+        }
+
+        using var memberClient = await SignedInAsync("member@export.example", "member export passphrase");
+        foreach (var path in new[] { "/audit/export.csv", "/audit" })
+        {
+            var forbidden = await memberClient.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+            forbidden.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
+            forbidden.Headers.Location!.ToString().ShouldContain("/access-denied", customMessage: path);
+        }
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    [InlineData("=1+2", "'=1+2")]
+    [InlineData("+1", "'+1")]
+    [InlineData("-1", "'-1")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\tx", "'\tx")]
+    [InlineData("\rx", "\"'\rx\"")]
+    [InlineData("=A1,B1", "\"'=A1,B1\"")]
+    public void Should_make_each_cell_safe_and_quote_it_when_needed(string? value, string cell) =>
+        AuditCsv.Cell(value).ShouldBe(cell);
+}
+
+/// <summary>A strict RFC 4180 reader for the tests: quoted fields, doubled quotes, CRLF between records.</summary>
+internal static class Csv
+{
+    public static List<string[]> Parse(string text)
+    {
+        var rows = new List<string[]>();
+        var row = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"' && field.Length == 0)
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+                rows.Add([.. row]);
+                row.Clear();
+                i++;
+            }
+            else
+            {
+                (c is '"' or '\n' or '\r' ? throw new FormatException($"Unquoted {(int)c} at {i}.") : field).Append(c);
+            }
+        }
+
+        if (row.Count > 0 || field.Length > 0)
+        {
+            throw new FormatException("The last record does not end with CRLF.");
+        }
+
+        return rows;
+    }
+}
