@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Infrastructure.Users;
 
 namespace UserManagement.Infrastructure;
 
@@ -17,9 +19,12 @@ public static class DependencyInjection
         this IServiceCollection services, string? connectionString, string baseDirectory)
     {
         var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
-        services.AddPooledDbContextFactory<AppDbContext>(options => options
+        services.AddPooledDbContextFactory<AppDbContext>((provider, options) => options
             .UseSqlite(resolved)
-            .AddInterceptors(new SqliteConnectionSettings()));
+            .AddInterceptors(new SqliteConnectionSettings(), provider.GetRequiredService<MigrationProgressLogger>()));
+        services.AddSingleton<MigrationProgressLogger>();
+        services.AddSingleton<UserListReadModel>();
+        services.AddSingleton<IUserListReader, SqliteUserListReader>();
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();
         services.AddSingleton<Application.Accounts.IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<DatabaseMigrator>();
