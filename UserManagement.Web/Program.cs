@@ -3,8 +3,14 @@ using MudBlazor.Services;
 using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
+using UserManagement.Web.Commands;
 using UserManagement.Web.Components;
 using UserManagement.Web.Security;
+
+if (await AppCommands.TryRunAsync(args))
+{
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
