@@ -17,9 +17,10 @@ namespace UserManagement.Infrastructure.Users;
 /// <item>First, next, previous and last pages seek in the sort order's index (keyset: after or before the
 /// row next to the page, with the id breaking ties); the last page reads the order backwards. A jump to a
 /// page number skips rows in the index (OFFSET), from whichever end is nearer.</item>
-/// <item>When few rows match (a rare search term, a rare role and status), they are fetched through the
-/// search or filter index and sorted; when many match, the sort order's index is walked and each row tested,
-/// which finds a page of them after a few hundred rows.</item>
+/// <item>When up to <see cref="CountCap"/> rows match a search or filter, they are fetched through the trigram
+/// or filter index and sorted. When more match, a window of the sort order's index is tested row by row, which
+/// finds a page after a few hundred rows when matches are spread out; when they are bunched elsewhere, every
+/// match is fetched and sorted after all.</item>
 /// </list>
 /// Every plan is forced with INDEXED BY or CROSS JOIN, so it cannot drift with statistics; tests pin them
 /// with EXPLAIN QUERY PLAN.
@@ -29,8 +30,11 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     /// <summary>A search stops counting here and reports "10,000+": counting every match of a broad term costs more than the page.</summary>
     public const int CountCap = 10_000;
 
-    /// <summary>Up to this many matches are fetched and sorted; past it, the sort order's index is walked instead.</summary>
-    public const int SortLimit = 2_000;
+    /// <summary>
+    /// How many rows of the sort order's index a broad search or filter looks through for its page before it
+    /// fetches and sorts every match instead: enough when one row in 200 matches and the matches are spread out.
+    /// </summary>
+    public const int WalkWindow = 5_000;
 
     private const string Columns =
         "e.Id, e.Name, e.Email, e.Role, e.Status, e.CreatedAt, e.UpdatedAt, e.Version, e.LastSignInAt, e.LockedUntil";
@@ -45,14 +49,26 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
 
         var plan = await PlanAsync(connection, request, cancellationToken);
         var page = plan.Matching == 0 ? [] : await ReadRowsAsync(connection, plan, cancellationToken);
+        if (plan.Strategy == Strategy.WalkThenFetch && page.Count < request.PageSize)
+        {
+            // The matches are rarer or more bunched than the window allows for: fetch and sort them all.
+            plan = plan with { Strategy = Strategy.FetchAndSort };
+            page = await ReadRowsAsync(connection, plan, cancellationToken);
+        }
+
         return Describe(request, plan, page);
     }
 
     /// <summary>The SQL for a page, without running it: what the query plan tests look at.</summary>
     public static async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> ExplainAsync(
-        SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken = default)
+        SqliteConnection connection, UserListRequest request, bool fetchAll = false, CancellationToken cancellationToken = default)
     {
         var plan = await PlanAsync(connection, request, cancellationToken);
+        if (fetchAll && plan.Strategy == Strategy.WalkThenFetch)
+        {
+            plan = plan with { Strategy = Strategy.FetchAndSort };
+        }
+
         var (sql, parameters, _) = RowsCommand(plan);
         return (sql, parameters);
     }
@@ -87,8 +103,8 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         {
             { Search: null, Role: null, Status: null } => Strategy.SortIndex,
             { Search: null, Role: not null, Status: not null, SortBy: ListUsersQuery.SortByName } => Strategy.GroupIndex,
-            _ when !capped && matching <= SortLimit => Strategy.FetchAndSort,
-            _ => Strategy.SortIndex,
+            _ when !capped && matching <= CountCap => Strategy.FetchAndSort,
+            _ => Strategy.WalkThenFetch,
         };
         return new Plan(request, filter, strategy, matching, capped);
     }
@@ -193,6 +209,15 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
                 {Where([.. plan.Filter.RowConditions(), .. conditions])}
                 {order}
                 """,
+            Strategy.WalkThenFetch => $"""
+                SELECT {Columns}, {SortColumn(request)} FROM (
+                    SELECT e.Seq FROM {UserListSchema.Table} e INDEXED BY {UserListSchema.SortIndex(request.SortBy)}
+                    {Where(conditions)}
+                    ORDER BY {SortColumn(request)} {direction}, e.Id {direction} LIMIT {WalkWindow}) w
+                CROSS JOIN {UserListSchema.Table} e ON e.Seq = w.Seq
+                {Where([.. plan.Filter.RowConditions()])}
+                {order}
+                """,
             Strategy.GroupIndex => $"""
                 SELECT {Columns}, {SortColumn(request)} FROM {UserListSchema.Table} e INDEXED BY {UserListSchema.GroupIndex}
                 {Where([.. plan.Filter.RowConditions(), .. conditions])}
@@ -233,7 +258,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
 
     private static string SortColumn(UserListRequest request) => "e." + UserListSchema.SortColumns[request.SortBy];
 
-    private static string Where(IReadOnlyList<string> conditions) =>
+    private static string Where(List<string> conditions) =>
         conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions);
 
     private static async Task<long> ScalarAsync(
@@ -261,8 +286,14 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
 
     private enum Strategy
     {
-        /// <summary>Walk the sort order's index, testing each row against the filters.</summary>
+        /// <summary>Walk the sort order's index: every row is on the page (no filter).</summary>
         SortIndex,
+
+        /// <summary>
+        /// Look through a window of the sort order's index for the rows that match; when the window holds too
+        /// few, fetch and sort every match.
+        /// </summary>
+        WalkThenFetch,
 
         /// <summary>Seek the role and status index, which is in name order.</summary>
         GroupIndex,
@@ -338,9 +369,10 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
                 return $"""
                     SELECT Seq FROM {UserListSchema.Table} INDEXED BY {UserListSchema.SortIndex(ListUsersQuery.SortByName)}
                         WHERE NameKey >= $prefix AND ($prefixEnd IS NULL OR NameKey < $prefixEnd)
-                    UNION
+                    UNION ALL
                     SELECT Seq FROM {UserListSchema.Table} INDEXED BY {UserListSchema.SortIndex(ListUsersQuery.SortByEmail)}
                         WHERE EmailKey >= $prefix AND ($prefixEnd IS NULL OR EmailKey < $prefixEnd)
+                        AND instr(NameKey, $prefix) <> 1
                     """;
             }
 

@@ -33,6 +33,7 @@ public sealed class DatabaseTests
             (await Scalar<long>(db, "PRAGMA synchronous")).ShouldBe(SqliteConnectionSettings.SynchronousFull);
             (await Scalar<long>(db, "PRAGMA busy_timeout")).ShouldBe(SqliteConnectionSettings.BusyTimeoutMilliseconds);
             (await Scalar<long>(db, "PRAGMA foreign_keys")).ShouldBe(1);
+            (await Scalar<long>(db, "PRAGMA mmap_size")).ShouldBe(SqliteConnectionSettings.MemoryMapBytes);
         }
     }
 

@@ -183,19 +183,23 @@ public sealed class UserListReadModelTests : AppTests
     [Fact]
     public async Task Should_cap_the_count_of_a_broad_search_and_still_page_it_in_order()
     {
+        // 10,050 users match "common"; 6,000 more, last in name order, do not: a descending page must look past them.
         var people = Enumerable.Range(0, SqliteUserListReader.CountCap + 50).Select(i => new UserRows.Spec(
-            $"{(char)('A' + (i % 26))}{i % 97} Common", $"c{i}@example.com", i % 50 == 0 ? UserRole.Administrator : UserRole.Member));
+                $"{(char)('A' + (i % 25))}{i % 97} Common", $"c{i}@example.com", i % 50 == 0 ? UserRole.Administrator : UserRole.Member))
+            .Concat(Enumerable.Range(0, SqliteUserListReader.WalkWindow + 1_000).Select(i => new UserRows.Spec($"Zz Other {i}", $"o{i}@example.com")));
         await UserRows.InsertAsync(App.ConnectionString, people, Now);
 
         var first = await List(new ListUsersQuery(Search: "common"));
         var second = await List(new ListUsersQuery(Search: "common", Page: 2, Cursor: first.NextCursor));
+        var descending = await List(new ListUsersQuery(Search: "common", Descending: true));
         var admins = await List(new ListUsersQuery(Search: "common", Role: UserRole.Administrator, SortBy: "email", Descending: true));
 
         first.TotalCount.ShouldBe(SqliteUserListReader.CountCap);
         first.IsTotalCapped.ShouldBeTrue();
-        var expected = await ExpectedIds("name", false);
+        var expected = await ExpectedIds("name", false, u => u.NormalizedName.Contains("COMMON"));
         first.Items.Select(u => u.Id).ShouldBe(expected.Take(25));
         second.Items.Select(u => u.Id).ShouldBe(expected.Skip(25).Take(25));
+        descending.Items.Select(u => u.Id).ShouldBe((await ExpectedIds("name", true, u => u.NormalizedName.Contains("COMMON"))).Take(25));
         admins.TotalCount.ShouldBe(201);
         admins.IsTotalCapped.ShouldBeFalse();
         admins.Items.Select(u => u.Id).ShouldBe((await ExpectedIds("email", true, u => u.Role == UserRole.Administrator)).Take(25));
@@ -204,10 +208,10 @@ public sealed class UserListReadModelTests : AppTests
     [Fact]
     public async Task Should_find_the_same_pages_when_many_rows_match_a_filter_as_when_few_do()
     {
-        // 2,600 members and 40 disabled administrators: the first are found by walking the sort order, the second
-        // by fetching and sorting them.
-        var people = Enumerable.Range(0, 2_640).Select(i => new UserRows.Spec(
-            $"Person {(i * 7919) % 2640:0000}", $"p{i}@example.com",
+        // 10,100 active members and 40 disabled administrators: the first are found by walking the sort order,
+        // the second by fetching and sorting them.
+        var people = Enumerable.Range(0, 10_140).Select(i => new UserRows.Spec(
+            $"Person {(i * 7919) % 10_140:00000}", $"p{i}@example.com",
             i < 40 ? UserRole.Administrator : UserRole.Member,
             i < 40 ? UserStatus.Disabled : UserStatus.Active,
             Now.AddSeconds(-i)));
@@ -218,10 +222,12 @@ public sealed class UserListReadModelTests : AppTests
             var expected = await ExpectedIds("createdAt", false, u => (role == null || u.Role == role) && (status == null || u.Status == status));
             var first = await List(new ListUsersQuery(Role: role, Status: status, SortBy: "createdAt"));
             var last = await List(new ListUsersQuery(Role: role, Status: status, SortBy: "createdAt", Page: first.TotalPages));
+            var middle = await List(new ListUsersQuery(Role: role, Status: status, SortBy: "createdAt", Page: (first.TotalPages + 1) / 2));
 
             first.TotalCount.ShouldBe(expected.Count);
             first.Items.Select(u => u.Id).ShouldBe(expected.Take(25));
             last.Items.Select(u => u.Id).ShouldBe(expected.Skip((first.TotalPages - 1) * 25));
+            middle.Items.Select(u => u.Id).ShouldBe(expected.Skip((middle.PageNumber - 1) * 25).Take(25));
         }
     }
 

@@ -1,0 +1,3 @@
+using UserManagement.Benchmarks;
+
+return await BenchmarkCommands.RunAsync(args);
