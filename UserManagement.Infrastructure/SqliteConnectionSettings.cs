@@ -40,9 +40,13 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    // The pool hands the same native connection out again and again, and it keeps its settings: set them the
+    // first time only (five PRAGMAs cost more than reading a user by id).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = [];
+
     private static void Apply(DbConnection connection)
     {
-        if (connection is not SqliteConnection)
+        if (connection is not SqliteConnection { Handle: { } handle } || Configured.TryGetValue(handle, out _))
         {
             return;
         }
@@ -50,5 +54,6 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
+        Configured.AddOrUpdate(handle, handle);
     }
 }

@@ -4,6 +4,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using UserManagement.Application.Users;
@@ -25,6 +26,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected BunitAuthorizationContext Authorization { get; private set; } = null!;
 
+    /// <summary>Every line the components logged.</summary>
+    protected LogCapture Logs { get; } = new();
+
     protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
     public virtual async ValueTask InitializeAsync()
@@ -39,6 +43,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<ILoggerFactory>(new LoggerFactory([Logs]));
         Services.AddSingleton<ISender>(Sender);
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
