@@ -364,14 +364,17 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         /// <summary>The ids (Seq) of the candidate rows, found through an index rather than a scan.</summary>
         public string MatchSource()
         {
-            if (_request.Search is { IsPrefix: true })
+            if (_request.Search is { IsPrefix: true } prefix)
             {
+                // Two index ranges; the second leaves out rows the first already has. A bound written as a plain
+                // comparison (not "$end IS NULL OR ...") is what lets the index stop at the end of the range.
+                var hasEnd = PrefixEnd(prefix.Key) is not null;
                 return $"""
                     SELECT Seq FROM {UserListSchema.Table} INDEXED BY {UserListSchema.SortIndex(ListUsersQuery.SortByName)}
-                        WHERE NameKey >= $prefix AND ($prefixEnd IS NULL OR NameKey < $prefixEnd)
+                        WHERE NameKey >= $prefix{(hasEnd ? " AND NameKey < $prefixEnd" : string.Empty)}
                     UNION ALL
                     SELECT Seq FROM {UserListSchema.Table} INDEXED BY {UserListSchema.SortIndex(ListUsersQuery.SortByEmail)}
-                        WHERE EmailKey >= $prefix AND ($prefixEnd IS NULL OR EmailKey < $prefixEnd)
+                        WHERE EmailKey >= $prefix{(hasEnd ? " AND EmailKey < $prefixEnd" : string.Empty)}
                         AND instr(NameKey, $prefix) <> 1
                     """;
             }
