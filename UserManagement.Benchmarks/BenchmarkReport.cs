@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using UserManagement.Benchmarks.Browser;
+using UserManagement.Benchmarks.Micro;
+using UserManagement.Benchmarks.Scenarios;
+
+namespace UserManagement.Benchmarks;
+
+/// <summary>Writes docs/benchmarks.md from the figures the commands kept: the targets first, then the detail.</summary>
+public static class BenchmarkReport
+{
+    /// <summary>Why a target can be missed and what would come next, said where the figure misses it.</summary>
+    private static readonly Dictionary<string, string> WhenMissed = new(StringComparer.Ordinal)
+    {
+        ["list"] = "The SQL itself stays near 0.2 ms (see the raw column); the tail comes from the shared machine (other builds and tests on the same 2 cores) stalling single calls. Next: rerun on a quiet machine; if the tail stays, look at allocations per call (EF Core context, mediator scope).",
+        ["jump"] = "OFFSET still steps through the skipped index entries, from whichever end is nearer: up to 500,000 entries at a million users, and the raw SQL costs the same. Next: a maintained table of every 10,000th key per sort order, so that a jump seeks near its page and skips at most 10,000 entries.",
+        ["filter"] = "The seek on the role-and-status index is about 0.1 ms raw; the tail is the shared machine. Next: rerun on a quiet machine.",
+        ["search"] = "A long fragment made of common trigrams (an email fragment such as \"userja58.852369@\") makes FTS5 read every trigram's list; a common surname is fetched and sorted (up to 10,000 matches). Next: ask FTS5 only for the rarest few trigrams of a long fragment (fts5vocab gives their counts) and check the rest with instr().",
+        ["get"] = "A raw SELECT by primary key is about 10 µs; the handler adds the mediator scope, the two pipeline steps and a pooled EF Core context (about 0.1-0.2 ms). Next: a compiled EF Core query and fewer allocations in the pipeline, or accept: it is 0.2 ms.",
+        ["create"] = "Both sides pay one fsync per commit (synchronous=FULL); the handler adds the uniqueness check and EF Core's change tracking.",
+        ["dispatch"] = "The app's mediator is scoped: each Send resolves its handler from the scope. Next: register handlers as singletons (they are stateless) where the pipeline allows.",
+        ["click"] = "Measured with 25 contexts and the server on the same 2 shared cores as Chromium itself. Next: profile the render of the 25 rows (each has four tooltips and buttons).",
+        ["keystroke"] = "As for the click, plus the grid is rebuilt for a new search.",
+        ["memory"] = "Each circuit keeps its component tree (the grid, its columns, tooltips) and MudBlazor's services. Next: look at the retained types in a gcdump diff.",
+        ["startup"] = "Start-up runs the migrations check, the read model's trigger check and the first-administrator check. Next: index the first-administrator check.",
+    };
+
+    public static async Task WriteAsync(string command, MachineInfo after)
+    {
+        var before = await ResultStore.LoadAsync<MachineInfo>("load-before") ?? after;
+        var scenarios = await ResultStore.LoadAsync<List<ScenarioResult>>("scenarios") ?? [];
+        var micro = await ResultStore.LoadAsync<List<MicroResult>>("micro") ?? [];
+        var browser = await ResultStore.LoadAsync<BrowserResult>("browser");
+
+        var md = new StringBuilder();
+        md.AppendLine("# Benchmarks").AppendLine();
+        md.AppendLine("Written by the benchmarks project (`UserManagement.Benchmarks`); do not edit by hand, run it again.").AppendLine();
+        md.AppendLine("## How they were taken").AppendLine();
+        md.AppendLine(Invariant($"- Command: `{command}` (seeds a database of 1,000,000 users with `seed` if it is missing, builds Release, runs `all`)."));
+        md.AppendLine(Invariant($"- Date: {after.TakenAt:yyyy-MM-dd HH:mm} UTC. Machine: {after.Cpu}, {after.Cores} cores, {after.Memory}, {after.Os}, {after.Runtime}, SQLite {after.SqliteVersion}."));
+        md.AppendLine(Invariant($"- Load average (1, 5, 15 min) before: {before.LoadAverage}; after: {after.LoadAverage}."));
+        md.AppendLine("- **The machine is shared**: up to six engineers build and test on the same 2 cores, so absolute times, and p95/p99 above all, swing from run to run. Each handler figure comes with a baseline timed in the same run (raw Microsoft.Data.Sqlite doing the same read or write, or the old `instr()` scan); the ratio between them is the steadier figure.");
+        md.AppendLine("- Handler figures call the real handlers through the mediator and both pipeline steps, with a fixed administrator as the caller (the per-message session check is a database read of its own and is in the browser figures, not these).").AppendLine();
+
+        md.AppendLine("## Targets").AppendLine();
+        md.AppendLine("| figure | how measured | target | measured | met | when not: why, and next step |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        Target(md, scenarios, "List page (25 rows) with total", "handler, in-process", "p95 ≤ 2 ms", "list");
+        Target(md, scenarios, "Jump to an arbitrary page", "handler", "p95 ≤ 30 ms", "jump");
+        Target(md, scenarios, "Filter by role and status", "handler", "p95 ≤ 5 ms", "filter");
+        foreach (var search in scenarios.Where(s => s.Name.StartsWith("Substring search", StringComparison.Ordinal)))
+        {
+            Target(md, [search], search.Name, "handler, same run as the scan", "p95 ≤ 10 ms and ≥ 15× the instr() scan", "search");
+        }
+
+        Target(md, scenarios, "Get user by id", "handler vs raw SELECT, same run", "≥ 33% of raw", "get");
+        Target(md, scenarios, "Create user", "handler vs raw INSERT, same run", "≥ 50% of raw", "create");
+        foreach (var m in micro)
+        {
+            var met = m.MeanNanoseconds <= 10 && m.AllocatedBytes == 0;
+            md.AppendLine(Invariant($"| Mediator dispatch, no pipeline steps ({m.Name}) | BenchmarkDotNet, in process | ≤ 10 ns, 0 B | {m.MeanNanoseconds:0.0} ns, {m.AllocatedBytes} B | {(met ? "yes" : "**no**")} | {(met ? string.Empty : WhenMissed["dispatch"])} |"));
+        }
+
+        if (browser is null)
+        {
+            md.AppendLine("| Browser figures | Chromium | see issue 8 | not run | – | Run `browser`. |");
+        }
+        else
+        {
+            Row(md, "Click next page → new rows in the DOM", Invariant($"Chromium, {browser.Contexts} contexts for {browser.Seconds:0} s"), "p95 ≤ 50 ms, zero circuit errors",
+                Invariant($"p50 {Samples.Ms(browser.NextPage.P50)} ms, p95 {Samples.Ms(browser.NextPage.P95)} ms (n={browser.NextPage.Count}), {browser.CircuitErrors} circuit errors"),
+                browser.NextPage.P95 <= 50 && browser.CircuitErrors == 0, "click");
+            Row(md, Invariant($"Keystroke in search → matching rows, minus the {browser.SearchDebounceMilliseconds} ms pause the search waits for"), "same run", "p95 ≤ 150 ms",
+                Invariant($"p50 {Samples.Ms(browser.Search.P50)} ms, p95 {Samples.Ms(browser.Search.P95)} ms (n={browser.Search.Count})"), browser.Search.P95 <= 150, "keystroke");
+            Row(md, "Retained server memory per circuit", "managed heap after a full GC (dotnet-gcdump) at 10 and 50 open circuits", "≤ 500 KB",
+                Invariant($"{browser.RetainedKilobytesPerCircuit:0} KB ({browser.HeapAt10Bytes / 1048576.0:0.0} MB → {browser.HeapAt50Bytes / 1048576.0:0.0} MB)"), browser.RetainedKilobytesPerCircuit <= 500, "memory");
+            Row(md, "Process start to first page served", "the 1M database: `dotnet UserManagement.Web.dll` until /signin answers", "≤ 3 s",
+                Invariant($"{browser.StartToSignInPageSeconds:0.00} s (signed in and the users list shown: {browser.StartToFirstUsersPageSeconds:0.00} s)"), browser.StartToSignInPageSeconds <= 3, "startup");
+        }
+
+        md.AppendLine().AppendLine("## Every scenario").AppendLine();
+        md.AppendLine("Milliseconds. Ratio = baseline p50 ÷ handler p50: above 1 the handler is that many times faster than the baseline; below 1 it is the share of the raw speed it keeps.").AppendLine();
+        md.AppendLine("| scenario | n | p50 | p95 | p99 | baseline | baseline p50 | baseline p95 | ratio |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var s in scenarios)
+        {
+            md.AppendLine(Invariant($"| {s.Name} | {s.Handler.Count} | {Samples.Ms(s.Handler.P50)} | {Samples.Ms(s.Handler.P95)} | {Samples.Ms(s.Handler.P99)} | {s.BaselineName ?? "–"} | {(s.Baseline is null ? "–" : Samples.Ms(s.Baseline.P50))} | {(s.Baseline is null ? "–" : Samples.Ms(s.Baseline.P95))} | {(s.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "–")} |"));
+        }
+
+        md.AppendLine().AppendLine("## BenchmarkDotNet").AppendLine();
+        md.AppendLine("| benchmark | mean | standard error | allocated |").AppendLine("|---|---|---|---|");
+        foreach (var m in micro)
+        {
+            md.AppendLine(Invariant($"| {m.Name} | {m.MeanNanoseconds:0.00} ns | {m.ErrorNanoseconds:0.00} ns | {m.AllocatedBytes} B |"));
+        }
+
+        md.AppendLine().AppendLine("## Reproduce").AppendLine();
+        md.AppendLine("```bash");
+        md.AppendLine("bash scripts/benchmarks.sh                     # everything, about 15 minutes; writes this file");
+        md.AppendLine("USERS=20000 bash scripts/benchmarks.sh         # a quick look on a small database");
+        md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- scenarios --db /tmp/um-bench/users-1m.db");
+        md.AppendLine("```").AppendLine();
+        md.AppendLine("CI does not run these. `dotnet test` runs the scenario runner on 20,000 users to prove it works (no times asserted), and `UserListQueryPlanTests` pins the query plans the figures depend on.");
+
+        var file = Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
+        await File.WriteAllTextAsync(file, md.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+        Console.WriteLine($"Wrote {file}");
+    }
+
+    private static void Target(StringBuilder md, IEnumerable<ScenarioResult> scenarios, string prefix, string how, string target, string reason)
+    {
+        var s = scenarios.FirstOrDefault(x => x.Name.StartsWith(prefix, StringComparison.Ordinal));
+        if (s is null)
+        {
+            md.AppendLine(Invariant($"| {prefix} | {how} | {target} | not run | – | |"));
+            return;
+        }
+
+        var measured = Invariant($"p50 {Samples.Ms(s.Handler.P50)} ms, p95 {Samples.Ms(s.Handler.P95)} ms, p99 {Samples.Ms(s.Handler.P99)} ms (n={s.Handler.Count})");
+        if (s.Baseline is not null)
+        {
+            measured += Invariant($"; {s.BaselineName} p50 {Samples.Ms(s.Baseline.P50)} ms; ratio {s.Ratio:0.00}");
+        }
+
+        Row(md, s.Name, how, target, measured, s.Met ?? false, reason);
+    }
+
+    private static void Row(StringBuilder md, string name, string how, string target, string measured, bool met, string reason) =>
+        md.AppendLine(Invariant($"| {name} | {how} | {target} | {measured} | {(met ? "yes" : "**no**")} | {(met ? string.Empty : WhenMissed[reason])} |"));
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
