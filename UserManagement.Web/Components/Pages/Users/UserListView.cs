@@ -84,6 +84,21 @@ public sealed record UserListView(
                 ? $"More than {page.TotalCount:N0} users match: the pages reach the first {page.TotalCount:N0}. Narrow the search to see the rest."
                 : null;
 
+    /// <summary>How the grid's column for <paramref name="sortKey"/> starts: this view's direction if it sorts by it.</summary>
+    public MudBlazor.SortDirection DirectionOf(string sortKey) =>
+        Sort != sortKey ? MudBlazor.SortDirection.None
+        : Descending ? MudBlazor.SortDirection.Descending : MudBlazor.SortDirection.Ascending;
+
+    /// <summary>
+    /// The cursor to send for <paramref name="next"/> when it is one step from this view (the next or previous
+    /// page, nothing else changed): the next page then seeks from the row next to it instead of skipping rows.
+    /// </summary>
+    public string? CursorTo(UserListView next, Page<UserListItem>? shown) =>
+        next with { Page = Page } != this || shown is null ? null
+        : next.Page == Page + 1 ? shown.NextCursor
+        : next.Page == Page - 1 ? shown.PreviousCursor
+        : null;
+
     public ListUsersQuery ToQuery() =>
         new(Search.Length > 0 ? Search : null, Role, Status, Sort, Descending, Page, PageSize);
 
