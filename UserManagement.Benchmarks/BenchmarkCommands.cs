@@ -59,7 +59,7 @@ public static class BenchmarkCommands
     private static async Task RunBrowserAsync(Options options)
     {
         var result = await new BrowserLoad(options.Database, options.Contexts, TimeSpan.FromSeconds(options.Seconds), Console.Out).RunAsync();
-        await ResultStore.SaveAsync("browser", result);
+        await ResultStore.SaveAsync(options.Contexts == 1 ? "browser-single" : "browser", result);
     }
 
     private sealed record Options(string Database, int Iterations, int Contexts, int Seconds, string Command)

@@ -31,6 +31,7 @@ public static class BenchmarkReport
         var scenarios = await ResultStore.LoadAsync<List<ScenarioResult>>("scenarios") ?? [];
         var micro = await ResultStore.LoadAsync<List<MicroResult>>("micro") ?? [];
         var browser = await ResultStore.LoadAsync<BrowserResult>("browser");
+        var single = await ResultStore.LoadAsync<BrowserResult>("browser-single");
 
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks").AppendLine();
@@ -76,6 +77,16 @@ public static class BenchmarkReport
                 Invariant($"{browser.RetainedKilobytesPerCircuit:0} KB ({browser.HeapAt10Bytes / 1048576.0:0.0} MB → {browser.HeapAt50Bytes / 1048576.0:0.0} MB)"), browser.RetainedKilobytesPerCircuit <= 500, "memory");
             Row(md, "Process start to first page served", "the 1M database: `dotnet UserManagement.Web.dll` until /signin answers", "≤ 3 s",
                 Invariant($"{browser.StartToSignInPageSeconds:0.00} s (signed in and the users list shown: {browser.StartToFirstUsersPageSeconds:0.00} s)"), browser.StartToSignInPageSeconds <= 3, "startup");
+        }
+
+        if (single is not null)
+        {
+            md.AppendLine().AppendLine("## One browser context").AppendLine();
+            md.AppendLine(Invariant($"The same script with one context for {single.Seconds:0} s (`browser --contexts 1`), so that Chromium and the server do not share the cores with 24 more pages: what one administrator feels on this machine."));
+            md.AppendLine().AppendLine("| figure | p50 | p95 | p99 | n |").AppendLine("|---|---|---|---|---|");
+            md.AppendLine(Invariant($"| Click next page → new rows in the DOM | {Samples.Ms(single.NextPage.P50)} ms | {Samples.Ms(single.NextPage.P95)} ms | {Samples.Ms(single.NextPage.P99)} ms | {single.NextPage.Count} |"));
+            md.AppendLine(Invariant($"| Keystroke in search → matching rows, minus the {single.SearchDebounceMilliseconds} ms pause | {Samples.Ms(single.Search.P50)} ms | {Samples.Ms(single.Search.P95)} ms | {Samples.Ms(single.Search.P99)} ms | {single.Search.Count} |"));
+            md.AppendLine().AppendLine(Invariant($"Circuit errors: {single.CircuitErrors}. Start to the sign-in page answering: {single.StartToSignInPageSeconds:0.00} s."));
         }
 
         md.AppendLine().AppendLine("## Every scenario").AppendLine();

@@ -117,11 +117,17 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         var pages = new List<IPage>();
         try
         {
-            await OpenUntilAsync(browser, baseUrl, state, pages, 10, errors);
-            var heapAt10 = await HeapAfterFullGcAsync(app.Id);
-            await OpenUntilAsync(browser, baseUrl, state, pages, 50, errors);
-            var heapAt50 = await HeapAfterFullGcAsync(app.Id);
-            log.WriteLine($"Managed heap after a full GC: {heapAt10 / 1024.0 / 1024:F1} MB with 10 circuits, {heapAt50 / 1024.0 / 1024:F1} MB with 50");
+            long heapAt10 = 0, heapAt50 = 0;
+            if (contexts >= 10)
+            {
+                await OpenUntilAsync(browser, baseUrl, state, pages, 10, errors);
+                heapAt10 = await HeapAfterFullGcAsync(app.Id);
+                await OpenUntilAsync(browser, baseUrl, state, pages, 50, errors);
+                heapAt50 = await HeapAfterFullGcAsync(app.Id);
+                log.WriteLine($"Managed heap after a full GC: {heapAt10 / 1024.0 / 1024:F1} MB with 10 circuits, {heapAt50 / 1024.0 / 1024:F1} MB with 50");
+            }
+
+            await OpenUntilAsync(browser, baseUrl, state, pages, contexts, errors);
 
             while (pages.Count > contexts)
             {
@@ -134,6 +140,11 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
             await Task.WhenAll(pages.Select((page, i) => DriveAsync(page, i, deadline, next, search, errors)));
             log.WriteLine($"{contexts} contexts for {duration.TotalSeconds:F0} s: {next.Count} page steps, {search.Count} searches, {errors.Count} circuit errors");
+            foreach (var error in errors.Distinct().Take(8))
+            {
+                log.WriteLine($"  error: {error}");
+            }
+
             return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
                 contexts, duration.TotalSeconds, heapAt10, heapAt50);
         }
@@ -368,6 +379,14 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
                 {
                     return _errors.Count;
                 }
+            }
+        }
+
+        public List<string> Distinct()
+        {
+            lock (_errors)
+            {
+                return [.. _errors.Distinct(StringComparer.Ordinal)];
             }
         }
 

@@ -11,9 +11,9 @@ namespace UserManagement.Infrastructure.Users;
 /// </summary>
 public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
 {
-    private static readonly string CountTriggers =
-        "SELECT count(*) AS Value FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'Users' AND name IN ("
-        + string.Join(", ", UserListSchema.UserTriggers.Select(t => $"'{t}'")) + ")";
+    private static readonly string CountObjects =
+        "SELECT count(*) AS Value FROM sqlite_master WHERE name IN ("
+        + string.Join(", ", UserListSchema.Objects.Select(t => $"'{t}'")) + ")";
 
     /// <summary>Builds the read model inside one migration, one logged step per SQL command.</summary>
     public static void Build(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder)
@@ -30,13 +30,13 @@ public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
 
     public async Task EnsureAsync(DbContext db, CancellationToken cancellationToken = default)
     {
-        var found = await db.Database.SqlQueryRaw<int>(CountTriggers).SingleAsync(cancellationToken);
-        if (found == UserListSchema.UserTriggers.Count)
+        var found = await db.Database.SqlQueryRaw<int>(CountObjects).SingleAsync(cancellationToken);
+        if (found == UserListSchema.Objects.Count)
         {
             return;
         }
 
-        LogRebuilding(found, UserListSchema.UserTriggers.Count);
+        LogRebuilding(found, UserListSchema.Objects.Count);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var steps = UserListSchema.BuildSteps;
         for (var i = 0; i < steps.Count; i++)
@@ -48,6 +48,6 @@ public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
-        Message = "The users read model is missing triggers ({Found} of {Expected} found), probably dropped by a rebuild of the Users table; building it again")]
+        Message = "The users read model is missing triggers or tables ({Found} of {Expected} found), dropped by a rebuild of the Users table or older than this version; building it again")]
     private partial void LogRebuilding(int found, int expected);
 }
