@@ -399,4 +399,31 @@ public sealed class UserListTests : ComponentTestContext
         Navigation.Uri.ShouldEndWith("/users?size=10&page=2");
         first.Cursor.ShouldBeNull();
     }
+
+    [Fact]
+    public async Task Should_step_forwards_and_back_through_several_pages()
+    {
+        for (var i = 0; i < 35; i++)
+        {
+            await App.CreateUser($"Person {i:00}", $"person{i:00}@example.com");
+        }
+
+        var cut = Open("/users?size=10");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
+        string FirstName() => Rows(cut)[0].QuerySelector("td")!.TextContent.Trim();
+
+        foreach (var expected in new[] { "Person 10", "Person 20", "Person 30" })
+        {
+            cut.Find("button[aria-label='Next page']").Click();
+            cut.WaitForAssertion(() => FirstName().ShouldBe(expected), TimeSpan.FromSeconds(10));
+        }
+
+        cut.Find("button[aria-label='Previous page']").Click();
+        cut.WaitForAssertion(() => FirstName().ShouldBe("Person 20"), TimeSpan.FromSeconds(10));
+        cut.Find("button[aria-label='First page']").Click();
+        cut.WaitForAssertion(() => FirstName().ShouldBe("Person 00"), TimeSpan.FromSeconds(10));
+        cut.Find("button[aria-label='Last page']").Click();
+        cut.WaitForAssertion(() => FirstName().ShouldBe("Person 30"), TimeSpan.FromSeconds(10));
+        Navigation.Uri.ShouldEndWith("/users?size=10&page=4");
+    }
 }
