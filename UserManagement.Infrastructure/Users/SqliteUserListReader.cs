@@ -36,9 +36,6 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     /// </summary>
     public const int WalkWindow = 5_000;
 
-    /// <summary>How many of a long search's trigrams the trigram index is asked for.</summary>
-    public const int RarestTrigramCount = 3;
-
     private const string Columns =
         "e.Id, e.Name, e.Email, e.Role, e.Status, e.CreatedAt, e.UpdatedAt, e.Version, e.LastSignInAt, e.LockedUntil";
 
@@ -86,7 +83,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     private static async Task<Plan> PlanAsync(SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken)
     {
         var counts = await ReadCountsAsync(connection, cancellationToken);
-        var filter = new Filter(request, await RarestTrigramsAsync(connection, request.Search, cancellationToken));
+        var filter = new Filter(request);
         long matching;
         var capped = false;
         if (request.Search is null)
@@ -110,37 +107,6 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
             _ => Strategy.WalkThenFetch,
         };
         return new Plan(request, filter, strategy, matching, capped);
-    }
-
-    /// <summary>
-    /// For a long search, its <see cref="RarestTrigramCount"/> rarest trigrams: the trigram index reads only their
-    /// lists, and instr() confirms each candidate. A phrase of every trigram would make it read the lists of
-    /// common ones too ("USE", "ER." in every email), which costs more than the whole rest of the page.
-    /// </summary>
-    private static async Task<List<string>?> RarestTrigramsAsync(SqliteConnection connection, UserSearch? search, CancellationToken cancellationToken)
-    {
-        var runes = search is { IsPrefix: false } ? search.Key.EnumerateRunes().Select(r => r.ToString()).ToList() : [];
-        if (runes.Count < 3 + RarestTrigramCount)
-        {
-            return null;
-        }
-
-        var trigrams = Enumerable.Range(0, runes.Count - 2).Select(i => runes[i] + runes[i + 1] + runes[i + 2]).Distinct(StringComparer.Ordinal).ToList();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT term, doc FROM {UserListSchema.TrigramsTable} WHERE term IN ({string.Join(", ", trigrams.Select((_, i) => $"$t{i}"))})";
-        for (var i = 0; i < trigrams.Count; i++)
-        {
-            command.Parameters.AddWithValue($"$t{i}", trigrams[i]);
-        }
-
-        var documents = trigrams.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            documents[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return [.. documents.OrderBy(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal).Take(RarestTrigramCount).Select(d => d.Key)];
     }
 
     private static async Task<List<(string Role, string Status, long Count)>> ReadCountsAsync(
@@ -345,12 +311,9 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     {
         private readonly UserListRequest _request;
 
-        private readonly bool _exact;
-
-        public Filter(UserListRequest request, List<string>? trigrams = null)
+        public Filter(UserListRequest request)
         {
             _request = request;
-            _exact = trigrams is null;
             if (request.Role is { } role)
             {
                 Parameters.Add(new SqliteParameter("$role", role.ToString()));
@@ -369,7 +332,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
             else if (request.Search is { } search)
             {
                 Parameters.Add(new SqliteParameter("$term", search.Key));
-                Parameters.Add(new SqliteParameter("$phrase", string.Join(" AND ", (trigrams ?? [search.Key]).Select(Quoted))));
+                Parameters.Add(new SqliteParameter("$phrase", Quoted(search.Key)));
             }
         }
 
@@ -431,7 +394,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         /// <summary>Counts the matches of a search, up to one past <see cref="CountCap"/>.</summary>
         public string CountSql()
         {
-            if (_exact && _request is { Search.IsPrefix: false, Role: null, Status: null })
+            if (_request is { Search.IsPrefix: false, Role: null, Status: null })
             {
                 // The trigram index alone answers a plain substring search: a phrase of trigrams is an exact substring.
                 return $"SELECT count(*) FROM (SELECT 1 FROM ({MatchSource()}) LIMIT {CountCap + 1})";

@@ -20,9 +20,6 @@ public static class UserListSchema
     public const string SearchTable = "UserListSearch";
     public const string CountsTable = "UserListCounts";
 
-    /// <summary>How many users each trigram occurs in (fts5vocab over the search index): picks a long search's rarest trigrams.</summary>
-    public const string TrigramsTable = "UserListSearchTrigrams";
-
     /// <summary>The index that serves filtering by role and status, in name order.</summary>
     public const string GroupIndex = "IX_UserListEntries_role_status_name";
 
@@ -47,8 +44,8 @@ public static class UserListSchema
     public static IReadOnlyList<string> UserTriggers { get; } =
         ["UserList_AfterInsertUser", "UserList_AfterUpdateUser", "UserList_AfterDeleteUser"];
 
-    /// <summary>Every object the start-up check looks for: the triggers and the tables a later version added.</summary>
-    public static IReadOnlyList<string> Objects { get; } = [.. UserTriggers, TrigramsTable];
+    /// <summary>Every object the start-up check looks for (a later version that adds a table adds it here too).</summary>
+    public static IReadOnlyList<string> Objects { get; } = [.. UserTriggers, SearchTable, CountsTable];
 
     private const string EntryColumns =
         "Id, Name, NameKey, Email, EmailKey, Role, Status, CreatedAt, UpdatedAt, LastSignInAt, LockedUntil, Version";
@@ -61,7 +58,6 @@ public static class UserListSchema
         DROP TRIGGER IF EXISTS UserList_AfterInsertUser;
         DROP TRIGGER IF EXISTS UserList_AfterUpdateUser;
         DROP TRIGGER IF EXISTS UserList_AfterDeleteUser;
-        DROP TABLE IF EXISTS {TrigramsTable};
         DROP TABLE IF EXISTS {SearchTable};
         DROP TABLE IF EXISTS {CountsTable};
         DROP TABLE IF EXISTS {Table};
@@ -114,7 +110,6 @@ public static class UserListSchema
             CREATE VIRTUAL TABLE {SearchTable} USING fts5(
                 NameKey, EmailKey, content='{Table}', content_rowid='Seq', tokenize='trigram case_sensitive 1');
             INSERT INTO {SearchTable} ({SearchTable}) VALUES ('rebuild');
-            CREATE VIRTUAL TABLE {TrigramsTable} USING fts5vocab({SearchTable}, 'row');
             """));
         steps.Add(("keep the read model in step with Users", Triggers));
         return steps;
