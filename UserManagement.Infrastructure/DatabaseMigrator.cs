@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using UserManagement.Infrastructure.Users;
 
 namespace UserManagement.Infrastructure;
 
 /// <summary>Brings the database to the latest migration; the app runs it once at start-up.</summary>
-public sealed partial class DatabaseMigrator(IDbContextFactory<AppDbContext> contextFactory, ILogger<DatabaseMigrator> logger)
+public sealed partial class DatabaseMigrator(
+    IDbContextFactory<AppDbContext> contextFactory, UserListReadModel userList, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
@@ -16,6 +18,7 @@ public sealed partial class DatabaseMigrator(IDbContextFactory<AppDbContext> con
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        await userList.EnsureAsync(db, cancellationToken);
         LogReady(db.Database.GetDbConnection().DataSource);
     }
 

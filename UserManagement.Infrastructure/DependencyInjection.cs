@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Infrastructure.Users;
 
 namespace UserManagement.Infrastructure;
 
@@ -20,10 +22,16 @@ public static class DependencyInjection
         var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
         services.AddSingleton<IDomainEventPublisher, InProcessDomainEventPublisher>();
         services.AddSingleton<AuditTrailInterceptor>();
+        services.AddSingleton<MigrationProgressLogger>();
+        services.AddSingleton<UserListReadModel>();
+        services.AddSingleton<IUserListReader, SqliteUserListReader>();
         // Any other interceptor registered as a service joins too (the tests add one that fails on cue).
         services.AddPooledDbContextFactory<AppDbContext>((provider, options) => options
             .UseSqlite(resolved)
-            .AddInterceptors(new SqliteConnectionSettings(), provider.GetRequiredService<AuditTrailInterceptor>())
+            .AddInterceptors(
+                new SqliteConnectionSettings(),
+                provider.GetRequiredService<AuditTrailInterceptor>(),
+                provider.GetRequiredService<MigrationProgressLogger>())
             .AddInterceptors(provider.GetServices<IInterceptor>()));
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();
         services.AddSingleton<Application.Accounts.IPasswordHasher, Pbkdf2PasswordHasher>();

@@ -9,6 +9,11 @@ using UserManagement.Web.Components;
 using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Security;
 
+if (await AppCommands.TryRunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Serves the framework's and the packages' static files (_framework/blazor.web.js, MudBlazor) from a build
@@ -28,9 +33,9 @@ builder.Services.AddMudServices(options =>
 builder.Services.AddReauthenticationPrompt();
 
 var app = builder.Build();
-if (CommandLine.IsCommand(args))
+if (AppCommands.IsBusCommand(args))
 {
-    return await CommandLine.RunAsync(app, args);
+    return await AppCommands.RunBusCommandAsync(app, args);
 }
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();

@@ -32,6 +32,8 @@ public static class ServiceRegistration
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
+            // Internal, so a project that references this one can generate a mediator of its own (the benchmarks do).
+            options.GenerateTypesAsInternal = true;
             options.PipelineBehaviors = [typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         return services;

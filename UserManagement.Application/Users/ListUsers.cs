@@ -1,6 +1,5 @@
 using FluentValidation;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -8,6 +7,9 @@ namespace UserManagement.Application.Users;
 /// <summary>
 /// One page of users for the list screen. <see cref="Search"/> matches name or email, case-insensitively;
 /// <see cref="SortBy"/> is one of <see cref="ListUsersQuery.SortKeys"/>; <see cref="Page"/> counts from 1.
+/// A search of one or two characters matches the start of a name or email only (<see cref="UserSearch"/>).
+/// <see cref="Cursor"/> is optional: the <see cref="Page{T}.NextCursor"/> or <see cref="Page{T}.PreviousCursor"/>
+/// of the page shown, which lets the next or previous page be found without counting rows.
 /// </summary>
 public sealed record ListUsersQuery(
     string? Search = null,
@@ -16,7 +18,8 @@ public sealed record ListUsersQuery(
     string? SortBy = null,
     bool Descending = false,
     int Page = 1,
-    int PageSize = ListUsersQuery.DefaultPageSize) : IQuery<Result<Page<UserListItem>>>
+    int PageSize = ListUsersQuery.DefaultPageSize,
+    string? Cursor = null) : IQuery<Result<Page<UserListItem>>>
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
@@ -56,67 +59,29 @@ public sealed class ListUsersQueryValidator : AbstractValidator<ListUsersQuery>
         RuleFor(q => q.PageSize)
             .InclusiveBetween(1, ListUsersQuery.MaxPageSize)
             .WithMessage($"Page size must be between 1 and {ListUsersQuery.MaxPageSize}.");
+        RuleFor(q => q.Cursor)
+            .MaximumLength(UserListCursor.MaxLength)
+            .WithMessage("The page cursor is not valid.");
     }
 }
 
-public sealed class ListUsersQueryHandler(IAppDbContextFactory dbFactory)
+/// <summary>
+/// Checks and normalises the query, then asks the read side (<see cref="IUserListReader"/>) for the page. A
+/// cursor is used only when it leads to the page asked for in the same order; otherwise the page is found by
+/// its number.
+/// </summary>
+public sealed class ListUsersQueryHandler(IUserListReader reader)
     : IQueryHandler<ListUsersQuery, Result<Page<UserListItem>>>
 {
     public async ValueTask<Result<Page<UserListItem>>> Handle(ListUsersQuery query, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var users = Filter(db.Users.AsNoTracking(), query);
-
-        var total = await users.CountAsync(cancellationToken);
-        var items = await Sort(users, ListUsersQuery.CanonicalSortKey(query.SortBy)!, query.Descending)
-            .Skip((query.Page - 1) * query.PageSize)
-            .Take(query.PageSize)
-            .Select(u => new UserListItem(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version, u.LastSignInAt, u.LockedUntil))
-            .ToListAsync(cancellationToken);
-
-        return new Page<UserListItem>(items, query.Page, query.PageSize, total);
+        var sortBy = ListUsersQuery.CanonicalSortKey(query.SortBy)!;
+        var cursor = UserListCursor.TryDecode(query.Cursor) is { } decoded
+            && decoded.Page == query.Page && decoded.SortBy == sortBy && decoded.Descending == query.Descending
+                ? decoded
+                : null;
+        var request = new UserListRequest(
+            UserSearch.From(query.Search), query.Role, query.Status, sortBy, query.Descending, query.Page, query.PageSize, cursor);
+        return await reader.ReadPageAsync(request, cancellationToken);
     }
-
-    private static IQueryable<User> Filter(IQueryable<User> users, ListUsersQuery query)
-    {
-        var search = query.Search?.Trim();
-        if (!string.IsNullOrEmpty(search))
-        {
-            // Both sides folded with the same invariant upper-casing, so the match ignores case for any script.
-            var key = search.ToUpperInvariant();
-            users = users.Where(u => u.NormalizedName.Contains(key) || u.NormalizedEmail.Contains(key));
-        }
-
-        if (query.Role is { } role)
-        {
-            users = users.Where(u => u.Role == role);
-        }
-
-        if (query.Status is { } status)
-        {
-            users = users.Where(u => u.Status == status);
-        }
-
-        return users;
-    }
-
-    /// <summary>Orders by the chosen key, then by id, so equal keys keep a stable order across pages.</summary>
-    private static IOrderedQueryable<User> Sort(IQueryable<User> users, string sortBy, bool descending)
-    {
-        var ordered = sortBy switch
-        {
-            ListUsersQuery.SortByEmail => OrderBy(users, u => u.NormalizedEmail, descending),
-            ListUsersQuery.SortByRole => OrderBy(users, u => u.Role, descending),
-            ListUsersQuery.SortByStatus => OrderBy(users, u => u.Status, descending),
-            ListUsersQuery.SortByCreatedAt => OrderBy(users, u => u.CreatedAt, descending),
-            ListUsersQuery.SortByUpdatedAt => OrderBy(users, u => u.UpdatedAt, descending),
-            ListUsersQuery.SortByLastSignInAt => OrderBy(users, u => u.LastSignInAt, descending),
-            _ => OrderBy(users, u => u.NormalizedName, descending),
-        };
-        return descending ? ordered.ThenByDescending(u => u.Id) : ordered.ThenBy(u => u.Id);
-    }
-
-    private static IOrderedQueryable<User> OrderBy<TKey>(
-        IQueryable<User> users, System.Linq.Expressions.Expression<Func<User, TKey>> key, bool descending) =>
-        descending ? users.OrderByDescending(key) : users.OrderBy(key);
 }

@@ -8,7 +8,9 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
 {
     public void Configure(EntityTypeBuilder<User> builder)
     {
-        builder.ToTable("Users");
+        // Triggers on Users keep the list's read model in step (Infrastructure/Users/UserListSchema.cs), and
+        // SQLite's RETURNING clause does not mix with AFTER triggers: EF Core checks affected rows another way.
+        builder.ToTable("Users", table => table.UseSqlReturningClause(false));
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).ValueGeneratedNever();
         builder.Ignore(u => u.DomainEvents);
@@ -36,7 +38,6 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Version).IsConcurrencyToken();
 
         builder.HasIndex(u => u.NormalizedEmail).IsUnique().HasDatabaseName(UserRules.UniqueEmailIndex);
-        builder.HasIndex(u => new { u.NormalizedName, u.Id }).HasDatabaseName("IX_Users_NormalizedName_Id");
-        builder.HasIndex(u => new { u.CreatedAt, u.Id }).HasDatabaseName("IX_Users_CreatedAt_Id");
+        // The list sorts and searches its own read model, which has an index per sort key: none here.
     }
 }

@@ -400,13 +400,9 @@ namespace UserManagement.Infrastructure.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_Users_NormalizedEmail");
 
-                    b.HasIndex("CreatedAt", "Id")
-                        .HasDatabaseName("IX_Users_CreatedAt_Id");
-
-                    b.HasIndex("NormalizedName", "Id")
-                        .HasDatabaseName("IX_Users_NormalizedName_Id");
-
                     b.ToTable("Users", (string)null);
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("UserManagement.Application.Accounts.MfaRecoveryCode", b =>

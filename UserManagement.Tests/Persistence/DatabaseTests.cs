@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Users;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Persistence;
@@ -32,6 +33,7 @@ public sealed class DatabaseTests
             (await Scalar<long>(db, "PRAGMA synchronous")).ShouldBe(SqliteConnectionSettings.SynchronousFull);
             (await Scalar<long>(db, "PRAGMA busy_timeout")).ShouldBe(SqliteConnectionSettings.BusyTimeoutMilliseconds);
             (await Scalar<long>(db, "PRAGMA foreign_keys")).ShouldBe(1);
+            (await Scalar<long>(db, "PRAGMA mmap_size")).ShouldBe(SqliteConnectionSettings.MemoryMapBytes);
         }
     }
 
@@ -67,7 +69,9 @@ public sealed class DatabaseTests
         await using var app = await TestApp.StartAsync();
         await app.CreateUser("Ada");
         var migrator = new DatabaseMigrator(
-            app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), NullLogger<DatabaseMigrator>.Instance);
+            app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(),
+            new UserListReadModel(NullLogger<UserListReadModel>.Instance),
+            NullLogger<DatabaseMigrator>.Instance);
 
         await migrator.MigrateAsync(TestContext.Current.CancellationToken);
 

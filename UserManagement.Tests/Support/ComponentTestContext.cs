@@ -4,6 +4,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using UserManagement.Application.Users;
@@ -28,6 +29,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>True to send through the app's re-authentication prompt (<c>ReauthenticatingSender</c>).</summary>
     protected virtual bool PromptsForReauthentication => false;
 
+    /// <summary>Every line the components logged.</summary>
+    protected LogCapture Logs { get; } = new();
+
     protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
     /// <summary>True for pages that start background work: the app's message bus runs too.</summary>
@@ -47,6 +51,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<ILoggerFactory>(new LoggerFactory([Logs]));
         if (PromptsForReauthentication)
         {
             // As in the app: a sensitive message refused for want of re-authentication opens the prompt.

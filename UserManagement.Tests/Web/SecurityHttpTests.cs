@@ -137,6 +137,28 @@ public sealed class SecurityHttpTests : IAsyncLifetime
         (await client.StatusOfAsync("/users")).ShouldBe(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("page=abc")]
+    [InlineData("page=1e3")]
+    [InlineData("page=2147483648")]
+    [InlineData("page=85899347")]
+    [InlineData("page=%00")]
+    [InlineData("size=99999999999")]
+    [InlineData("page=1%0AFAKE%20log%20line")]
+    public async Task Should_serve_the_users_list_with_a_notice_when_a_link_has_a_value_it_cannot_take(string query)
+    {
+        var logs = new LogCapture();
+        using var client = Client(Host(logs: logs));
+        await client.SignInAsync(AdminEmail, AdminPassword);
+
+        var response = await client.Http.GetAsync(new Uri($"/users?{query}", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("data-testid=\"url-notice\"");
+        logs.Lines.ShouldNotContain(l => l.Contains("FAKE log line", StringComparison.Ordinal));
+        logs.Lines.ShouldNotContain(l => l.StartsWith("Error", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Should_mark_the_cookie_secure_over_https()
     {

@@ -3,6 +3,7 @@ using Bunit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
+using UserManagement.Web.Components.Shared;
 
 namespace UserManagement.Tests.Components.Users;
 
@@ -82,7 +83,8 @@ public sealed class UserListTests : ComponentTestContext
         cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last()
             .ShouldBe(new ListUsersQuery("a", UserRole.Member, SortBy: "name", PageSize: 25)));
         Navigation.Uri.ShouldEndWith("/users?search=a&role=Member");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        // One letter matches the start of a name or email: Alan Turing, not Grace Hopper.
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
     }
 
     [Fact]
@@ -109,7 +111,8 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Open("/users?search=a&role=Member&sort=createdAt&desc=true&size=10");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        // One letter matches the start of a name or email: Alan Turing, not Grace Hopper.
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
         Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem()
             .ShouldBe(new ListUsersQuery("a", UserRole.Member, null, "createdAt", true, 1, 10));
         cut.Find("input[placeholder='Name or email']").GetAttribute("value").ShouldBe("a");
@@ -293,5 +296,134 @@ public sealed class UserListTests : ComponentTestContext
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         Rows(cut).Single(r => r.TextContent.Contains("Never Signed", StringComparison.Ordinal)).TextContent.ShouldContain("Never");
         Rows(cut).Single(r => r.TextContent.Contains("signer@", StringComparison.Ordinal)).TextContent.ShouldContain("5 min ago");
+    }
+
+    [Theory]
+    [InlineData("page=abc", "page")]
+    [InlineData("page=1e3", "page")]
+    [InlineData("page=2147483648", "page")]
+    [InlineData("page=85899347", "page")]
+    [InlineData("page=%00", "page")]
+    [InlineData("size=99999999999", "size")]
+    [InlineData("size=%00", "size")]
+    [InlineData("role=%00Member", "role")]
+    [InlineData("search=ad%00a", "search")]
+    public async Task Should_show_the_default_list_and_a_notice_when_a_link_has_a_value_it_cannot_take(string query, string parameter)
+    {
+        await SeedAsync();
+
+        var cut = Open($"/users?{query}");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=url-notice]").TextContent.ShouldContain($"({parameter})"));
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBeGreaterThan(0));
+        var sent = Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem();
+        sent.Page.ShouldBe(1);
+        sent.PageSize.ShouldBe(25);
+        sent.Role.ShouldBeNull();
+        (sent.Search ?? string.Empty).ShouldNotContain('\0');
+    }
+
+    [Fact]
+    public async Task Should_encode_a_line_break_from_the_link_before_it_reaches_the_log()
+    {
+        await SeedAsync();
+
+        var cut = Open("/users?page=1%0AFAKE%20entry%3A%20admin%20signed%20in");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        var line = Logs.Lines.Where(l => l.Contains("Ignored the users list link", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        line.ShouldNotContain("\n");
+        line.ShouldContain("page=1%0AFAKE");
+        LogText.Encode("1\nFAKE entry\r\u0000").ShouldBe("1\\nFAKE entry\\r\\u0000");
+    }
+
+    [Fact]
+    public async Task Should_survive_being_disposed_whatever_state_it_reached()
+    {
+        await SeedAsync();
+        var cut = Open("/users?page=abc&size=%00");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+
+        await DisposeComponentsAsync();
+
+        Should.NotThrow(() => new global::UserManagement.Web.Components.Pages.Users.UserList().Dispose());
+    }
+
+    [Fact]
+    public async Task Should_say_that_one_or_two_letters_match_the_start_of_a_name_or_email()
+    {
+        await SeedAsync();
+
+        var cut = Open("/users?search=al");
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.Find("[data-testid=search-note]").TextContent.ShouldContain("One or two letters match the start of a name or email");
+        Rows(cut)[0].TextContent.ShouldContain("Alan Turing");
+    }
+
+    [Fact]
+    public async Task Should_say_when_a_broad_search_stopped_counting()
+    {
+        await SeedAsync();
+        Sender.Override<ListUsersQuery>(q => Result<Page<UserListItem>>.Success(
+            new Page<UserListItem>([new UserListItem(Guid.CreateVersion7(), "Ada Lovelace", "ada@example.com", UserRole.Member, UserStatus.Active, TestApp.Start.UtcDateTime, TestApp.Start.UtcDateTime, 1)], q.Page, q.PageSize, 10_000)
+            {
+                IsTotalCapped = true,
+            }));
+
+        var cut = Open("/users?search=example");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=total-count]").TextContent.Trim().ShouldBe("10,000+ users"));
+        cut.Find("[data-testid=search-note]").TextContent.ShouldContain("More than 10,000 users match");
+    }
+
+    [Fact]
+    public async Task Should_step_to_the_next_page_with_the_cursor_of_the_page_shown()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await App.CreateUser($"Person {i:00}", $"person{i:00}@example.com");
+        }
+
+        var cut = Open("/users?size=10");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
+        var first = Sender.SentOf<ListUsersQuery>().Single();
+
+        cut.Find("button[aria-label='Next page']").Click();
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        var next = Sender.SentOf<ListUsersQuery>().Last();
+        next.Page.ShouldBe(2);
+        next.Cursor.ShouldNotBeNull();
+        Rows(cut).Select(r => r.QuerySelector("td")!.TextContent.Trim()).ShouldBe(["Person 10", "Person 11"]);
+        Navigation.Uri.ShouldEndWith("/users?size=10&page=2");
+        first.Cursor.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Should_step_forwards_and_back_through_several_pages()
+    {
+        for (var i = 0; i < 35; i++)
+        {
+            await App.CreateUser($"Person {i:00}", $"person{i:00}@example.com");
+        }
+
+        var cut = Open("/users?size=10");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
+        string FirstName() => Rows(cut)[0].QuerySelector("td")!.TextContent.Trim();
+
+        foreach (var expected in new[] { "Person 10", "Person 20", "Person 30" })
+        {
+            cut.Find("button[aria-label='Next page']").Click();
+            cut.WaitForAssertion(() => FirstName().ShouldBe(expected), TimeSpan.FromSeconds(10));
+        }
+
+        cut.Find("button[aria-label='Previous page']").Click();
+        cut.WaitForAssertion(() => FirstName().ShouldBe("Person 20"), TimeSpan.FromSeconds(10));
+        cut.Find("button[aria-label='First page']").Click();
+        cut.WaitForAssertion(() => FirstName().ShouldBe("Person 00"), TimeSpan.FromSeconds(10));
+        cut.Find("button[aria-label='Last page']").Click();
+        cut.WaitForAssertion(() => FirstName().ShouldBe("Person 30"), TimeSpan.FromSeconds(10));
+        Navigation.Uri.ShouldEndWith("/users?size=10&page=4");
     }
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+using UserManagement.Benchmarks.Browser;
+using UserManagement.Benchmarks.Micro;
+using UserManagement.Benchmarks.Scenarios;
+
+namespace UserManagement.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project UserManagement.Benchmarks -- COMMAND [options]</c>; <c>bash scripts/benchmarks.sh</c>
+/// seeds the database and runs <c>all</c>.
+/// <list type="bullet">
+/// <item><c>scenarios --db PATH [--iterations N]</c>: the handlers against a seeded database, with raw baselines.</item>
+/// <item><c>micro</c>: BenchmarkDotNet, in process (mediator dispatch).</item>
+/// <item><c>browser --db PATH [--contexts N] [--seconds N]</c>: the real app in Chromium (needs a Release build of the web app).</item>
+/// <item><c>report [--command TEXT]</c>: writes docs/benchmarks.md from the figures kept under artifacts/benchmarks/.</item>
+/// <item><c>all --db PATH ...</c>: the three, then the report.</item>
+/// </list>
+/// </summary>
+public static class BenchmarkCommands
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var command = args.FirstOrDefault() ?? "help";
+        var options = Options.Parse(args.Skip(1));
+        var environment = MachineInfo.Describe();
+        switch (command)
+        {
+            case "scenarios":
+                await RunScenariosAsync(options);
+                return 0;
+            case "micro":
+                await ResultStore.SaveAsync("micro", MicroRunner.Run());
+                return 0;
+            case "browser":
+                await RunBrowserAsync(options);
+                return 0;
+            case "report":
+                await BenchmarkReport.WriteAsync(options.Command, environment);
+                return 0;
+            case "all":
+                await ResultStore.SaveAsync("load-before", environment);
+                await RunScenariosAsync(options);
+                await ResultStore.SaveAsync("micro", MicroRunner.Run());
+                await RunBrowserAsync(options);
+                await BenchmarkReport.WriteAsync(options.Command, environment);
+                return 0;
+            default:
+                Console.WriteLine("Commands: scenarios | micro | browser | report | all   (options: --db PATH --iterations N --contexts N --seconds N --command TEXT)");
+                return 2;
+        }
+    }
+
+    private static async Task RunScenariosAsync(Options options)
+    {
+        var results = await new ScenarioRunner(new ScenarioOptions(options.Database, options.Iterations), Console.Out).RunAsync();
+        await ResultStore.SaveAsync("scenarios", results);
+    }
+
+    private static async Task RunBrowserAsync(Options options)
+    {
+        var result = await new BrowserLoad(options.Database, options.Contexts, TimeSpan.FromSeconds(options.Seconds), Console.Out).RunAsync();
+        await ResultStore.SaveAsync(options.Contexts == 1 ? "browser-single" : "browser", result);
+    }
+
+    private sealed record Options(string Database, int Iterations, int Contexts, int Seconds, string Command)
+    {
+        public static Options Parse(IEnumerable<string> args)
+        {
+            var list = args.ToList();
+            string Value(string name, string fallback) => list.IndexOf(name) is var i and >= 0 && i + 1 < list.Count ? list[i + 1] : fallback;
+            return new Options(
+                Value("--db", Path.Combine(Path.GetTempPath(), "um-bench", "users-1m.db")),
+                int.Parse(Value("--iterations", "200"), CultureInfo.InvariantCulture),
+                int.Parse(Value("--contexts", "25"), CultureInfo.InvariantCulture),
+                int.Parse(Value("--seconds", "120"), CultureInfo.InvariantCulture),
+                Value("--command", "bash scripts/benchmarks.sh"));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace UserManagement.Infrastructure.Users;
+
+/// <summary>
+/// Makes sure the users list's read model is there and kept in step. The migration AddUserReadModel builds
+/// it; a later migration that rebuilds the Users table (how EF Core alters a column on SQLite) silently drops
+/// the table's triggers, and then the read model would fall behind. At start-up, after the migrations, this
+/// checks that every trigger exists and, if one is missing, builds the whole read model again.
+/// </summary>
+public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
+{
+    private static readonly string CountObjects =
+        "SELECT count(*) AS Value FROM sqlite_master WHERE name IN ("
+        + string.Join(", ", UserListSchema.Objects.Select(t => $"'{t}'")) + ")";
+
+    /// <summary>Builds the read model inside one migration, one logged step per SQL command.</summary>
+    public static void Build(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder)
+    {
+        var steps = UserListSchema.BuildSteps;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            migrationBuilder.Sql(MigrationProgressLogger.Step(i + 1, steps.Count, steps[i].Name, steps[i].Sql));
+        }
+    }
+
+    public static void Drop(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(UserListSchema.DropSql);
+
+    public async Task EnsureAsync(DbContext db, CancellationToken cancellationToken = default)
+    {
+        var found = await db.Database.SqlQueryRaw<int>(CountObjects).SingleAsync(cancellationToken);
+        if (found == UserListSchema.Objects.Count)
+        {
+            return;
+        }
+
+        LogRebuilding(found, UserListSchema.Objects.Count);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var steps = UserListSchema.BuildSteps;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            await db.Database.ExecuteSqlRawAsync(MigrationProgressLogger.Step(i + 1, steps.Count, steps[i].Name, steps[i].Sql), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "The users read model is missing triggers or tables ({Found} of {Expected} found), dropped by a rebuild of the Users table or older than this version; building it again")]
+    private partial void LogRebuilding(int found, int expected);
+}

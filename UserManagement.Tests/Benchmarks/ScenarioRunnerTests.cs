@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using UserManagement.Benchmarks.Scenarios;
+using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Seeding;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.Benchmarks;
+
+/// <summary>
+/// The benchmarks' scenario runner works end to end on a small seeded database. No time is asserted: the
+/// figures live in docs/benchmarks.md; this only proves the runner still runs against today's handlers.
+/// </summary>
+public sealed class ScenarioRunnerTests : AppTests
+{
+    [Fact]
+    public async Task Should_run_every_scenario_against_the_real_handlers_on_twenty_thousand_users()
+    {
+        var seeded = await new DemoUsers(App.Get<IDbContextFactory<AppDbContext>>(), App.Clock)
+            .SeedAsync(20_000, append: false, cancellationToken: TestContext.Current.CancellationToken);
+        seeded.Added.ShouldBe(20_000);
+        var log = new StringWriter();
+
+        var results = await new ScenarioRunner(new ScenarioOptions(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(App.ConnectionString).DataSource, Iterations: 14, Warmup: 1, ScanIterations: 1), log)
+            .RunAsync();
+
+        results.Select(r => r.Name).ShouldContain(n => n.StartsWith("List page (25 rows) with total", StringComparison.Ordinal));
+        results.Select(r => r.Name).ShouldContain(n => n.StartsWith("Jump to an arbitrary page", StringComparison.Ordinal));
+        results.Select(r => r.Name).ShouldContain(n => n.StartsWith("Filter by role and status", StringComparison.Ordinal));
+        results.Count(r => r.Name.StartsWith("Substring search", StringComparison.Ordinal)).ShouldBe(3);
+        results.Select(r => r.Name).ShouldContain("Get user by id");
+        results.Select(r => r.Name).ShouldContain(n => n.StartsWith("Create user", StringComparison.Ordinal));
+        results.ShouldAllBe(r => r.Handler.Count > 0 && r.Handler.Milliseconds.All(ms => ms >= 0));
+        results.Where(r => r.Baseline != null).ShouldAllBe(r => r.Baseline!.Count > 0);
+        log.ToString().ShouldContain("Scenarios on 20,000 users");
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+using UserManagement.Application.Users;
+using UserManagement.Web.Commands;
+
+namespace UserManagement.Tests.Web;
+
+/// <summary>The <c>seed</c> command: realistic users, unique emails, and no surprise on a database in use.</summary>
+public sealed class SeedCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+
+    private string Database => Path.Combine(_directory, "seed.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> Seed(params string[] args)
+    {
+        var output = new StringWriter();
+        var exit = await SeedCommand.RunAsync(args, output);
+        return (exit, output.ToString());
+    }
+
+    private async Task<List<string>> Column(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var values = new List<string>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            values.Add(reader.GetValue(0).ToString()!);
+        }
+
+        return values;
+    }
+
+    [Fact]
+    public async Task Should_fill_an_empty_database_with_varied_users_and_refuse_one_that_has_users_unless_told_to_append()
+    {
+        Directory.CreateDirectory(_directory);
+
+        var first = await Seed("--users", "3000", "--db", Database);
+        var again = await Seed("--users", "3000", "--db", Database);
+        var appended = await Seed("--users", "1_000", "--db", Database, "--append");
+
+        first.Exit.ShouldBe(0, first.Output);
+        first.Output.ShouldContain("Users: 3,000 of 3,000 (100%)");
+        first.Output.ShouldContain("Seeded 3,000 users in");
+        again.Exit.ShouldBe(1);
+        again.Output.ShouldContain("The database already has 3,000 users; nothing was added. Pass --append");
+        appended.Exit.ShouldBe(0, appended.Output);
+        (await Column("SELECT count(*) FROM Users")).ShouldBe(["4000"]);
+        (await Column("SELECT count(DISTINCT NormalizedEmail) FROM Users")).ShouldBe(["4000"]);
+        (await Column("SELECT sum(Count) FROM UserListCounts")).ShouldBe(["4000"], "the read model was built for every user");
+        (await Column("SELECT DISTINCT Role FROM Users ORDER BY Role")).ShouldBe(["Administrator", "Member"]);
+        (await Column("SELECT DISTINCT Status FROM Users ORDER BY Status")).ShouldBe(["Active", "Disabled"]);
+        (await Column("SELECT count(DISTINCT Name) FROM Users")).Single().ShouldSatisfyAllConditions(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(1000));
+        (await Column("SELECT Name FROM Users")).ShouldContain(name => name.Any(c => c > '\u0400'), "names in more than one script");
+        var created = await Column("SELECT min(CreatedAt) || ' ' || max(CreatedAt) FROM Users");
+        created.Single().ShouldNotBeNullOrEmpty();
+        (await Column("SELECT Email FROM Users")).ShouldAllBe(email => UserRules.IsValidEmail(email));
+    }
+
+    [Theory]
+    [InlineData("--users", "none")]
+    [InlineData("--users", "0")]
+    [InlineData("--frobnicate")]
+    public async Task Should_explain_its_usage_for_arguments_it_does_not_understand(params string[] args)
+    {
+        var (exit, output) = await Seed(args);
+
+        exit.ShouldBe(2);
+        output.ShouldContain(SeedCommand.Usage);
+    }
+}
