@@ -3,13 +3,22 @@ using MudBlazor.Services;
 using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
+using UserManagement.Web.Commands;
 using UserManagement.Web.Components;
+using UserManagement.Web.Operations;
 using UserManagement.Web.Security;
+
+if (await CommandLine.RunAsync(args) is { } exitCode)
+{
+    Environment.ExitCode = exitCode;
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddUserManagement(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddAppSecurity(builder.Configuration);
+builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(options =>
 {
@@ -20,6 +29,7 @@ builder.Services.AddMudServices(options =>
 });
 
 var app = builder.Build();
+app.UseRequestCorrelation();
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 var bootstrap = await app.Services.GetRequiredService<AdministratorBootstrap>().EnsureAdministratorAsync(
@@ -55,6 +65,7 @@ app.MapStaticAssets();
 // The full Content-Security-Policy (frame-ancestors 'none' included) comes from UseSecurityHeaders.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
+app.MapHealthEndpoints();
 
 await app.RunAsync();
 

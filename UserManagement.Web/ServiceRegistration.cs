@@ -3,6 +3,7 @@ using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Web.Operations;
 
 namespace UserManagement.Web;
 
@@ -21,12 +22,14 @@ public static class ServiceRegistration
         services.AddValidatorsFromAssemblyContaining<CreateUserCommand>();
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<AdministratorBootstrap>();
+        services.AddMessageTelemetry();
 
-        // Authorization first (no validation details for callers who may not send the message), then validation.
+        // Telemetry around everything (it also turns a database fault into UnavailableError); then authorization
+        // (no validation details for callers who may not send the message), then validation.
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.PipelineBehaviors = [typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         return services;
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Accounts;
@@ -16,10 +17,15 @@ namespace UserManagement.Tests.Support;
 /// The real app on the SQLite file given, with extra configuration (such as Bootstrap:AdminEmail) and optionally
 /// a log capture. <see cref="StartKestrel"/> puts it on a real port (a browser needs a socket; TestServer has
 /// none) in Development so the static web assets resolve; otherwise it runs in memory for HTTP tests. Shared by
-/// the browser tests, the HTTP tests and the screenshot tool.
+/// the browser tests, the HTTP tests and the screenshot tool. <c>configureServices</c> adds or replaces services
+/// after the app's own.
 /// </summary>
 public sealed class AppHost(
-    string dataFile, IReadOnlyDictionary<string, string> settings, string environment = "Development", ILoggerProvider? logs = null)
+    string dataFile,
+    IReadOnlyDictionary<string, string> settings,
+    string environment = "Development",
+    ILoggerProvider? logs = null,
+    Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<Program>
 {
     public string BaseUrl { get; private set; } = string.Empty;
@@ -77,6 +83,11 @@ public sealed class AppHost(
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
         }
     }
 }

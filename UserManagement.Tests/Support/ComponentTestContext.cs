@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using UserManagement.Application.Users;
+using UserManagement.Web.Operations;
 
 namespace UserManagement.Tests.Support;
 
@@ -27,6 +28,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
+    /// <summary>The host's lifetime: <c>Lifetime.StopApplication()</c> starts stopping the server.</summary>
+    protected TestLifetime Lifetime { get; } = new();
+
     public virtual async ValueTask InitializeAsync()
     {
         App = await TestApp.StartAsync();
@@ -40,6 +44,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         });
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<ISender>(Sender);
+        Services.AddSingleton(new ServerStopping(Lifetime));
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<Application.Accounts.SetTemporaryPasswordCommand>>());
@@ -52,6 +57,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         await base.DisposeAsync();
         await App.DisposeAsync();
+        Lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 

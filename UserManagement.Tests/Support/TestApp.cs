@@ -52,7 +52,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public IMediator Mediator => Services.GetRequiredService<IMediator>();
 
-    public static async Task<TestApp> StartAsync()
+    /// <param name="configureServices">Adds or replaces services after the app's own (fault injection, say).</param>
+    public static async Task<TestApp> StartAsync(Action<IServiceCollection>? configureServices = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
         var configuration = new ConfigurationBuilder()
@@ -70,6 +71,7 @@ public sealed class TestApp : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         var caller = new TestCurrentUser();
         services.AddSingleton<ICurrentUser>(caller);
+        configureServices?.Invoke(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
