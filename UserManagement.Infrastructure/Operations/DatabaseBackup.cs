@@ -99,6 +99,10 @@ public static class DatabaseBackup
                 StringComparer.Ordinal);
             return new DatabaseSummary(file, new FileInfo(file).Length, migrations, rows);
         }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteCorrupt)
+        {
+            throw new DatabaseOperationException($"{file} is damaged: {e.Message}", e);
+        }
         catch (SqliteException e)
         {
             throw new DatabaseOperationException($"{file} cannot be read as a database: {e.Message}", e);
@@ -145,6 +149,7 @@ public static class DatabaseBackup
     }
 
     private const string HistoryTable = "__EFMigrationsHistory";
+    private const int SqliteCorrupt = 11;
 
     private static List<string> KnownMigrations()
     {

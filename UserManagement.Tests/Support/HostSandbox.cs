@@ -88,21 +88,7 @@ public sealed class HostSandbox : IAsyncDisposable
 
 public static class LogCaptureExtensions
 {
-    /// <summary>Waits until a captured line contains <paramref name="text"/>, polling the capture.</summary>
-    public static async Task WaitForLineAsync(this LogCapture logs, string text, TimeSpan timeout)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(timeout);
-        while (!logs.Lines.Any(line => line.Contains(text, StringComparison.Ordinal)))
-        {
-            try
-            {
-                await Task.Delay(10, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No log line contained \"{text}\" within {timeout}. Lines:\n{string.Join('\n', logs.Lines.TakeLast(30))}");
-            }
-        }
-    }
+    /// <summary>Waits until a captured line contains <paramref name="text"/>.</summary>
+    public static Task WaitForLineAsync(this LogCapture logs, string text, TimeSpan timeout) =>
+        Condition.WaitUntilAsync(() => logs.Lines.Any(line => line.Contains(text, StringComparison.Ordinal)), timeout, $"a log line with \"{text}\"");
 }
