@@ -68,8 +68,16 @@ public sealed class ListUsersQueryHandler(IAppDbContextFactory dbFactory)
         var users = Filter(db.Users.AsNoTracking(), query);
 
         var total = await users.CountAsync(cancellationToken);
+
+        // (Page - 1) * PageSize overflows an int for pages far past the end, and SQLite reads a negative offset as 0.
+        var offset = ((long)query.Page - 1) * query.PageSize;
+        if (offset >= total)
+        {
+            return new Page<UserListItem>([], query.Page, query.PageSize, total);
+        }
+
         var items = await Sort(users, ListUsersQuery.CanonicalSortKey(query.SortBy)!, query.Descending)
-            .Skip((query.Page - 1) * query.PageSize)
+            .Skip((int)offset)
             .Take(query.PageSize)
             .Select(u => new UserListItem(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version, u.LastSignInAt, u.LockedUntil))
             .ToListAsync(cancellationToken);
