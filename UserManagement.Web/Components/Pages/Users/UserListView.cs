@@ -22,10 +22,15 @@ public sealed record UserListView(
 
     public bool IsFiltered => Search.Length > 0 || Role is not null || Status is not null;
 
-    /// <summary>Reads the view from query values, falling back to defaults for anything unknown or out of range.</summary>
+    /// <summary>
+    /// Reads the view from query values, falling back to defaults for anything unknown, malformed or out of range.
+    /// Page and size arrive as text: a typed query parameter that does not parse (page=1e9) would throw in the router.
+    /// </summary>
     public static UserListView FromQuery(
-        string? search, string? role, string? status, string? sort, string? descending, int? page, int? pageSize)
+        string? search, string? role, string? status, string? sort, string? descending, string? pageText, string? pageSizeText)
     {
+        var page = int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (int?)null;
+        var pageSize = int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : (int?)null;
         var trimmed = (search ?? string.Empty).Trim();
         return new UserListView(
             Search: trimmed.Length > ListUsersQuery.SearchMaxLength ? trimmed[..ListUsersQuery.SearchMaxLength] : trimmed,
