@@ -1,16 +1,32 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using UserManagement.Infrastructure.Users;
 
 namespace UserManagement.Infrastructure;
 
-/// <summary>Brings the database to the latest migration; the app runs it once at start-up.</summary>
+/// <summary>
+/// Opens the database for this process and brings it to the latest migration; the app runs it once at start-up,
+/// then makes sure the users list's read model is whole (<see cref="UserListReadModel.EnsureAsync"/>).
+/// It takes the shared <see cref="DatabaseFileLock"/> (held until the process ends) and creates the file when
+/// there is none yet: connections after that never create one (see <see cref="DependencyInjection"/>).
+/// </summary>
 public sealed partial class DatabaseMigrator(
     IDbContextFactory<AppDbContext> contextFactory, UserListReadModel userList, ILogger<DatabaseMigrator> logger)
+    : IDisposable
 {
+    private DatabaseFileLock? _lock;
+
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        if (DependencyInjection.IsFile(connectionString))
+        {
+            _lock ??= DatabaseFileLock.AcquireShared(connectionString.DataSource);
+            CreateFileIfMissing(connectionString);
+        }
+
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
@@ -20,6 +36,28 @@ public sealed partial class DatabaseMigrator(
         await db.Database.MigrateAsync(cancellationToken);
         await userList.EnsureAsync(db, cancellationToken);
         LogReady(db.Database.GetDbConnection().DataSource);
+    }
+
+    public void Dispose() => _lock?.Dispose();
+
+    private static void CreateFileIfMissing(SqliteConnectionStringBuilder connectionString)
+    {
+        if (File.Exists(connectionString.DataSource))
+        {
+            return;
+        }
+
+        using var create = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString.ToString())
+        {
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        create.Open();
+
+        // A new file in WAL mode from its first byte: later connections (read-only ones too) then find it set.
+        using var wal = create.CreateCommand();
+        wal.CommandText = "PRAGMA journal_mode = WAL";
+        wal.ExecuteNonQuery();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]

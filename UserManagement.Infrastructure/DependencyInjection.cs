@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Operations;
 
 namespace UserManagement.Infrastructure;
 
@@ -36,25 +37,37 @@ public static class DependencyInjection
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();
         services.AddSingleton<Application.Accounts.IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddHealthChecks().AddDatabaseHealthCheck();
         return services;
     }
 
-    /// <summary>Makes the data file path absolute and creates its folder when missing.</summary>
+    /// <summary>
+    /// Makes the data file path absolute and creates its folder when missing. A file is opened read-write but
+    /// never created by a connection: <see cref="DatabaseMigrator"/> creates it once, so a database file that
+    /// goes missing while the app runs is reported as missing rather than silently replaced by an empty one.
+    /// </summary>
     public static string ResolveSqliteConnectionString(string? connectionString, string baseDirectory)
     {
         var builder = new SqliteConnectionStringBuilder(
             string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString);
-        var isFile = builder.Mode != SqliteOpenMode.Memory
-            && !string.IsNullOrEmpty(builder.DataSource)
-            && !builder.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase);
-        if (isFile)
+        if (IsFile(builder))
         {
             builder.DataSource = Path.GetFullPath(builder.DataSource, baseDirectory);
             Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
+            {
+                builder.Mode = SqliteOpenMode.ReadWrite;
+            }
         }
 
         return builder.ToString();
     }
+
+    /// <summary>True when the connection string names a database file (not an in-memory database).</summary>
+    public static bool IsFile(SqliteConnectionStringBuilder builder) =>
+        builder.Mode != SqliteOpenMode.Memory
+        && !string.IsNullOrEmpty(builder.DataSource)
+        && !builder.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase);
 
     private sealed class AppDbContextFactory(IDbContextFactory<AppDbContext> pool) : IAppDbContextFactory
     {

@@ -16,6 +16,8 @@ namespace UserManagement.Infrastructure;
 /// system's cache costs no system call, which is what makes a page of the users list cheap on a large
 /// database.</item>
 /// </list>
+/// It also refuses a pooled connection whose database file has been deleted since it was opened: SQLite would
+/// go on reading and writing the deleted file, and every change "saved" there would be lost.
 /// </summary>
 public sealed class SqliteConnectionSettings : DbConnectionInterceptor
 {
@@ -26,6 +28,8 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
 
     /// <summary>How much of the database file each connection maps into memory (address space, not RAM).</summary>
     public const long MemoryMapBytes = 1L << 30;
+
+    private const int SqliteCantOpen = 14;
 
     private static readonly string Pragmas =
         $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA mmap_size = {MemoryMapBytes};";
@@ -46,7 +50,13 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
 
     private static void Apply(DbConnection connection)
     {
-        if (connection is not SqliteConnection { Handle: { } handle } || Configured.TryGetValue(handle, out _))
+        if (connection is not SqliteConnection { Handle: { } handle } sqlite)
+        {
+            return;
+        }
+
+        RefuseIfFileDeleted(sqlite);
+        if (Configured.TryGetValue(handle, out _))
         {
             return;
         }
@@ -55,5 +65,20 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
         Configured.AddOrUpdate(handle, handle);
+    }
+
+    /// <summary>One stat per open: cheap next to the pragmas, and it keeps a deleted database from swallowing writes.</summary>
+    private static void RefuseIfFileDeleted(SqliteConnection connection)
+    {
+        var file = connection.DataSource;
+        if (string.IsNullOrEmpty(file) || File.Exists(file))
+        {
+            return;
+        }
+
+        // Drop the pooled handles to the deleted file, so the connections after the file is back use the new one.
+        SqliteConnection.ClearPool(connection);
+        connection.Close();
+        throw new SqliteException($"The database file {file} no longer exists.", SqliteCantOpen);
     }
 }

@@ -7,6 +7,7 @@ using UserManagement.Web.Audit;
 using UserManagement.Web.Commands;
 using UserManagement.Web.Components;
 using UserManagement.Web.Components.Shared;
+using UserManagement.Web.Operations;
 using UserManagement.Web.Security;
 
 if (await AppCommands.TryRunAsync(args) is { } exitCode)
@@ -22,6 +23,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddUserManagement(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddAppSecurity(builder.Configuration);
+builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(options =>
 {
@@ -37,6 +39,8 @@ if (AppCommands.IsBusCommand(args))
 {
     return await AppCommands.RunBusCommandAsync(app, args);
 }
+
+app.UseRequestCorrelation();
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 var bootstrap = await app.Services.GetRequiredService<AdministratorBootstrap>().EnsureAdministratorAsync(
@@ -75,6 +79,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
 app.MapAuditEndpoints();
+app.MapHealthEndpoints();
 
 await app.RunAsync();
 return 0;

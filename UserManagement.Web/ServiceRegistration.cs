@@ -6,6 +6,7 @@ using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
 using UserManagement.Infrastructure.Bus;
 using UserManagement.Web.Audit;
+using UserManagement.Web.Operations;
 
 namespace UserManagement.Web;
 
@@ -27,14 +28,16 @@ public static class ServiceRegistration
         services.AddSingleton<AdministratorBootstrap>();
         services.AddMfa(configuration, contentRoot);
         services.AddAuditTrail(configuration);
+        services.AddMessageTelemetry();
 
-        // Authorization first (no validation details for callers who may not send the message), then validation.
+        // Telemetry around everything (it also turns a database fault into UnavailableError); then authorization
+        // (no validation details for callers who may not send the message), then validation.
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             // Internal, so a project that references this one can generate a mediator of its own (the benchmarks do).
             options.GenerateTypesAsInternal = true;
-            options.PipelineBehaviors = [typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         return services;
     }

@@ -16,7 +16,7 @@ public static class UserValidationRules
                 .WithMessage("Name is required.")
             .Must(name => UserRules.NormalizeName(name).Length <= UserRules.NameMaxLength)
                 .WithMessage($"Name must be at most {UserRules.NameMaxLength} characters.")
-            .Must(name => !UserRules.HasForbiddenCharacters(name))
+            .Must(name => !UserRules.HasForbiddenCharacters(UserRules.NormalizeName(name)))
                 .WithMessage("Name cannot contain control or text-direction characters.");
 
     public static IRuleBuilderOptions<T, string> ValidUserEmail<T>(this IRuleBuilderInitial<T, string> rule) =>

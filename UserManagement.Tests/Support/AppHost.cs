@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,10 +20,15 @@ namespace UserManagement.Tests.Support;
 /// none) in Development so the static web assets resolve; otherwise it runs in memory for HTTP tests. Shared by
 /// the browser tests, the HTTP tests and the screenshot tool. A configured first administrator must change the
 /// configured password at the first sign-in; the host does that at start (from <see cref="FirstPassword"/> to the
-/// configured one), so tests sign in with the password they configured.
+/// configured one), so tests sign in with the password they configured. <c>configureServices</c> adds or
+/// replaces services after the app's own.
 /// </summary>
 public sealed class AppHost(
-    string dataFile, IReadOnlyDictionary<string, string> settings, string environment = "Development", ILoggerProvider? logs = null)
+    string dataFile,
+    IReadOnlyDictionary<string, string> settings,
+    string environment = "Development",
+    ILoggerProvider? logs = null,
+    Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<Program>
 {
     public string BaseUrl { get; private set; } = string.Empty;
@@ -113,6 +119,11 @@ public sealed class AppHost(
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, key == "Bootstrap:AdminPassword" ? FirstPassword(value) : value);
+        }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
         }
     }
 }

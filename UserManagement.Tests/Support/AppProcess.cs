@@ -12,6 +12,7 @@ public sealed partial class AppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
     private readonly List<string> _output = [];
+    private readonly List<(Func<string, bool> Matches, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppProcess(Process process, string directory)
@@ -33,7 +34,9 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppProcess> StartAsync(string environment = "Development")
+    /// <param name="environment">The ASP.NET Core environment to run in.</param>
+    /// <param name="settings">More environment variables for the app (settings, say), after the defaults.</param>
+    public static async Task<AppProcess> StartAsync(string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
     {
         var repo = RepositoryRoot();
         // The tests run from bin/<Configuration>/net10.0: start the web app built in the same configuration.
@@ -55,6 +58,10 @@ public sealed partial class AppProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(directory, "first-start.db")}";
         start.Environment.Remove("Bootstrap__AdminEmail");
         start.Environment.Remove("Bootstrap__AdminPassword");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var app = new AppProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, directory);
         app._process.OutputDataReceived += (_, e) => app.Read(e.Data);
@@ -81,6 +88,31 @@ public sealed partial class AppProcess : IAsyncDisposable
         Output.Select(line => line.Trim()).Where(line => line.StartsWith(label, StringComparison.Ordinal))
             .Select(line => line[label.Length..].Trim()).FirstOrDefault();
 
+    /// <summary>Waits until the app prints a line that <paramref name="matches"/>, and returns it.</summary>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> matches, TimeSpan timeout)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            var seen = _output.FirstOrDefault(matches);
+            if (seen is not null)
+            {
+                return seen;
+            }
+
+            _waiters.Add((matches, found));
+        }
+
+        try
+        {
+            return await found.Task.WaitAsync(timeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The app printed no such line within {timeout}. It printed:\n{string.Join('\n', Output.TakeLast(40))}", e);
+        }
+    }
+
     private void Read(string? line)
     {
         if (line is null)
@@ -91,6 +123,11 @@ public sealed partial class AppProcess : IAsyncDisposable
         lock (_output)
         {
             _output.Add(line);
+            foreach (var waiter in _waiters.Where(w => w.Matches(line)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Found.TrySetResult(line);
+            }
         }
 
         var listening = ListeningPattern().Match(line);
@@ -130,6 +167,6 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (http://[^\s\x22]+)")]
     private static partial Regex ListeningPattern();
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using UserManagement.Application.Users;
+using UserManagement.Web.Operations;
 
 namespace UserManagement.Tests.Support;
 
@@ -37,6 +38,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>True for pages that start background work: the app's message bus runs too.</summary>
     protected virtual bool WithBus => false;
 
+    /// <summary>The host's lifetime: <c>Lifetime.StopApplication()</c> starts stopping the server.</summary>
+    protected TestLifetime Lifetime { get; } = new();
+
     public virtual async ValueTask InitializeAsync()
     {
         App = await TestApp.StartAsync(bus: WithBus);
@@ -61,6 +65,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         {
             Services.AddSingleton<ISender>(Sender);
         }
+        Services.AddSingleton(new ServerStopping(Lifetime));
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<Application.Accounts.SetTemporaryPasswordCommand>>());
@@ -73,6 +78,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         await base.DisposeAsync();
         await App.DisposeAsync();
+        Lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 

@@ -71,9 +71,11 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>
     /// Starts the app. With <paramref name="bus"/> the message bus runs too (its hosted services started after the
     /// migrations, as in the web app), so background messages are handled; <paramref name="settings"/> add to or
-    /// override the configuration.
+    /// override the configuration; <paramref name="configureServices"/> adds or replaces services after the app's
+    /// own (fault injection, say).
     /// </summary>
-    public static async Task<TestApp> StartAsync(bool bus = false, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<TestApp> StartAsync(
+        bool bus = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
         var values = new Dictionary<string, string?>
@@ -106,6 +108,7 @@ public sealed class TestApp : IAsyncDisposable
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<FaultInjection>());
         services.AddSingleton(new PublishedEvents(connectionString));
         services.AddSingleton<IDomainEventSubscriber<IDomainEvent>>(sp => sp.GetRequiredService<PublishedEvents>());
+        configureServices?.Invoke(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();

@@ -144,6 +144,17 @@ public sealed class CreateUserTests : AppTests
         (await App.StoredUsersAsync()).Count.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("Ada Lovelace\r\n")]
+    [InlineData("\tAda Lovelace\v\f")]
+    public async Task Should_trim_whitespace_control_characters_around_a_name_as_the_entity_does(string name)
+    {
+        // Found by the hostile-input property test: the validator refused what the entity would have trimmed away.
+        var id = (await App.Send(new CreateUserCommand(name, "trimmed@example.com", UserRole.Member))).ShouldSucceed();
+
+        (await App.Send(new GetUserQuery(id))).ShouldSucceed().Name.ShouldBe("Ada Lovelace");
+    }
+
     [Fact]
     public async Task Should_store_exactly_one_user_when_creates_of_the_same_email_race()
     {

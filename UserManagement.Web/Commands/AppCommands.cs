@@ -4,7 +4,9 @@ namespace UserManagement.Web.Commands;
 
 /// <summary>
 /// Decides from the command line whether to run a command and exit, or to start the web app. Our own verbs
-/// (<c>seed ...</c>) run before the web host is built, each from a file of its own beside this one. The message
+/// (<c>seed</c>, <c>backup --to PATH</c>, <c>restore --from PATH</c>) run before the web host is built, each from a
+/// file of its own beside this one; the rest of their arguments configure them as they would the app
+/// (<c>--ConnectionStrings:Default=...</c>), so a command finds the same database the app uses. The message
 /// bus's verbs (JasperFx: <c>codegen write</c> regenerates the bus's handler code, <c>codegen preview</c> prints it,
 /// <c>describe</c> shows the bus's configuration) need the built app: <see cref="IsBusCommand"/> and
 /// <see cref="RunBusCommandAsync"/>. Anything else starts the app.
@@ -17,8 +19,11 @@ public static class AppCommands
     };
 
     /// <summary>Runs the command of ours that <paramref name="args"/> names and returns its exit code, or null to go on.</summary>
-    public static async Task<int?> TryRunAsync(string[] args)
+    public static Task<int?> TryRunAsync(string[] args) => TryRunAsync(args, Console.Out, Console.Error);
+
+    public static async Task<int?> TryRunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(args);
         if (args.Length == 0)
         {
             return null;
@@ -26,7 +31,9 @@ public static class AppCommands
 
         return args[0] switch
         {
-            SeedCommand.Name => await SeedCommand.RunAsync(args[1..], Console.Out),
+            SeedCommand.Name => await SeedCommand.RunAsync(args[1..], output),
+            BackupCommand.Name => await BackupCommand.RunAsync(args[1..], output, error),
+            RestoreCommand.Name => await RestoreCommand.RunAsync(args[1..], output, error),
             _ => null,
         };
     }
@@ -36,4 +43,29 @@ public static class AppCommands
 
     /// <summary>Runs the bus's command on the built app; returns the process exit code.</summary>
     public static Task<int> RunBusCommandAsync(WebApplication app, string[] args) => app.RunJasperFxCommands(args);
+
+    /// <summary>
+    /// Takes <paramref name="option"/> and its value out of <paramref name="args"/>; the remaining arguments are
+    /// configuration. Null when the option is missing or has no value.
+    /// </summary>
+    internal static string? TakeOption(ref string[] args, string option)
+    {
+        var at = Array.IndexOf(args, option);
+        if (at < 0 || at + 1 >= args.Length)
+        {
+            return null;
+        }
+
+        var value = args[at + 1];
+        args = [.. args[..at], .. args[(at + 2)..]];
+        return value;
+    }
+
+    /// <summary>The database the app would use with these configuration arguments (appsettings, environment, arguments).</summary>
+    internal static string ConnectionStringFor(string[] configurationArgs)
+    {
+        var builder = WebApplication.CreateSlimBuilder(configurationArgs);
+        return Infrastructure.DependencyInjection.ResolveSqliteConnectionString(
+            builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
+    }
 }

@@ -120,5 +120,4 @@ public sealed record UserListView(
 
     private static string WithoutControlCharacters(string text) =>
         text.Any(char.IsControl) ? string.Concat(text.Where(c => !char.IsControl(c))) : text;
-
 }

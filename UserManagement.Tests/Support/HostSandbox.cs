@@ -1,0 +1,94 @@
+using Mediator;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace UserManagement.Tests.Support;
+
+/// <summary>
+/// A temp folder in which a test starts the real app (in memory, <see cref="AppHost"/>) on database files of its
+/// choosing, stops it and starts it again, as an operator would. Each host has a signed-in administrator.
+/// </summary>
+public sealed class HostSandbox : IAsyncDisposable
+{
+    public const string AdminEmail = "operator@ops.example";
+    public const string AdminPassword = "operator sandbox passphrase";
+
+    private readonly List<AppHost> _hosts = [];
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+
+    public string PathOf(string fileName) => System.IO.Path.Combine(Directory, fileName);
+
+    /// <summary>Starts the app on <paramref name="dataFile"/> (a name in the sandbox, or a full path) and waits until it serves.</summary>
+    public AppHost Start(
+        string dataFile,
+        IReadOnlyDictionary<string, string>? settings = null,
+        LogCapture? logs = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var all = new Dictionary<string, string>
+        {
+            ["Bootstrap:AdminEmail"] = AdminEmail,
+            ["Bootstrap:AdminPassword"] = AdminPassword,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        System.IO.Directory.CreateDirectory(Directory);
+        var host = new AppHost(System.IO.Path.GetFullPath(dataFile, Directory), all, "Development", logs, configureServices);
+        _hosts.Add(host);
+        _ = host.Services; // builds and starts the host: migrations applied, administrator created
+        return host;
+    }
+
+    /// <summary>Sends a command as the administrator, through the real pipeline of <paramref name="host"/>.</summary>
+    public static async Task<TResponse> SendAsAdministrator<TResponse>(AppHost host, ICommand<TResponse> command)
+    {
+        await using var scope = await host.AdministratorScopeAsync(AdminEmail, AdminPassword);
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<TResponse> SendAsAdministrator<TResponse>(AppHost host, IQuery<TResponse> query)
+    {
+        await using var scope = await host.AdministratorScopeAsync(AdminEmail, AdminPassword);
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(query, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Stops the host and lets go of its database, as stopping the service does.</summary>
+    public async Task StopAsync(AppHost host)
+    {
+        _hosts.Remove(host);
+        await host.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            if (System.IO.Directory.Exists(Directory))
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless; never fail a test over clean-up.
+        }
+    }
+}
+
+public static class LogCaptureExtensions
+{
+    /// <summary>Waits until a captured line contains <paramref name="text"/>.</summary>
+    public static Task WaitForLineAsync(this LogCapture logs, string text, TimeSpan timeout) =>
+        Condition.WaitUntilAsync(() => logs.Lines.Any(line => line.Contains(text, StringComparison.Ordinal)), timeout, $"a log line with \"{text}\"");
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using UserManagement.Application.Common;
+
+namespace UserManagement.Web.Operations;
+
+/// <summary>
+/// What an operator needs from the running app, registered in one place: health endpoints, OpenTelemetry export
+/// (only when configured), graceful shutdown and request correlation in the logs. See docs/operations.md.
+/// </summary>
+public static class OperationsRegistration
+{
+    /// <summary>The application's telemetry instruments and the count of commands in flight (used by the pipeline).</summary>
+    public static IServiceCollection AddMessageTelemetry(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton<AppTelemetry>();
+        services.TryAddSingleton<CommandsInFlight>();
+        return services;
+    }
+
+    /// <summary>The host-side operations services: OpenTelemetry when configured, and graceful shutdown.</summary>
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOpenTelemetryWhenConfigured(configuration);
+        services.AddGracefulShutdown(configuration);
+        return services;
+    }
+}
