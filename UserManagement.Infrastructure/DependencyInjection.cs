@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
-using UserManagement.Infrastructure.Users;
 using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Users;
 
 namespace UserManagement.Infrastructure;
 
