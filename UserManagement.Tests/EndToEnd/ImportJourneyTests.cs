@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -35,7 +36,8 @@ public sealed class ImportJourneyTests(BrowserFixture browser) : BrowserTests(br
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Import 60 valid rows" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/jobs/*");
+        // The circuit moves to the job page client-side (history.pushState): no load event to wait for, so poll the URL.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("job-status")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("job-counts")).ToHaveTextAsync("60 of 60 rows");
