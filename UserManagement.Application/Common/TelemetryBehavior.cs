@@ -174,9 +174,9 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
         LogHandled(MessageType, elapsed.TotalMilliseconds, errorType ?? "success");
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "{MessageType} handled in {ElapsedMilliseconds:0.0} ms: {Outcome}")]
+    [LoggerMessage(EventId = 1410, Level = LogLevel.Debug, Message = "{MessageType} handled in {ElapsedMilliseconds:0.0} ms: {Outcome}")]
     private partial void LogHandled(string messageType, double elapsedMilliseconds, string outcome);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Error, Message = "{MessageType} could not reach the database; the sender was told to try again")]
+    [LoggerMessage(EventId = 1411, Level = LogLevel.Error, Message = "{MessageType} could not reach the database; the sender was told to try again")]
     private partial void LogDatabaseFault(Exception exception, string messageType);
 }

@@ -87,7 +87,8 @@ public sealed class MigrationUpgradeTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        var after = await SnapshotAsync(dataFile);
+        // Only the tables the first version had: later ones (FTS indexes, WITHOUT ROWID tables) are not the question.
+        var after = await SnapshotAsync(dataFile, [.. before.Keys]);
         foreach (var (table, rows) in before)
         {
             after.ShouldContainKey(table, $"the upgrade dropped table {table}");
@@ -147,8 +148,12 @@ public sealed class MigrationUpgradeTests : IDisposable
         await transaction.CommitAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>Every row of every table (but the migrations history), in rowid order, as column -> value.</summary>
-    private static async Task<Dictionary<string, List<Dictionary<string, object?>>>> SnapshotAsync(string dataFile)
+    /// <summary>
+    /// Every row of every table (but the migrations history), or of <paramref name="only"/> those tables, in rowid
+    /// order, as column -> value.
+    /// </summary>
+    private static async Task<Dictionary<string, List<Dictionary<string, object?>>>> SnapshotAsync(
+        string dataFile, IReadOnlyCollection<string>? only = null)
     {
         await using var connection = new SqliteConnection($"Data Source={dataFile};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync(TestContext.Current.CancellationToken);
@@ -159,7 +164,10 @@ public sealed class MigrationUpgradeTests : IDisposable
             await using var reader = await list.ExecuteReaderAsync(TestContext.Current.CancellationToken);
             while (await reader.ReadAsync(TestContext.Current.CancellationToken))
             {
-                tables.Add(reader.GetString(0));
+                if (only is null || only.Contains(reader.GetString(0)))
+                {
+                    tables.Add(reader.GetString(0));
+                }
             }
         }
 

@@ -24,8 +24,9 @@ public static class GracefulShutdown
 }
 
 /// <summary>
-/// Waits, once the server has stopped (after every hosted service's StopAsync, before the services are
-/// disposed), until no command is in flight, within the host's shutdown timeout.
+/// Waits, as the host begins to stop (before any hosted service's StopAsync: the web server and the message bus
+/// still run, so a command can finish what it started, background work it enqueues included), until no command is
+/// in flight, within the host's shutdown timeout.
 /// </summary>
 public sealed partial class CommandDrain(CommandsInFlight inFlight, ILogger<CommandDrain> logger) : IHostedLifecycleService
 {
@@ -35,11 +36,11 @@ public sealed partial class CommandDrain(CommandsInFlight inFlight, ILogger<Comm
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var running = inFlight.Count;
         if (running == 0)

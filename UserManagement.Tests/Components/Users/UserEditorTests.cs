@@ -284,14 +284,15 @@ public sealed class UserEditorTests : ComponentTestContext
         Click(cut, "Cancel");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("You have unsaved changes"));
-        cut.Find(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        await cut.Do(c => c.Find(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
         cut.WaitForAssertion(() => cut.FindAll(".mud-dialog").ShouldBeEmpty());
         Navigation.Uri.ShouldEndWith($"/users/{ada.Id}");
         Input(cut, "Name").GetAttribute("value").ShouldBe("Ada with unsaved changes");
 
         Click(cut, "Cancel");
-        cut.WaitForElement("[data-testid=confirm]", TimeSpan.FromSeconds(10)).Click();
-        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"), TimeSpan.FromSeconds(10));
+        cut.WaitForElement("[data-testid=confirm]");
+        await cut.ClickOn("[data-testid=confirm]");
+        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
     }
 
     [Fact]

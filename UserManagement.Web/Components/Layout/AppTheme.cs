@@ -32,6 +32,10 @@ public static class AppTheme
             ErrorContrastText = DarkInk,
             Info = "#64b5f6",
             InfoContrastText = DarkInk,
+
+            // An info alert's text is drawn in "info darken": on the dark background it must be lighter, not darker
+            // (MudBlazor's own shade reads at 4.2:1 there).
+            InfoDarken = "#90caf9",
             TextSecondary = "rgba(255,255,255,0.65)",
         },
     };
