@@ -33,7 +33,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>Every line the components logged.</summary>
     protected LogCapture Logs { get; } = new();
 
-    protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
+    protected TestNavigationManager Navigation => Services.GetRequiredService<TestNavigationManager>();
 
     /// <summary>True for pages that start background work: the app's message bus runs too.</summary>
     protected virtual bool WithBus => false;
@@ -55,6 +55,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<TestNavigationManager>();
+        Services.AddSingleton<NavigationManager>(sp => sp.GetRequiredService<TestNavigationManager>());
         Services.AddSingleton<ILoggerFactory>(new LoggerFactory([Logs]));
         if (PromptsForReauthentication)
         {

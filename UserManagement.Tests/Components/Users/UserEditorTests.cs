@@ -292,7 +292,10 @@ public sealed class UserEditorTests : ComponentTestContext
         Click(cut, "Cancel");
         cut.WaitForElement("[data-testid=confirm]");
         await cut.ClickOn("[data-testid=confirm]");
-        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
+
+        // The router renders the list once the navigation the dialog allowed is announced (ADR 0019).
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Users"));
+        Navigation.Uri.ShouldEndWith("/users");
     }
 
     [Fact]
