@@ -16,8 +16,7 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
 
     private string Elsewhere => Path.Combine(App.Directory, "moved-away.db");
 
-    private static Task ClickAsync(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == text).Click());
+    private static Task ClickAsync(IRenderedComponent<TestRouter> cut, string text) => cut.ClickButton(text);
 
     [Fact]
     public async Task Should_say_the_change_was_not_saved_keep_the_input_and_save_once_the_database_is_back()
@@ -26,7 +25,7 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
         var name = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == "Name").GetAttribute("for");
-        cut.Find($"#{name}").Input("Ada King");
+        await cut.Do(c => c.Find($"#{name}").Input("Ada King"));
         Wait(400);
         DatabaseFiles.Move(DataFile, Elsewhere);
 

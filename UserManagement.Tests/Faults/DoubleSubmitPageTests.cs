@@ -7,8 +7,7 @@ namespace UserManagement.Tests.Faults;
 /// <summary>Issue 11, fault 4, on the page: Save is busy while a save is in flight, so a double click sends once.</summary>
 public sealed class DoubleSubmitPageTests : ComponentTestContext
 {
-    private static void ClickSave(IRenderedComponent<TestRouter> cut) =>
-        cut.InvokeAsync(() => cut.Find("[data-testid=save]").Click()).GetAwaiter().GetResult();
+    private static Task ClickSave(IRenderedComponent<TestRouter> cut) => cut.ClickOn("[data-testid=save]");
 
     [Fact]
     public async Task Should_send_one_save_and_change_the_user_once_when_save_is_clicked_twice()
@@ -18,13 +17,13 @@ public sealed class DoubleSubmitPageTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
         var name = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == "Name").GetAttribute("for");
-        cut.Find($"#{name}").Input("Ada King");
+        await cut.Do(c => c.Find($"#{name}").Input("Ada King"));
         Wait(400);
 
-        ClickSave(cut);
+        await ClickSave(cut);
         cut.WaitForAssertion(() => cut.Find("[data-testid=save]").HasAttribute("disabled").ShouldBeTrue());
         // A second click on a disabled button reaches no handler; the handler's own guard would stop it too.
-        ClickSave(cut);
+        await ClickSave(cut);
         gate.SetResult();
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains("Changes saved.")), TimeSpan.FromSeconds(10));

@@ -11,11 +11,7 @@ namespace UserManagement.Tests.Faults;
 /// </summary>
 public sealed class HostileInputPageTests : ComponentTestContext
 {
-    private static IElement Input(IRenderedComponent<TestRouter> cut, string label)
-    {
-        var forId = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == label).GetAttribute("for");
-        return cut.Find($"#{forId}");
-    }
+    private static IElement Input(IRenderedComponent<TestRouter> cut, string label) => cut.Field(label);
 
     private static string FieldErrors(IRenderedComponent<TestRouter> cut, string label) =>
         string.Join(" | ", Input(cut, label).Closest(".mud-input-control")!
@@ -54,10 +50,10 @@ public sealed class HostileInputPageTests : ComponentTestContext
         var cut = Open("/users/new");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("New user"));
 
-        Input(cut, "Name").Input(name);
-        Input(cut, "Email").Input("valid@example.com");
+        await cut.Do(c => Input(c, "Name").Input(name));
+        await cut.Do(c => Input(c, "Email").Input("valid@example.com"));
         Wait(400);
-        await cut.InvokeAsync(() => cut.Find("[data-testid=save]").Click());
+        await cut.Do(c => c.Find("[data-testid=save]").Click());
 
         cut.WaitForAssertion(() => FieldErrors(cut, "Name").ShouldBe(message));
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains("Nothing was saved")));

@@ -21,11 +21,11 @@ public sealed class AuditListTests : ComponentTestContext
     private static IElement Button(IRenderedComponent<TestRouter> cut, string text) =>
         cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
 
-    private static void Pick(IRenderedComponent<TestRouter> cut, string select, string option)
+    private static async Task Pick(IRenderedComponent<TestRouter> cut, string select, string option)
     {
-        cut.Find($"div[role=combobox][aria-label='{select}']").Closest(".mud-input-control")!.MouseDown();
+        await cut.Do(c => c.Find($"div[role=combobox][aria-label='{select}']").Closest(".mud-input-control")!.MouseDown());
         cut.WaitForAssertion(() => cut.FindAll(".mud-popover-open .mud-list-item").ShouldNotBeEmpty());
-        cut.FindAll(".mud-popover-open .mud-list-item").Single(li => li.TextContent.Trim() == option).Click();
+        await cut.Do(c => c.FindAll(".mud-popover-open .mud-list-item").Single(li => li.TextContent.Trim() == option).Click());
     }
 
     private async Task<List<long>> SeedAsync() => await App.AddAsync(
@@ -76,15 +76,15 @@ public sealed class AuditListTests : ComponentTestContext
         var cut = Open("/audit");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(5));
 
-        Pick(cut, "Action", "User updated");
+        await Pick(cut, "Action", "User updated");
 
         cut.WaitForAssertion(() => Actions(cut).ShouldBe(["User updated"]));
         Navigation.Uri.ShouldEndWith("/audit?action=UserUpdated");
         Sender.SentOf<ListAuditEntriesQuery>().Last().Filter.ShouldBe(new AuditFilter(Action: AuditActions.UserUpdated));
 
-        Pick(cut, "Action", "Any action");
+        await Pick(cut, "Action", "Any action");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(5));
-        Pick(cut, "Administrator", "System (start-up, retention)");
+        await Pick(cut, "Administrator", "System (start-up, retention)");
         cut.WaitForAssertion(() => cut.Find("[data-testid=empty-state]").TextContent.ShouldContain("No entries match these filters."));
         Navigation.Uri.ShouldEndWith("/audit?actor=system");
     }
@@ -96,12 +96,12 @@ public sealed class AuditListTests : ComponentTestContext
         var cut = Open("/audit");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(4));
 
-        cut.Find("input[placeholder='Name, email, change or detail']").Input("re");
+        await cut.Do(c => c.Find("input[placeholder='Name, email, change or detail']").Input("re"));
         Wait(300);
         cut.WaitForAssertion(() => cut.Markup.ShouldContain("Type at least 3 characters to search."));
         Rows(cut).Count.ShouldBe(4);
 
-        cut.Find("input[placeholder='Name, email, change or detail']").Input("renamed");
+        await cut.Do(c => c.Find("input[placeholder='Name, email, change or detail']").Input("renamed"));
         Wait(300);
 
         cut.WaitForAssertion(() => Actions(cut).ShouldBe(["User updated"]));
@@ -117,14 +117,14 @@ public sealed class AuditListTests : ComponentTestContext
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
         Button(cut, "Newer").HasAttribute("disabled").ShouldBeTrue();
 
-        Button(cut, "Older").Click();
+        await cut.Do(c => Button(c, "Older").Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         Rows(cut)[0].TextContent.ShouldContain("change 1");
         Navigation.Uri.ShouldContain("before=");
         Button(cut, "Older").HasAttribute("disabled").ShouldBeTrue();
 
-        Button(cut, "Newer").Click();
+        await cut.Do(c => Button(c, "Newer").Click());
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
         Rows(cut)[0].TextContent.ShouldContain("change 11");
         Navigation.Uri.ShouldContain("after=");
@@ -142,13 +142,13 @@ public sealed class AuditListTests : ComponentTestContext
         var cut = Open("/audit");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(4));
 
-        cut.Find("button[aria-label='Only entries about Grace Hopper']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Only entries about Grace Hopper']").Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         Navigation.Uri.ShouldEndWith($"/audit?user={Grace.Id}");
         cut.Find("[data-testid=user-filter]").TextContent.ShouldContain("Grace Hopper (deleted)");
 
-        cut.Find("[data-testid=user-filter] button").Click();
+        await cut.Do(c => c.Find("[data-testid=user-filter] button").Click());
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(4));
         Navigation.Uri.ShouldEndWith("/audit");
     }
@@ -197,7 +197,7 @@ public sealed class AuditListTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent.ShouldContain("The database may be unreachable"));
 
         Sender.Restore<ListAuditEntriesQuery>();
-        Button(cut, "Try again").Click();
+        await cut.Do(c => Button(c, "Try again").Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(4));
     }

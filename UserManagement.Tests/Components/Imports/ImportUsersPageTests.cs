@@ -49,7 +49,7 @@ public sealed class ImportUsersPageTests : ComponentTestContext
         var cut = Upload(TwoBadRows());
         cut.WaitForAssertion(() => cut.Find("[data-testid=start-import]").HasAttribute("disabled").ShouldBeFalse(), Patience);
 
-        await cut.InvokeAsync(() => cut.Find("[data-testid=start-import]").Click());
+        await cut.Do(c => c.Find("[data-testid=start-import]").Click());
 
         cut.WaitForAssertion(() => Navigation.Uri.ShouldContain("/jobs/"), Patience);
         var jobId = Guid.Parse(Navigation.Uri.Split("/jobs/")[1]);
@@ -69,14 +69,14 @@ public sealed class ImportUsersPageTests : ComponentTestContext
     }
 
     [Fact]
-    public void Should_download_the_problems_as_csv()
+    public async Task Should_download_the_problems_as_csv()
     {
         var module = JSInterop.SetupModule("./js/app.js");
         module.SetupVoid("downloadFile", _ => true).SetVoidResult();
         var cut = Upload(TwoBadRows());
         cut.WaitForAssertion(() => cut.FindAll("button").Any(b => b.TextContent.Contains("Download problems as CSV")).ShouldBeTrue(), Patience);
 
-        cut.FindAll("button").Single(b => b.TextContent.Contains("Download problems as CSV")).Click();
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Contains("Download problems as CSV")).Click());
 
         cut.WaitForAssertion(() => module.Invocations["downloadFile"].ShouldHaveSingleItem().Arguments[0].ShouldBe("people-problems.csv"), Patience);
     }

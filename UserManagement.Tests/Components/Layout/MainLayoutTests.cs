@@ -33,18 +33,18 @@ public sealed class MainLayoutTests : ComponentTestContext
     }
 
     [Fact]
-    public void Should_switch_to_dark_mode_and_remember_it_in_this_browser()
+    public async Task Should_switch_to_dark_mode_and_remember_it_in_this_browser()
     {
         var module = JSInterop.SetupModule("./js/app.js");
         var cut = RenderLayout();
         var theme = cut.FindComponent<MudThemeProvider>();
         theme.Instance.GetState(t => t.IsDarkMode).ShouldBeFalse();
 
-        cut.Find("button[aria-label='Switch to dark mode']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Switch to dark mode']").Click());
 
         theme.Instance.GetState(t => t.IsDarkMode).ShouldBeTrue();
         module.VerifyInvoke("rememberTheme").Arguments.ShouldBe([true]);
-        cut.Find("button[aria-label='Switch to light mode']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Switch to light mode']").Click());
         theme.Instance.GetState(t => t.IsDarkMode).ShouldBeFalse();
         module.VerifyInvoke("rememberTheme", calledTimes: 2)[1].Arguments.ShouldBe([false]);
     }

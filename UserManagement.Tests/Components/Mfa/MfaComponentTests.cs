@@ -36,15 +36,15 @@ public sealed class MfaComponentTests : ComponentTestContext
         var cut = Open("/account/mfa");
         cut.WaitForAssertion(() => cut.Find("[data-testid=mfa-required]").TextContent.ShouldContain("Administrators must use two-factor authentication."), Patience);
 
-        await cut.InvokeAsync(() => Button(cut, "Set up two-factor authentication").Click());
+        await cut.Do(c => Button(c, "Set up two-factor authentication").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=mfa-qr]").GetAttribute("src")!.ShouldStartWith("data:image/png;base64,"), Patience);
         var secret = cut.Find("[data-testid=mfa-secret]").TextContent.Replace(" ", string.Empty, StringComparison.Ordinal);
 
-        cut.Find("input").Input("000000" == CodeFor(secret) ? "111111" : "000000");
-        await cut.InvokeAsync(() => Button(cut, "Turn on").Click());
+        await cut.Do(c => c.Find("input").Input("000000" == CodeFor(secret) ? "111111" : "000000"));
+        await cut.Do(c => Button(c, "Turn on").Click());
         cut.WaitForAssertion(() => cut.Markup.ShouldContain(EnableMfaCommand.WrongCode), Patience);
-        cut.Find("input").Input(CodeFor(secret));
-        await cut.InvokeAsync(() => Button(cut, "Turn on").Click());
+        await cut.Do(c => c.Find("input").Input(CodeFor(secret)));
+        await cut.Do(c => Button(c, "Turn on").Click());
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=recovery-code]").Count.ShouldBe(MfaRecoveryCode.Count), Patience);
         (await App.Send(new GetMyMfaQuery())).ShouldSucceed().Enabled.ShouldBeTrue();
@@ -60,9 +60,9 @@ public sealed class MfaComponentTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("[data-testid=user-mfa]").TextContent.ShouldContain("on since"), Patience);
 
-        await cut.InvokeAsync(() => Button(cut, "Reset MFA").Click());
+        await cut.Do(c => Button(c, "Reset MFA").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("Remove"), Patience);
-        await cut.InvokeAsync(() => cut.Find("[data-testid=confirm]").Click());
+        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=user-mfa]").TextContent.ShouldContain("off"), Patience);
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").ShouldContain(s => s.TextContent.Contains("MFA was reset")), Patience);
@@ -78,14 +78,14 @@ public sealed class MfaComponentTests : ComponentTestContext
         var cut = Open($"/users/{member.Id}");
         cut.WaitForAssertion(() => Button(cut, "Sign out everywhere"), Patience);
 
-        await cut.InvokeAsync(() => Button(cut, "Sign out everywhere").Click());
-        await cut.InvokeAsync(() => cut.Find("[data-testid=confirm]").Click());
+        await cut.Do(c => Button(c, "Sign out everywhere").Click());
+        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=reauth-confirm]"), Patience);
-        cut.Find("input[data-testid=reauth-secret]").Input("not my password");
-        await cut.InvokeAsync(() => cut.Find("[data-testid=reauth-confirm]").Click());
+        await cut.Do(c => c.Find("input[data-testid=reauth-secret]").Input("not my password"));
+        await cut.Do(c => c.Find("[data-testid=reauth-confirm]").Click());
         cut.WaitForAssertion(() => cut.Markup.ShouldContain(ReauthenticateCommand.Wrong), Patience);
-        cut.Find("input[data-testid=reauth-secret]").Input(Password);
-        await cut.InvokeAsync(() => cut.Find("[data-testid=reauth-confirm]").Click());
+        await cut.Do(c => c.Find("input[data-testid=reauth-secret]").Input(Password));
+        await cut.Do(c => c.Find("[data-testid=reauth-confirm]").Click());
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=reauth-confirm]").ShouldBeEmpty(), Patience);
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").ShouldContain(s => s.TextContent.Contains("Ended 0 sessions of Member.")), Patience);

@@ -30,7 +30,7 @@ public sealed class MySessionsPageTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").Count.ShouldBe(2));
         cut.FindAll("[data-testid=session]").Count(r => r.TextContent.Contains("This browser")).ShouldBe(1);
 
-        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "End").Click());
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "End").Click());
 
         ShouldShowSnackbar(cut, "The session was ended. That browser has to sign in again.");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").ShouldHaveSingleItem().TextContent.ShouldContain("This browser"));
@@ -46,9 +46,9 @@ public sealed class MySessionsPageTests : ComponentTestContext
         var cut = Open("/account/sessions");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").Count.ShouldBe(3));
 
-        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out all other sessions").Click());
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out all other sessions").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("End every session of yours except this browser's?"));
-        cut.Find("[data-testid=confirm]").Click();
+        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
 
         ShouldShowSnackbar(cut, "Ended 2 other sessions.");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").ShouldHaveSingleItem());

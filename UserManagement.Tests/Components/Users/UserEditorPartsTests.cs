@@ -18,10 +18,10 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         where T : Microsoft.AspNetCore.Components.IComponent =>
         Render<WithProviders>(p => p.AddChildContent(parameters));
 
-    private static void Confirm(IRenderedComponent<WithProviders> cut)
+    private static async Task Confirm(IRenderedComponent<WithProviders> cut)
     {
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm]"));
-        cut.Find("[data-testid=confirm]").Click();
+        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
     }
 
     [Fact]
@@ -51,12 +51,12 @@ public sealed class UserEditorPartsTests : ComponentTestContext
     }
 
     [Fact]
-    public void Form_should_ask_the_page_to_save_and_show_save_again_in_a_conflict()
+    public async Task Form_should_ask_the_page_to_save_and_show_save_again_in_a_conflict()
     {
         var saves = 0;
         var cut = Render<UserForm>(p => p.Add(f => f.Model, new UserFormModel()).Add(f => f.InConflict, true).Add(f => f.OnSave, () => saves++));
 
-        cut.Find("[data-testid=save]").Click();
+        await cut.Do(c => c.Find("[data-testid=save]").Click());
 
         saves.ShouldBe(1);
         cut.Find("[data-testid=save]").TextContent.Trim().ShouldBe("Save again");
@@ -64,7 +64,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
     }
 
     [Fact]
-    public void Conflict_view_should_list_only_the_fields_that_differ_and_take_theirs_onto_the_form()
+    public async Task Conflict_view_should_list_only_the_fields_that_differ_and_take_theirs_onto_the_form()
     {
         var theirs = Ada() with { Name = "Ada King", Role = UserRole.Administrator };
         var mine = new UserFormModel { Name = " Ada ", Email = "ada@example.com", Role = UserRole.Member };
@@ -74,11 +74,11 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         cut.FindAll("tr[data-field]").Select(r => r.GetAttribute("data-field")).ShouldBe(["Name", "Role"]);
         cut.Find("tr[data-field=Role] [data-testid=theirs]").TextContent.ShouldBe("Administrator");
 
-        cut.FindAll("tr[data-field=Role] button").Single(b => b.TextContent.Trim() == "Take theirs").Click();
+        await cut.Do(c => c.FindAll("tr[data-field=Role] button").Single(b => b.TextContent.Trim() == "Take theirs").Click());
         mine.Role.ShouldBe(UserRole.Administrator);
         taken.ShouldBe(["Role"]);
 
-        cut.FindAll("tr[data-field=Name] button").Single(b => b.TextContent.Trim() == "Keep mine").Click();
+        await cut.Do(c => c.FindAll("tr[data-field=Name] button").Single(b => b.TextContent.Trim() == "Keep mine").Click());
         cut.WaitForAssertion(() => cut.Find(".mud-snackbar").TextContent.ShouldContain("Keeping your name."));
         mine.Name.ShouldBe(" Ada ");
     }
@@ -104,7 +104,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var done = new List<bool>();
         var cut = Host<UserSignInPanel>(p => p.Add(s => s.User, locked).Add(s => s.OnDone, changed => done.Add(changed)));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click();
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click());
 
         cut.WaitForAssertion(() => done.ShouldBe([true]));
         cut.Find(".mud-snackbar").TextContent.ShouldContain("Signer was unlocked and can sign in again.");
@@ -119,12 +119,12 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var cut = Host<UserSignInPanel>(p => p.Add(s => s.User, user with { LockedUntil = TestApp.Start.UtcDateTime.AddHours(1), Version = 9 })
             .Add(s => s.OnDone, changed => done.Add(changed)).Add(s => s.OnStale, e => stale.Add(e)));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out everywhere").Click();
-        Confirm(cut);
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out everywhere").Click());
+        await Confirm(cut);
         cut.WaitForAssertion(() => done.ShouldBe([false]));
         cut.Find(".mud-snackbar").TextContent.ShouldContain("Ended 0 sessions of Ada.");
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click();
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click());
         cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>());
     }
 
@@ -146,14 +146,14 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var stale = new List<Error>();
         var cut = Host<UserDeleteButton>(p => p.Add(d => d.User, user with { Version = 5 }).Add(d => d.OnDeleted, () => deleted++).Add(d => d.OnStale, e => stale.Add(e)));
 
-        cut.Find("button").Click();
+        await cut.Do(c => c.Find("button").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldBe("Delete Ada (ada@example.com)? This cannot be undone."));
-        Confirm(cut);
+        await Confirm(cut);
         cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>());
 
         cut.Render(p => p.AddChildContent<UserDeleteButton>(d => d.Add(x => x.User, user).Add(x => x.OnDeleted, () => deleted++)));
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Delete").Click();
-        Confirm(cut);
+        await cut.Do(c => c.FindAll("button").First(b => b.TextContent.Trim() == "Delete").Click());
+        await Confirm(cut);
         cut.WaitForAssertion(() => deleted.ShouldBe(1));
         (await App.StoredUsersAsync()).ShouldBeEmpty();
     }

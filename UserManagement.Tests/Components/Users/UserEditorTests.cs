@@ -9,11 +9,7 @@ namespace UserManagement.Tests.Components.Users;
 
 public sealed class UserEditorTests : ComponentTestContext
 {
-    private static IElement Input(IRenderedComponent<TestRouter> cut, string label)
-    {
-        var forId = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == label).GetAttribute("for");
-        return cut.Find($"#{forId}");
-    }
+    private static IElement Input(IRenderedComponent<TestRouter> cut, string label) => cut.Field(label);
 
     private static string FieldErrors(IRenderedComponent<TestRouter> cut, string label)
     {
@@ -25,8 +21,7 @@ public sealed class UserEditorTests : ComponentTestContext
     private static IElement Button(IRenderedComponent<TestRouter> cut, string text) =>
         cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
 
-    private static void Click(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.InvokeAsync(() => Button(cut, text).Click()).GetAwaiter().GetResult();
+    private static Task Click(IRenderedComponent<TestRouter> cut, string text) => cut.ClickButton(text);
 
     private static void ShouldShowSnackbar(IRenderedComponent<TestRouter> cut, string text) =>
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains(text)));
@@ -38,9 +33,9 @@ public sealed class UserEditorTests : ComponentTestContext
         return cut;
     }
 
-    private void Type(IRenderedComponent<TestRouter> cut, string label, string text)
+    private async Task Type(IRenderedComponent<TestRouter> cut, string label, string text)
     {
-        Input(cut, label).Input(text);
+        await cut.TypeInto(label, text);
         Wait(400);
     }
 
@@ -57,12 +52,12 @@ public sealed class UserEditorTests : ComponentTestContext
     }
 
     [Fact]
-    public void Should_show_the_validators_messages_as_the_administrator_types()
+    public async Task Should_show_the_validators_messages_as_the_administrator_types()
     {
         var cut = OpenNew();
 
-        Type(cut, "Email", "not-an-email");
-        Type(cut, "Name", new string('x', 101));
+        await Type(cut, "Email", "not-an-email");
+        await Type(cut, "Name", new string('x', 101));
 
         cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe("Enter a valid email address, such as name@example.com."));
         cut.WaitForAssertion(() => FieldErrors(cut, "Name").ShouldBe("Name must be at most 100 characters."));
@@ -70,12 +65,12 @@ public sealed class UserEditorTests : ComponentTestContext
     }
 
     [Fact]
-    public void Should_say_why_nothing_was_saved_when_the_form_is_invalid()
+    public async Task Should_say_why_nothing_was_saved_when_the_form_is_invalid()
     {
         var cut = OpenNew();
-        Type(cut, "Email", "not-an-email");
+        await Type(cut, "Email", "not-an-email");
 
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         ShouldShowSnackbar(cut, "Nothing was saved: some fields need your attention.");
         FieldErrors(cut, "Name").ShouldBe("Name is required.");
@@ -88,7 +83,7 @@ public sealed class UserEditorTests : ComponentTestContext
         await App.CreateUser("Grace", "grace@example.com");
         var cut = OpenNew();
 
-        Type(cut, "Email", "GRACE@example.com");
+        await Type(cut, "Email", "GRACE@example.com");
 
         cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
     }
@@ -100,7 +95,7 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        Type(cut, "Email", "ADA@example.com");
+        await Type(cut, "Email", "ADA@example.com");
         await cut.InvokeAsync(() => cut.FindComponent<MudForm>().Instance.ValidateAsync());
 
         cut.WaitForAssertion(() => cut.FindComponent<MudForm>().Instance.IsValid.ShouldBeTrue());
@@ -111,10 +106,10 @@ public sealed class UserEditorTests : ComponentTestContext
     public async Task Should_send_the_create_command_confirm_it_and_open_the_new_user()
     {
         var cut = OpenNew();
-        Type(cut, "Name", "  Katherine Johnson ");
-        Type(cut, "Email", "katherine@example.com");
+        await Type(cut, "Name", "  Katherine Johnson ");
+        await Type(cut, "Email", "katherine@example.com");
 
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         ShouldShowSnackbar(cut, "Katherine Johnson was created.");
         var sent = Sender.SentOf<CreateUserCommand>().ShouldHaveSingleItem();
@@ -129,10 +124,10 @@ public sealed class UserEditorTests : ComponentTestContext
     {
         var gate = Sender.Hold<CreateUserCommand>();
         var cut = OpenNew();
-        Type(cut, "Name", "Twice");
-        Type(cut, "Email", "twice@example.com");
+        await Type(cut, "Name", "Twice");
+        await Type(cut, "Email", "twice@example.com");
 
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=save]").HasAttribute("disabled").ShouldBeTrue());
         cut.Find("[data-testid=save] .mud-progress-circular").ShouldNotBeNull();
@@ -149,29 +144,29 @@ public sealed class UserEditorTests : ComponentTestContext
         // The validator passed, but the unique index refused the email (another admin won the race).
         Sender.Override<CreateUserCommand>(_ => Result<Guid>.Failure(UserErrors.DuplicateEmail()));
         var cut = OpenNew();
-        Type(cut, "Name", "Racer");
-        Type(cut, "Email", "racer@example.com");
+        await Type(cut, "Name", "Racer");
+        await Type(cut, "Email", "racer@example.com");
 
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
         FieldErrors(cut, "Name").ShouldBeEmpty();
         Input(cut, "Email").GetAttribute("value").ShouldBe("racer@example.com");
         (await App.StoredUsersAsync()).ShouldBeEmpty();
 
-        Type(cut, "Email", "racer2@example.com");
+        await Type(cut, "Email", "racer2@example.com");
         cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBeEmpty());
     }
 
     [Fact]
-    public void Should_keep_the_input_and_say_so_when_the_database_is_unreachable()
+    public async Task Should_keep_the_input_and_say_so_when_the_database_is_unreachable()
     {
         Sender.Fail<CreateUserCommand>();
         var cut = OpenNew();
-        Type(cut, "Name", "Offline");
-        Type(cut, "Email", "offline@example.com");
+        await Type(cut, "Name", "Offline");
+        await Type(cut, "Email", "offline@example.com");
 
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         ShouldShowSnackbar(cut, "the database is unreachable");
         Input(cut, "Name").GetAttribute("value").ShouldBe("Offline");
@@ -186,8 +181,8 @@ public sealed class UserEditorTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
         App.Clock.Advance(TimeSpan.FromHours(2));
 
-        Type(cut, "Name", "Ada King");
-        Click(cut, "Save");
+        await Type(cut, "Name", "Ada King");
+        await Click(cut, "Save");
 
         ShouldShowSnackbar(cut, "Changes saved.");
         Sender.SentOf<UpdateUserCommand>().ShouldHaveSingleItem()
@@ -205,8 +200,8 @@ public sealed class UserEditorTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
         (await App.Send(new UpdateUserCommand(ada.Id, "Ada (theirs)", "theirs@example.com", UserRole.Member, ada.Version))).ShouldSucceed();
 
-        Type(cut, "Name", "Ada (mine)");
-        Click(cut, "Save");
+        await Type(cut, "Name", "Ada (mine)");
+        await Click(cut, "Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=conflict]").ShouldNotBeNull());
         var name = cut.Find("[data-testid=conflict] tr[data-field=Name]");
@@ -218,9 +213,9 @@ public sealed class UserEditorTests : ComponentTestContext
         (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada (theirs)");
 
         // Keep my name, take their email, save again on their version.
-        email.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Take theirs").Click();
+        await cut.Do(c => c.Find("[data-testid=conflict] tr[data-field=Email]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Take theirs").Click());
         cut.WaitForAssertion(() => Input(cut, "Email").GetAttribute("value").ShouldBe("theirs@example.com"));
-        Click(cut, "Save again");
+        await Click(cut, "Save again");
 
         ShouldShowSnackbar(cut, "Changes saved.");
         var stored = (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed();
@@ -237,8 +232,8 @@ public sealed class UserEditorTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
         (await App.Send(new DeleteUserCommand(ada.Id, ada.Version))).ShouldSucceed();
 
-        Type(cut, "Name", "Ada King");
-        Click(cut, "Save");
+        await Type(cut, "Name", "Ada King");
+        await Click(cut, "Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=deleted-meanwhile]").TextContent
             .ShouldContain("Someone else deleted this user while you were editing"));
@@ -265,9 +260,9 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        Click(cut, "Delete");
+        await Click(cut, "Delete");
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("Delete Ada (ada@example.com)?"));
-        cut.Find("[data-testid=confirm]").Click();
+        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
 
         cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
         (await App.StoredUsersAsync()).ShouldBeEmpty();
@@ -279,9 +274,9 @@ public sealed class UserEditorTests : ComponentTestContext
         var ada = await App.CreateUser("Ada", "ada@example.com");
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
-        Type(cut, "Name", "Ada with unsaved changes");
+        await Type(cut, "Name", "Ada with unsaved changes");
 
-        Click(cut, "Cancel");
+        await Click(cut, "Cancel");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("You have unsaved changes"));
         await cut.Do(c => c.Find(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
@@ -289,7 +284,7 @@ public sealed class UserEditorTests : ComponentTestContext
         Navigation.Uri.ShouldEndWith($"/users/{ada.Id}");
         Input(cut, "Name").GetAttribute("value").ShouldBe("Ada with unsaved changes");
 
-        Click(cut, "Cancel");
+        await Click(cut, "Cancel");
         cut.WaitForElement("[data-testid=confirm]");
         await cut.ClickOn("[data-testid=confirm]");
 
@@ -305,15 +300,15 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        Click(cut, "Set temporary password");
+        await Click(cut, "Set temporary password");
         cut.WaitForElement(".mud-dialog");
-        Input(cut, "Temporary password").Input("too short");
+        await cut.Do(c => Input(c, "Temporary password").Input("too short"));
         Wait(300);
         cut.WaitForAssertion(() => FieldErrors(cut, "Temporary password").ShouldBe(Application.Accounts.PasswordRules.TooShort));
-        Input(cut, "Temporary password").Input("a fine temporary phrase");
+        await cut.Do(c => Input(c, "Temporary password").Input("a fine temporary phrase"));
         Wait(300);
         cut.WaitForAssertion(() => FieldErrors(cut, "Temporary password").ShouldBeEmpty());
-        cut.Find(".mud-dialog [data-testid=confirm]").Click();
+        await cut.Do(c => c.Find(".mud-dialog [data-testid=confirm]").Click());
 
         ShouldShowSnackbar(cut, "Temporary password set. Ada must change it at the next sign-in");
         cut.WaitForAssertion(() => cut.Find("[data-testid=sign-in-section]").TextContent.ShouldContain("Must choose a new password at the next sign-in."));
@@ -333,7 +328,7 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => Input(cut, "Locked until").GetAttribute("value").ShouldBe("2026-01-15 09:45 UTC"));
 
-        Click(cut, "Unlock");
+        await Click(cut, "Unlock");
 
         ShouldShowSnackbar(cut, "Signer was unlocked and can sign in again.");
         cut.WaitForAssertion(() => Input(cut, "Locked until").GetAttribute("value").ShouldBe("Not locked"));
@@ -348,8 +343,9 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        Click(cut, "Delete");
-        cut.WaitForElement("[data-testid=confirm]").Click();
+        await Click(cut, "Delete");
+        cut.WaitForElement("[data-testid=confirm]");
+        await cut.ClickOn("[data-testid=confirm]");
 
         ShouldShowSnackbar(cut, "You cannot delete your own account.");
         Navigation.Uri.ShouldEndWith($"/users/{ada.Id}");
@@ -364,9 +360,9 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Signer"));
 
-        Click(cut, "Sign out everywhere");
+        await Click(cut, "Sign out everywhere");
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("End every session of Signer?"));
-        cut.Find("[data-testid=confirm]").Click();
+        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
 
         ShouldShowSnackbar(cut, "Ended 1 session of Signer.");
         (await App.Get<Application.Accounts.SessionValidator>().ConfirmAsync(session.SessionId, Xunit.TestContext.Current.CancellationToken)).ShouldBeNull();
@@ -379,11 +375,11 @@ public sealed class UserEditorTests : ComponentTestContext
 
         // No pause between typing and Save: the fields' debounce timers have not fired yet. As in a browser, each
         // field loses the focus when the next control is clicked.
-        Input(cut, "Name").Input("Quick Typist");
-        Input(cut, "Name").Blur();
-        Input(cut, "Email").Input("quick@example.com");
-        Input(cut, "Email").Blur();
-        Click(cut, "Save");
+        await cut.Do(c => Input(c, "Name").Input("Quick Typist"));
+        await cut.Do(c => Input(c, "Name").Blur());
+        await cut.Do(c => Input(c, "Email").Input("quick@example.com"));
+        await cut.Do(c => Input(c, "Email").Blur());
+        await Click(cut, "Save");
 
         ShouldShowSnackbar(cut, "Quick Typist was created.");
         (await App.StoredUsersAsync()).ShouldHaveSingleItem().Email.ShouldBe("quick@example.com");
@@ -395,15 +391,14 @@ public sealed class UserEditorTests : ComponentTestContext
         var ada = await App.CreateUser("Ada", "ada@example.com");
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
-        Click(cut, "Set temporary password");
+        await Click(cut, "Set temporary password");
         cut.WaitForElement(".mud-dialog");
 
         // No pause between typing and confirming: the field's debounce timer has not fired yet. As in a browser,
         // the click takes the focus off the field first.
-        var field = Input(cut, "Temporary password");
-        field.Input("typed and confirmed at once");
-        field.Blur();
-        cut.Find(".mud-dialog [data-testid=confirm]").Click();
+        await cut.Do(c => c.Field("Temporary password").Input("typed and confirmed at once"));
+        await cut.Do(c => c.Field("Temporary password").Blur());
+        await cut.Do(c => c.Find(".mud-dialog [data-testid=confirm]").Click());
 
         ShouldShowSnackbar(cut, "Temporary password set.");
         (await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "typed and confirmed at once", null))).ShouldSucceed();

@@ -48,14 +48,14 @@ public sealed class UserHistoryTests : ComponentTestContext
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(UserHistory.PageSize));
         Rows(cut)[0].TextContent.ShouldContain("change 11");
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Older").Click();
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Older").Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         Rows(cut).Select(r => r.GetAttribute("data-action")).ShouldBe([AuditActions.UserUpdated, AuditActions.UserCreated]);
         Sender.SentOf<ListAuditEntriesQuery>().Last().Before.ShouldNotBeNull();
         Sender.SentOf<ListAuditEntriesQuery>().ShouldAllBe(q => q.Filter == new AuditFilter(null, null, null, ada.Id, null, null, null) && q.PageSize == UserHistory.PageSize);
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Newest").Click();
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Newest").Click());
         cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("change 11"));
     }
 
@@ -90,7 +90,7 @@ public sealed class UserHistoryTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain("The history could not be loaded."));
 
         Sender.Restore<ListAuditEntriesQuery>();
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Try again").Click();
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Try again").Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
     }
@@ -103,9 +103,9 @@ public sealed class UserHistoryTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] tr[data-testid=audit-entry]").Count.ShouldBe(1));
 
         var nameFor = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == "Name").GetAttribute("for");
-        cut.Find($"#{nameFor}").Input("Ada King");
+        await cut.Do(c => c.Find($"#{nameFor}").Input("Ada King"));
         Wait(400);
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click();
+        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] tr[data-testid=audit-entry]").Count.ShouldBe(2));
         cut.Find("[data-testid=history] tr[data-testid=audit-entry]").GetAttribute("data-action").ShouldBe(AuditActions.UserUpdated);

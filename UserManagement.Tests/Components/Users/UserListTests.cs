@@ -58,7 +58,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
 
-        cut.Find("input[placeholder='Name or email']").Input("ada");
+        await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("ada"));
         Sender.SentOf<ListUsersQuery>().Count().ShouldBe(1);
         Wait(300);
 
@@ -75,10 +75,10 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
 
-        cut.Find("input[placeholder='Name or email']").Input("a");
-        cut.Find("div[role=combobox][aria-label=Role]").Closest(".mud-input-control")!.MouseDown();
+        await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("a"));
+        await cut.Do(c => c.Find("div[role=combobox][aria-label=Role]").Closest(".mud-input-control")!.MouseDown());
         cut.WaitForAssertion(() => cut.FindAll(".mud-popover-open .mud-list-item").Count.ShouldBe(3));
-        cut.FindAll(".mud-popover-open .mud-list-item").Single(li => li.TextContent.Trim() == "Member").Click();
+        await cut.Do(c => c.FindAll(".mud-popover-open .mud-list-item").Single(li => li.TextContent.Trim() == "Member").Click());
 
         cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last()
             .ShouldBe(new ListUsersQuery("a", UserRole.Member, SortBy: "name", PageSize: 25)));
@@ -94,11 +94,11 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
 
-        Header(cut, "Email").QuerySelector(".sortable-column-header")!.Click();
+        await cut.Do(c => Header(c, "Email").QuerySelector(".sortable-column-header")!.Click());
         cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(SortBy: "email", PageSize: 25)));
         Navigation.Uri.ShouldEndWith("/users?sort=email");
 
-        Header(cut, "Email").QuerySelector(".sortable-column-header")!.Click();
+        await cut.Do(c => Header(c, "Email").QuerySelector(".sortable-column-header")!.Click());
         cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(SortBy: "email", Descending: true, PageSize: 25)));
         cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("Grace Hopper"));
         Navigation.Uri.ShouldEndWith("/users?sort=email&desc=true");
@@ -137,7 +137,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users?search=grace");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
 
-        cut.Find("input[placeholder='Name or email']").Input("ada");
+        await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("ada"));
         await cut.InvokeAsync(() => Navigation.NavigateTo("/users?role=Member"));
         Wait(300);
 
@@ -177,7 +177,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users?search=xyz");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=empty-state]").TextContent.ShouldContain("Nothing matches \"xyz\"."));
-        cut.FindAll("[data-testid=empty-state] button").Single(b => b.TextContent.Contains("Clear search and filters")).Click();
+        await cut.Do(c => c.FindAll("[data-testid=empty-state] button").Single(b => b.TextContent.Contains("Clear search and filters")).Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
         Navigation.Uri.ShouldEndWith("/users");
@@ -196,7 +196,7 @@ public sealed class UserListTests : ComponentTestContext
         Rows(cut).ShouldBeEmpty();
 
         Sender.Restore<ListUsersQuery>();
-        cut.FindAll("[data-testid=load-error] button").Single(b => b.TextContent.Contains("Try again")).Click();
+        await cut.Do(c => c.FindAll("[data-testid=load-error] button").Single(b => b.TextContent.Contains("Try again")).Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
         cut.FindAll("[data-testid=load-error]").ShouldBeEmpty();
@@ -209,7 +209,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users?search=grace");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
 
-        cut.Find("button[aria-label='Disable Grace Hopper']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Disable Grace Hopper']").Click());
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Grace Hopper was disabled.")));
         cut.WaitForAssertion(() => cut.Find("button[aria-label='Activate Grace Hopper']").ShouldNotBeNull());
@@ -226,7 +226,7 @@ public sealed class UserListTests : ComponentTestContext
         var grace = (await App.StoredUsersAsync()).Single(u => u.Name == "Grace Hopper");
         (await App.Send(new UpdateUserCommand(grace.Id, "Grace B. Hopper", grace.Email, grace.Role, grace.Version))).ShouldSucceed();
 
-        cut.Find("button[aria-label='Disable Grace Hopper']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Disable Grace Hopper']").Click());
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("changed by someone else, so nothing was done")));
         cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("Grace B. Hopper"));
@@ -240,10 +240,10 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
 
-        cut.Find("button[aria-label='Delete Alan Turing']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Delete Alan Turing']").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent
             .ShouldBe("Delete Alan Turing (alan@example.com)? This cannot be undone."));
-        cut.Find("[data-testid=confirm]").Click();
+        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Alan Turing was deleted.")));
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
@@ -257,8 +257,9 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users");
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
 
-        cut.Find("button[aria-label='Delete Alan Turing']").Click();
-        cut.WaitForElement(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        await cut.Do(c => c.Find("button[aria-label='Delete Alan Turing']").Click());
+        cut.WaitForElement(".mud-dialog");
+        await cut.Do(c => c.Find(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-dialog").ShouldBeEmpty());
         Sender.SentOf<DeleteUserCommand>().ShouldBeEmpty();
@@ -277,7 +278,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users");
         cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldNotBeNull());
 
-        cut.Find("button[aria-label='Unlock Signer']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Unlock Signer']").Click());
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Signer was unlocked")));
         cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldBeNull());
@@ -389,7 +390,7 @@ public sealed class UserListTests : ComponentTestContext
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
         var first = Sender.SentOf<ListUsersQuery>().Single();
 
-        cut.Find("button[aria-label='Next page']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Next page']").Click());
 
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
         var next = Sender.SentOf<ListUsersQuery>().Last();
@@ -414,15 +415,15 @@ public sealed class UserListTests : ComponentTestContext
 
         foreach (var expected in new[] { "Person 10", "Person 20", "Person 30" })
         {
-            cut.Find("button[aria-label='Next page']").Click();
+            await cut.Do(c => c.Find("button[aria-label='Next page']").Click());
             cut.WaitForAssertion(() => FirstName().ShouldBe(expected), TimeSpan.FromSeconds(10));
         }
 
-        cut.Find("button[aria-label='Previous page']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Previous page']").Click());
         cut.WaitForAssertion(() => FirstName().ShouldBe("Person 20"), TimeSpan.FromSeconds(10));
-        cut.Find("button[aria-label='First page']").Click();
+        await cut.Do(c => c.Find("button[aria-label='First page']").Click());
         cut.WaitForAssertion(() => FirstName().ShouldBe("Person 00"), TimeSpan.FromSeconds(10));
-        cut.Find("button[aria-label='Last page']").Click();
+        await cut.Do(c => c.Find("button[aria-label='Last page']").Click());
         cut.WaitForAssertion(() => FirstName().ShouldBe("Person 30"), TimeSpan.FromSeconds(10));
         Navigation.Uri.ShouldEndWith("/users?size=10&page=4");
     }
