@@ -157,18 +157,20 @@ public sealed class SessionTests : AppTests
     public async Task Should_sign_an_open_circuit_out_within_60_seconds_of_its_session_ending()
     {
         var (user, session) = await SignedInUser(UserRole.Member);
+        var clock = new TimerCountingClock(App.Clock);
         using var provider = new SessionAuthenticationStateProvider(
-            App.Get<SessionValidator>(), App.Clock, NullLogger<SessionAuthenticationStateProvider>.Instance);
+            App.Get<SessionValidator>(), clock, NullLogger<SessionAuthenticationStateProvider>.Instance);
         provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(AppClaims.For(session))));
         var signedOut = new TaskCompletionSource<ClaimsPrincipal>(TaskCreationOptions.RunContinuationsAsynchronously);
         provider.AuthenticationStateChanged += async state => signedOut.TrySetResult((await state).User);
+        await clock.NextTimerAsync(1).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         (await App.Send(new SetUserStatusCommand(user.Id, UserStatus.Disabled, user.Version))).ShouldSucceed();
         App.Clock.Advance(SessionAuthenticationStateProvider.RevalidationInterval - TimeSpan.FromSeconds(1));
-        await Task.Delay(100, TestContext.Current.CancellationToken);
-        signedOut.Task.IsCompleted.ShouldBeFalse("the circuit is re-checked every 30 s, not before");
+        clock.Fired.ShouldBe(0, "the circuit is re-checked every 30 s, not before");
 
         App.Clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Fired.ShouldBe(1);
 
         var principal = await signedOut.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         principal.Identity?.IsAuthenticated.ShouldNotBe(true);
@@ -180,15 +182,19 @@ public sealed class SessionTests : AppTests
     public async Task Should_keep_an_open_circuit_signed_in_while_its_session_is_good()
     {
         var (_, session) = await SignedInUser(UserRole.Member);
+        var clock = new TimerCountingClock(App.Clock);
         using var provider = new SessionAuthenticationStateProvider(
-            App.Get<SessionValidator>(), App.Clock, NullLogger<SessionAuthenticationStateProvider>.Instance);
+            App.Get<SessionValidator>(), clock, NullLogger<SessionAuthenticationStateProvider>.Instance);
         provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(AppClaims.For(session))));
 
-        for (var i = 0; i < 4; i++)
+        // Each re-check that finds the session good waits again: four re-checks, then a fifth wait.
+        for (var recheck = 1; recheck <= 4; recheck++)
         {
+            await clock.NextTimerAsync(recheck).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             App.Clock.Advance(SessionAuthenticationStateProvider.RevalidationInterval);
-            await Task.Delay(50, TestContext.Current.CancellationToken);
         }
+
+        await clock.NextTimerAsync(5).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         (await provider.GetAuthenticationStateAsync()).User.Identity!.IsAuthenticated.ShouldBeTrue();
     }
