@@ -49,7 +49,10 @@ public sealed class ListUsersQueryValidator : AbstractValidator<ListUsersQuery>
     {
         RuleFor(q => q.Search)
             .MaximumLength(ListUsersQuery.SearchMaxLength)
-            .WithMessage($"Search must be at most {ListUsersQuery.SearchMaxLength} characters.");
+            .WithMessage($"Search must be at most {ListUsersQuery.SearchMaxLength} characters.")
+            // No stored name or email holds one (UserRules), and a NUL cut SQLite's full-text query short (ADR 0019).
+            .Must(search => search is null || !UserRules.HasForbiddenCharacters(search))
+            .WithMessage("Search cannot contain control characters or text-direction overrides.");
         RuleFor(q => q.Role).IsInEnum().WithMessage("Unknown role filter.");
         RuleFor(q => q.Status).IsInEnum().WithMessage("Unknown status filter.");
         RuleFor(q => q.SortBy)

@@ -222,6 +222,17 @@ public sealed class ListUsersTests : AppTests
             .ShouldBe(["Search must be at most 200 characters."]);
     }
 
+    [Theory]
+    [InlineData("nul\u0000in the middle")]
+    [InlineData("bell\u0007")]
+    [InlineData("\u202Eevil")]
+    public async Task Should_refuse_on_search_when_it_holds_a_control_character_that_no_name_or_email_can_hold(string search)
+    {
+        (await App.Send(new ListUsersQuery(Search: search, SortBy: "createdAt", Page: 37, PageSize: 29)))
+            .ShouldFailOnField(nameof(ListUsersQuery.Search))
+            .ShouldBe(["Search cannot contain control characters or text-direction overrides."]);
+    }
+
     [Fact]
     public async Task Should_refuse_unknown_role_and_status_filters()
     {
