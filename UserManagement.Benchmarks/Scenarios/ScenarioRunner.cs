@@ -259,7 +259,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     /// <summary>
     /// The handler against raw Microsoft.Data.Sqlite making the same writes in one transaction: the user (whose
     /// triggers keep the read model) and its audit entry (whose trigger indexes it for search), on a pooled
-    /// connection opened per call with the same pragmas. The raw side skips the email check the validator reads
+    /// connection opened per call with the same pragmas (set on every open here; the app sets them once per native connection). The raw side skips the email check the validator reads
     /// first (the unique index would refuse a duplicate). Interleaved call by call: each commit waits for the
     /// disk, which on a shared machine varies more than anything else.
     /// </summary>
@@ -279,7 +279,8 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
             var name = $"Bench User {i}";
             var email = $"bench-{run}-r{i + 10}@example.com";
             var userId = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
-            await using var connection = await OpenRawAsync(connectionString, pragmas: false);
+            // With the app's pragmas (synchronous=FULL above all): a fresh connection's default may differ.
+            await using var connection = await OpenRawAsync(connectionString);
             await using var transaction = connection.BeginTransaction();
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
@@ -443,7 +444,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         }
 
         await using var settings = connection.CreateCommand();
-        settings.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {SqliteConnectionSettings.BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON;";
+        settings.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {SqliteConnectionSettings.BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA mmap_size = {SqliteConnectionSettings.MemoryMapBytes};";
         await settings.ExecuteNonQueryAsync();
         return connection;
     }
