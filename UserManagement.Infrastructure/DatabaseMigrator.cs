@@ -31,9 +31,10 @@ public sealed partial class DatabaseMigrator(
         if (pending.Count > 0)
         {
             LogApplying(pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(cancellationToken);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        // Nothing pending (every start but the first after an upgrade): no migration lock, no write transaction.
         await userList.EnsureAsync(db, cancellationToken);
         LogReady(db.Database.GetDbConnection().DataSource);
     }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
@@ -18,16 +19,21 @@ public sealed partial class AdministratorBootstrap(
 {
     public const string DefaultEmail = "admin@usermanagement.local";
 
+    /// <summary>
+    /// An active administrator with a working password (not an expired one-time password). Every start asks it;
+    /// the partial index over users with a password answers it without reading the Users table (ADR 0018).
+    /// </summary>
+    public static Expression<Func<User, bool>> CanSignInAsAdministrator(DateTime now) =>
+        u => u.Role == UserRole.Administrator && u.Status == UserStatus.Active && u.PasswordHash != null
+            && !(u.MustChangePassword && u.TemporaryPasswordExpiresAt <= now);
+
     public async Task<BootstrapOutcome> EnsureAdministratorAsync(
         string? configuredEmail, string? configuredPassword, CancellationToken cancellationToken = default)
     {
         using var operation = OperationContext.Begin(OperationContext.System());
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var anyAdministrator = await db.Users.AnyAsync(
-            u => u.Role == UserRole.Administrator && u.Status == UserStatus.Active && u.PasswordHash != null
-                && !(u.MustChangePassword && u.TemporaryPasswordExpiresAt <= now),
-            cancellationToken);
+        var anyAdministrator = await db.Users.AnyAsync(CanSignInAsAdministrator(now), cancellationToken);
         if (anyAdministrator)
         {
             return new BootstrapOutcome(false, null, null);

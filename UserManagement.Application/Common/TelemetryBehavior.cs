@@ -79,17 +79,16 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
 {
     private static readonly string MessageType = typeof(TMessage).Name;
 
+    // Without a trace (no listener asked for spans) every message of this type has the same scope: no allocation.
+    private static readonly MessageScope NoTraceScope = new(MessageType, null);
+
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var isCommand = message is IBaseCommand;
         using var running = isCommand ? inFlight.Enter() : null;
         using var activity = AppTelemetry.Source.StartActivity(MessageType);
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["MessageType"] = MessageType,
-            ["CorrelationId"] = Activity.Current?.TraceId.ToHexString(),
-        });
+        using var scope = logger.BeginScope(Activity.Current is { } current ? new MessageScope(MessageType, current) : NoTraceScope);
         var started = Stopwatch.GetTimestamp();
         string? errorType = null;
         try
@@ -179,4 +178,30 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
 
     [LoggerMessage(EventId = 1411, Level = LogLevel.Error, Message = "{MessageType} could not reach the database; the sender was told to try again")]
     private partial void LogDatabaseFault(Exception exception, string messageType);
+}
+
+/// <summary>
+/// The log scope of one message (MessageType, CorrelationId): read only when a log line is written inside it, so
+/// the trace id becomes a string only then.
+/// </summary>
+internal sealed class MessageScope(string messageType, Activity? activity) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public int Count => 2;
+
+    public KeyValuePair<string, object?> this[int index] => index switch
+    {
+        0 => new("MessageType", messageType),
+        1 => new("CorrelationId", activity?.TraceId.ToHexString()),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        yield return this[0];
+        yield return this[1];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"MessageType:{messageType} CorrelationId:{activity?.TraceId.ToHexString()}";
 }

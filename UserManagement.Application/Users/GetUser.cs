@@ -1,6 +1,5 @@
 using FluentValidation;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -18,10 +17,7 @@ public sealed class GetUserQueryHandler(IAppDbContextFactory dbFactory)
     public async ValueTask<Result<UserDetails>> Handle(GetUserQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var user = await db.Users.AsNoTracking()
-            .Where(u => u.Id == query.Id)
-            .Select(UserErrors.DetailsProjection)
-            .FirstOrDefaultAsync(cancellationToken);
+        var user = await db.DetailsByIdAsync(query.Id, cancellationToken);
         return user is null ? UserErrors.NotFound(query.Id) : user;
     }
 }

@@ -37,10 +37,7 @@ internal static class UserLoading
         }
         catch (DbUpdateConcurrencyException)
         {
-            var current = await db.Users.AsNoTracking()
-                .Where(u => u.Id == id)
-                .Select(UserErrors.DetailsProjection)
-                .FirstOrDefaultAsync(cancellationToken);
+            var current = await db.DetailsByIdAsync(id, cancellationToken);
             return current is null ? UserErrors.NotFound(id) : UserErrors.Conflict(current);
         }
         catch (UniqueConstraintException e) when (e.IndexName == UserRules.UniqueEmailIndex)

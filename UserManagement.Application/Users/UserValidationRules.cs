@@ -52,8 +52,6 @@ public static class UserValidationRules
     {
         var key = UserRules.EmailKey(email);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Users.AnyAsync(
-            u => u.NormalizedEmail == key && (exceptUserId == null || u.Id != exceptUserId),
-            cancellationToken);
+        return await db.IsEmailTakenAsync(key, exceptUserId, cancellationToken);
     }
 }

@@ -47,6 +47,57 @@ public sealed record Samples(IReadOnlyList<double> Milliseconds)
         return new Samples(times);
     }
 
+    /// <summary>
+    /// Times <paramref name="first"/> and <paramref name="second"/> call by call, alternating which goes first, so
+    /// that a busy moment of a shared machine lands on both alike.
+    /// </summary>
+    public static async Task<(Samples First, Samples Second)> TimeInterleavedAsync(int warmup, int count, Func<int, Task> first, Func<int, Task> second)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            await first(-1 - i);
+            await second(-1 - i);
+        }
+
+        var a = new double[count];
+        var b = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (i % 2 == 0)
+            {
+                a[i] = await TimeOneAsync(first, i);
+                b[i] = await TimeOneAsync(second, i);
+            }
+            else
+            {
+                b[i] = await TimeOneAsync(second, i);
+                a[i] = await TimeOneAsync(first, i);
+            }
+        }
+
+        return (new Samples(a), new Samples(b));
+    }
+
+    /// <summary>Bytes allocated per call of <paramref name="action"/> (the whole process: nothing else runs meanwhile).</summary>
+    public static async Task<long> AllocatedAsync(Func<int, Task> action, int count = 50)
+    {
+        await action(2_000_000);
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < count; i++)
+        {
+            await action(1_000_000 + i);
+        }
+
+        return (GC.GetTotalAllocatedBytes(precise: true) - before) / count;
+    }
+
+    private static async Task<double> TimeOneAsync(Func<int, Task> action, int i)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await action(i);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
     public static string Ms(double value) => double.IsNaN(value) ? "–"
         : value < 1 ? value.ToString("0.000", CultureInfo.InvariantCulture)
         : value < 100 ? value.ToString("0.00", CultureInfo.InvariantCulture)

@@ -400,6 +400,10 @@ namespace UserManagement.Infrastructure.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_Users_NormalizedEmail");
 
+                    b.HasIndex("Role", "Status")
+                        .HasDatabaseName("IX_Users_Role_Status_WithPassword")
+                        .HasFilter("\"PasswordHash\" IS NOT NULL");
+
                     b.ToTable("Users", (string)null);
 
                     b.HasAnnotation("Sqlite:UseSqlReturningClause", false);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
@@ -96,5 +97,33 @@ public sealed class AdministratorBootstrapTests : AppTests
         error.Message.ShouldContain("Bootstrap:AdminPassword");
         error.Message.ShouldNotContain(password);
         (await App.StoredUsersAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_answer_the_start_up_check_from_the_index_of_users_with_a_password_without_scanning_users()
+    {
+        await using var db = await App.OpenDbAsync();
+        var sql = db.Users.Where(AdministratorBootstrap.CanSignInAsAdministrator(App.Clock.GetUtcNow().UtcDateTime)).Select(u => u.Id).ToQueryString();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(App.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var explain = connection.CreateCommand();
+        // The parameters are declared in front of the SQL EF prints; EXPLAIN needs only the statement.
+        explain.CommandText = "EXPLAIN QUERY PLAN " + sql[sql.IndexOf("SELECT", StringComparison.Ordinal)..];
+        foreach (var name in System.Text.RegularExpressions.Regex.Matches(sql, "@[A-Za-z_0-9]+").Select(m => m.Value).Distinct())
+        {
+            explain.Parameters.AddWithValue(name, DateTime.UtcNow);
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        plan.ShouldContain(step => step.Contains(Infrastructure.Configurations.UserConfiguration.UsersWithPasswordIndex, StringComparison.Ordinal), string.Join(" / ", plan));
+        plan.ShouldNotContain(step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("USING", StringComparison.Ordinal), string.Join(" / ", plan));
     }
 }
