@@ -123,7 +123,7 @@ public sealed partial class InProcessEditingPresence(ILogger<InProcessEditingPre
         }
     }
 
-    [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "An open edit form of user {UserId} failed to show who else is editing")]
+    [LoggerMessage(EventId = 1321, Level = LogLevel.Warning, Message = "An open edit form of user {UserId} failed to show who else is editing")]
     private partial void LogWatcherFailed(Exception exception, Guid userId);
 
     private sealed class Watcher(InProcessEditingPresence owner, Guid userId, Func<Task> changed) : IDisposable

@@ -61,7 +61,7 @@ public sealed partial class UserChangeBroadcast(ILogger<UserChangeBroadcast> log
         }
     }
 
-    [LoggerMessage(EventId = 1310, Level = LogLevel.Warning, Message = "An open page failed to take in {Event} of operation {CorrelationId}")]
+    [LoggerMessage(EventId = 1320, Level = LogLevel.Warning, Message = "An open page failed to take in {Event} of operation {CorrelationId}")]
     private partial void LogListenerFailed(Exception exception, string @event, string correlationId);
 
     private sealed class Subscription(UserChangeBroadcast owner, Func<UserChange, Task> listener) : IDisposable
