@@ -153,4 +153,56 @@ public sealed class LiveSessionEndTests : AppTests
 
         (await LastSeenAt(session.SessionId)).ShouldBeGreaterThan(seen);
     }
+
+    private int SessionQueries() => App.Commands.Commands.Count(c => c.Sql.Contains("FROM \"UserSessions\"", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Should_share_a_few_seconds_answer_between_live_refreshes_and_forget_it_when_the_user_changes()
+    {
+        var (user, session) = await SignedInUser(UserRole.Member);
+        using var provider = Circuit(session, SignedOut());
+        var caller = new CurrentUser(provider, new HttpContextAccessor(), App.Get<SessionValidator>(), App.Get<LiveSessionChecks>());
+        App.Commands.Clear();
+
+        using (PassiveRefresh.Begin())
+        {
+            (await caller.GetCallerAsync(TestContext.Current.CancellationToken)).ShouldNotBeNull();
+            (await caller.GetCallerAsync(TestContext.Current.CancellationToken)).ShouldNotBeNull();
+        }
+
+        SessionQueries().ShouldBe(1, "the second live refresh took the first one's answer");
+        (await caller.GetCallerAsync(TestContext.Current.CancellationToken)).ShouldNotBeNull();
+        SessionQueries().ShouldBe(2, "what the person sends is confirmed every time");
+
+        await App.SendAsAna(new SetUserStatusCommand(user.Id, UserStatus.Disabled, user.Version));
+        using (PassiveRefresh.Begin())
+        {
+            (await caller.GetCallerAsync(TestContext.Current.CancellationToken)).ShouldBeNull("the change forgot the remembered answer at once");
+        }
+    }
+
+    [Fact]
+    public async Task Should_ask_the_database_again_once_the_remembered_answer_is_a_few_seconds_old()
+    {
+        var (_, session) = await SignedInUser();
+        using var provider = Circuit(session, SignedOut());
+        var caller = new CurrentUser(provider, new HttpContextAccessor(), App.Get<SessionValidator>(), App.Get<LiveSessionChecks>());
+        using (PassiveRefresh.Begin())
+        {
+            (await caller.GetCallerAsync(TestContext.Current.CancellationToken)).ShouldNotBeNull();
+        }
+
+        // Ended by a change no event announced (straight in the database): only the lifetime bounds it.
+        await using (var db = await App.OpenDbAsync())
+        {
+            await db.Sessions.Where(s => s.Id == session.SessionId)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, App.Clock.GetUtcNow().UtcDateTime), TestContext.Current.CancellationToken);
+        }
+
+        App.Clock.Advance(LiveSessionChecks.Lifetime);
+        using (PassiveRefresh.Begin())
+        {
+            (await caller.GetCallerAsync(TestContext.Current.CancellationToken)).ShouldBeNull();
+        }
+    }
 }

@@ -9,6 +9,10 @@ public static class LiveRegistration
 {
     public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
     {
+        // Subscribers run in this order: the remembered session checks of a changed user are forgotten before any
+        // open page refreshes because of that change.
+        services.AddSingleton<LiveSessionChecks>();
+        services.AddSingleton<IDomainEventSubscriber<IUserEvent>>(sp => sp.GetRequiredService<LiveSessionChecks>());
         services.AddSingleton<UserChangeBroadcast>();
         services.AddSingleton<IDomainEventSubscriber<IUserEvent>>(sp => sp.GetRequiredService<UserChangeBroadcast>());
         services.AddSingleton<InProcessEditingPresence>();

@@ -11,7 +11,8 @@ namespace UserManagement.Web.Security;
 /// activity: <see cref="Live.PassiveRefresh"/>).
 /// </summary>
 public sealed class CurrentUser(
-    AuthenticationStateProvider authentication, IHttpContextAccessor http, SessionValidator sessions) : ICurrentUser
+    AuthenticationStateProvider authentication, IHttpContextAccessor http, SessionValidator sessions, Live.LiveSessionChecks? liveChecks = null)
+    : ICurrentUser
 {
     public async ValueTask<Caller?> GetCallerAsync(CancellationToken cancellationToken = default)
     {
@@ -22,9 +23,15 @@ public sealed class CurrentUser(
         }
 
         // A live refresh (someone else's change) is not the person's activity: it must not keep the session alive.
-        return Live.PassiveRefresh.IsActive
-            ? await sessions.RecheckAsync(sessionId.Value, cancellationToken)
-            : await sessions.ConfirmAsync(sessionId.Value, cancellationToken);
+        // Many circuits refresh at once after one change: their re-checks share a few seconds' answer (LiveSessionChecks).
+        if (Live.PassiveRefresh.IsActive)
+        {
+            return liveChecks is null
+                ? await sessions.RecheckAsync(sessionId.Value, cancellationToken)
+                : await liveChecks.RecheckAsync(sessionId.Value, () => sessions.RecheckAsync(sessionId.Value, cancellationToken));
+        }
+
+        return await sessions.ConfirmAsync(sessionId.Value, cancellationToken);
     }
 
     private async Task<ClaimsPrincipal?> PrincipalAsync() =>
