@@ -15,7 +15,7 @@ public sealed class UserEditorLiveTests : ComponentTestContext
         return cut.Find($"#{forId}");
     }
 
-    private static Task ClickButton(IRenderedComponent<TestRouter> cut, string text) =>
+    private static Task Press(IRenderedComponent<TestRouter> cut, string text) =>
         cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == text).Click());
 
     private async Task<(UserDetails Ada, IRenderedComponent<TestRouter> Cut)> OpenAdaAsync()
@@ -46,13 +46,13 @@ public sealed class UserEditorLiveTests : ComponentTestContext
         await App.SendAsAna(new UpdateUserCommand(ada.Id, "Ada King", ada.Email, ada.Role, ada.Version));
         cut.WaitForAssertion(() => cut.Find("[data-testid=changed-meanwhile]").TextContent.ShouldContain(": Name"));
 
-        await ClickButton(cut, "Load their version");
+        await Press(cut, "Load their version");
 
         cut.WaitForAssertion(() => Input(cut, "Name").GetAttribute("value").ShouldBe("Ada King"));
         cut.FindAll("[data-testid=changed-meanwhile]").ShouldBeEmpty();
-        Input(cut, "Name").Input("Ada Lovelace King");
+        await cut.Do(c => Input(c, "Name").Input("Ada Lovelace King"));
         Wait(400);
-        await ClickButton(cut, "Save");
+        await Press(cut, "Save");
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Changes saved.")));
         (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada Lovelace King");
     }
@@ -64,11 +64,11 @@ public sealed class UserEditorLiveTests : ComponentTestContext
         await App.SendAsAna(new UpdateUserCommand(ada.Id, ada.Name, "theirs@example.com", ada.Role, ada.Version));
         cut.WaitForAssertion(() => cut.Find("[data-testid=changed-meanwhile]").ShouldNotBeNull());
 
-        await ClickButton(cut, "Keep editing");
+        await Press(cut, "Keep editing");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=changed-meanwhile]").ShouldBeEmpty());
-        Input(cut, "Name").Input("Ada (mine)");
+        await cut.Do(c => Input(c, "Name").Input("Ada (mine)"));
         Wait(400);
-        await ClickButton(cut, "Save");
+        await Press(cut, "Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=conflict] tr[data-field=Email]").TextContent.ShouldContain("theirs@example.com"));
         (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada");
@@ -90,10 +90,10 @@ public sealed class UserEditorLiveTests : ComponentTestContext
     public async Task Should_ignore_the_administrators_own_saves()
     {
         var (ada, cut) = await OpenAdaAsync();
-        Input(cut, "Name").Input("Ada King");
+        await cut.Do(c => Input(c, "Name").Input("Ada King"));
         Wait(400);
 
-        await ClickButton(cut, "Save");
+        await Press(cut, "Save");
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Changes saved.")));
         (await App.Send(new UpdateUserCommand(ada.Id, "Ada K", ada.Email, ada.Role, ada.Version + 1))).ShouldSucceed();
