@@ -6,6 +6,7 @@ using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
 using UserManagement.Infrastructure.Bus;
 using UserManagement.Web.Audit;
+using UserManagement.Web.Live;
 using UserManagement.Web.Operations;
 
 namespace UserManagement.Web;
@@ -29,6 +30,7 @@ public static class ServiceRegistration
         services.AddMfa(configuration, contentRoot);
         services.AddAuditTrail(configuration);
         services.AddMessageTelemetry();
+        services.AddLiveUpdates();
 
         // Telemetry around everything (it also turns a database fault into UnavailableError); then authorization
         // (no validation details for callers who may not send the message), then validation.

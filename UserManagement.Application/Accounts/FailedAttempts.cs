@@ -25,10 +25,17 @@ internal static partial class FailedAttempts
                 cancellationToken) > 0;
         if (locked)
         {
-            db.SecurityEvents.Add(SecurityEvent.Record(
+            var lockout = SecurityEvent.Record(
                 SecurityEventType.LockedOut, utcNow,
                 $"locked for {SignInCommand.LockoutDuration.TotalMinutes:0} minutes after {SignInCommand.MaxFailedAttempts} wrong passwords",
-                userId, email, ipAddress: ipAddress));
+                userId, email, ipAddress: ipAddress);
+            db.SecurityEvents.Add(lockout);
+
+            // Published after the commit, so online administrators hear of it (the trail records it once, as LockedOut).
+            var name = await db.Users.Where(u => u.Id == userId).Select(u => u.Name).SingleAsync(cancellationToken);
+            db.Raise(new Users.UserLockedOut(
+                new Users.UserRef(userId, name, email), lockedUntil,
+                ipAddress is null ? lockout.Detail : $"{lockout.Detail} (from {ipAddress})", utcNow));
             LogLockedOut(logger, userId, lockedUntil);
         }
 

@@ -51,6 +51,7 @@ public static class AuditTrail
         UserUnlocked e => Entry(e, context, AuditActions.UserUnlocked, [], "Sign-in lockout lifted."),
         SessionsEnded e => Entry(e, context, AuditActions.SessionsEnded, [],
             e.Count == 1 ? $"1 session ended: {e.Reason}." : $"{e.Count} sessions ended: {e.Reason}."),
+        UserLockedOut e => Entry(e, context, AuditActions.ForSecurityEvent(SecurityEventType.LockedOut), [], e.Detail),
         AuditTrailPruned e => AuditEntry.Create(e.OccurredAt, context, AuditActions.AuditTrailPruned, null, null, null, [],
             $"{e.Count} entries from before {Timestamp(e.Before)} removed: the retention is {e.RetentionDays} days."),
         _ => throw new InvalidOperationException($"The audit trail has no entry for {domainEvent.GetType().Name}."),

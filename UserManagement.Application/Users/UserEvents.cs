@@ -37,3 +37,9 @@ public sealed record UserUnlocked(UserRef User, DateTime OccurredAt) : IUserEven
 
 /// <summary><see cref="Count"/> open sessions of the user were ended, for <see cref="Reason"/>.</summary>
 public sealed record SessionsEnded(UserRef User, int Count, string Reason, DateTime OccurredAt) : IUserEvent;
+
+/// <summary>
+/// Too many wrong passwords locked the user's sign-in until <see cref="LockedUntil"/>. Recorded in the trail as the
+/// <c>LockedOut</c> security event it stands for (with <see cref="Detail"/>), and published so online administrators hear of it.
+/// </summary>
+public sealed record UserLockedOut(UserRef User, DateTime LockedUntil, string Detail, DateTime OccurredAt) : IUserEvent;

@@ -459,6 +459,7 @@ public sealed class AuditTrailTests : AppTests
             new UserRoleChanged(user, UserRole.Administrator, UserRole.Member, now), new UserStatusChanged(user, UserStatus.Active, UserStatus.Disabled, now),
             new UserDeleted(user, UserRole.Member, UserStatus.Active, now), new PasswordReset(user, now, now), new PasswordChanged(user, now),
             new UserUnlocked(user, now), new SessionsEnded(user, 2, "why", now), new AuditTrailPruned(3, now, 30, now),
+            new UserLockedOut(user, now, "why", now),
         ];
         var eventTypes = typeof(IDomainEvent).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDomainEvent).IsAssignableFrom(t));

@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -124,5 +125,34 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(br
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change password" })).ToBeVisibleAsync();
 
         await ShouldPassAxeAsync(page);
+    }
+
+    /// <summary>The live notices (ADR 0016): a colleague's change and presence, told to this node's pages as the bus would.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Live_notices_on_the_list_and_the_edit_page(bool dark)
+    {
+        var id = await UserWithHistoryAsync();
+        var colleague = new Application.Common.OperationContext(Guid.NewGuid(), $"colleague-{Tag}@example.com", Tag);
+        var user = new UserRef(id, $"Axe King {Tag}", $"axe-{Tag}@example.com");
+        var changes = Browser.Services.GetRequiredService<UserManagement.Web.Live.UserChangeBroadcast>();
+        var list = await OpenForAxe("/users");
+        await SwitchToDarkAsync(list, dark);
+        var form = await OpenForAxe($"/users/{id}");
+        await SwitchToDarkAsync(form, dark);
+        await Assertions.Expect(form.GetByRole(AriaRole.Heading, new() { Name = $"Axe King {Tag}" })).ToBeVisibleAsync();
+
+        Browser.Services.GetRequiredService<IEditingPresence>().Enter(id, new PresentEditor($"axe-{Tag}", colleague.ActorId, colleague.ActorName));
+        await changes.HandleAsync(
+            new UserUpdated(user, [new FieldChange("Email", user.Email, "new@example.com")], DateTime.UtcNow), colleague, TestContext.Current.CancellationToken);
+        await changes.HandleAsync(new UserCreated(user with { Id = Guid.NewGuid() }, UserRole.Member, UserStatus.Active, DateTime.UtcNow), colleague, TestContext.Current.CancellationToken);
+
+        await Assertions.Expect(list.GetByTestId("users-changed")).ToBeVisibleAsync();
+        await Assertions.Expect(form.GetByTestId("changed-meanwhile")).ToBeVisibleAsync();
+        await Assertions.Expect(form.GetByTestId("presence")).ToBeVisibleAsync();
+        await ShouldPassAxeAsync(list);
+        await ShouldPassAxeAsync(form);
+        Browser.Services.GetRequiredService<IEditingPresence>().LeaveAll($"axe-{Tag}");
     }
 }

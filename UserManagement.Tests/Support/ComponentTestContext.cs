@@ -71,8 +71,14 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<Application.Accounts.SetTemporaryPasswordCommand>>());
+        // Live updates (ADR 0016): the app's broadcast and presence registry; the page's user is the caller of App.Send,
+        // so its own changes are not "someone else's".
+        Services.AddSingleton(App.Get<UserManagement.Web.Live.UserChangeBroadcast>());
+        Services.AddSingleton(App.Get<IEditingPresence>());
+        Services.AddScoped<UserManagement.Web.Live.CircuitPresence>();
         Authorization = AddAuthorization();
-        Authorization.SetAuthorized(TestCurrentUser.Administrator.Email).SetRoles("Administrator");
+        Authorization.SetAuthorized(TestCurrentUser.Administrator.Email).SetRoles("Administrator")
+            .SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, TestCurrentUser.Administrator.UserId.ToString()));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Users;
+using UserManagement.Web.Live;
 
 namespace UserManagement.Web.Security;
 
@@ -8,9 +10,13 @@ namespace UserManagement.Web.Security;
 /// provider re-checks the session every <see cref="RevalidationInterval"/>: once the session has ended
 /// (signed out, user disabled, deleted or demoted, password changed) the circuit becomes anonymous and its
 /// pages send it to sign-in. Handlers do not wait for this: they confirm the session on every message.
+/// When a colleague's change to the circuit's user reaches this node (<paramref name="changes"/>: disabled, demoted,
+/// signed out everywhere, deleted, password set), the session is re-checked at once; the 30 s loop stays as the
+/// fallback for changes that arrive no other way. Neither re-check counts as the person's activity.
 /// </summary>
 public sealed partial class SessionAuthenticationStateProvider(
-    SessionValidator sessions, TimeProvider clock, ILogger<SessionAuthenticationStateProvider> logger)
+    SessionValidator sessions, TimeProvider clock, ILogger<SessionAuthenticationStateProvider> logger,
+    UserChangeBroadcast? changes = null)
     : AuthenticationStateProvider, IHostEnvironmentAuthenticationStateProvider, IDisposable
 {
     public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(30);
@@ -19,6 +25,7 @@ public sealed partial class SessionAuthenticationStateProvider(
 
     private readonly CancellationTokenSource _stop = new();
     private Task<AuthenticationState>? _state;
+    private int _ended;
 
     /// <summary>True once the host has handed over the request's or circuit's user.</summary>
     public bool HasState => _state is not null;
@@ -37,20 +44,23 @@ public sealed partial class SessionAuthenticationStateProvider(
     {
         try
         {
-            var sessionId = AppClaims.SessionIdOf((await stateTask).User);
+            var principal = (await stateTask).User;
+            var sessionId = AppClaims.SessionIdOf(principal);
             if (sessionId is null)
             {
                 return;
             }
 
-            while (!stop.IsCancellationRequested)
+            // Held as long as this loop runs: the circuit's end (Dispose) or the session's end lets it go.
+            using var subscription = LiveChanges.AdministratorId(principal) is { } userId
+                ? changes?.Subscribe(change => RecheckOnChangeAsync(change, userId, sessionId.Value, stop))
+                : null;
+            while (!stop.IsCancellationRequested && Volatile.Read(ref _ended) == 0)
             {
                 await Task.Delay(RevalidationInterval, clock, stop);
                 if (await sessions.RecheckAsync(sessionId.Value, stop) is null)
                 {
-                    LogSessionEnded(sessionId.Value);
-                    _state = Task.FromResult(Anonymous);
-                    NotifyAuthenticationStateChanged(_state);
+                    SignOut(sessionId.Value);
                     return;
                 }
             }
@@ -63,6 +73,45 @@ public sealed partial class SessionAuthenticationStateProvider(
         {
             // A failed check must not leave a circuit signed in on stale rights: treat it as ended.
             LogRevalidationFailed(e);
+            _state = Task.FromResult(Anonymous);
+            NotifyAuthenticationStateChanged(_state);
+        }
+    }
+
+    private async Task RecheckOnChangeAsync(UserChange change, Guid userId, Guid sessionId, CancellationToken stop)
+    {
+        if (change.Event.User.Id != userId || !MayEndSessions(change.Event) || stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await sessions.RecheckAsync(sessionId, stop) is null)
+            {
+                SignOut(sessionId);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The circuit is over.
+        }
+        catch (Exception e)
+        {
+            LogRevalidationFailed(e);
+            SignOut(sessionId);
+        }
+    }
+
+    private static bool MayEndSessions(IUserEvent domainEvent) =>
+        domainEvent is SessionsEnded or UserStatusChanged or UserRoleChanged or UserDeleted or PasswordChanged or PasswordReset;
+
+    /// <summary>Once only, whichever re-check noticed first.</summary>
+    private void SignOut(Guid sessionId)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            LogSessionEnded(sessionId);
             _state = Task.FromResult(Anonymous);
             NotifyAuthenticationStateChanged(_state);
         }

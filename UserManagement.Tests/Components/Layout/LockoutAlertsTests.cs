@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using UserManagement.Application.Accounts;
+using UserManagement.Tests.Support;
+using UserManagement.Web.Components.Layout;
+using UserManagement.Web.Live;
+using UserManagement.Web.Security;
+
+namespace UserManagement.Tests.Components.Layout;
+
+/// <summary>Online administrators get a snackbar when an account is locked out (ADR 0016).</summary>
+public sealed class LockoutAlertsTests : ComponentTestContext
+{
+    private const string Password = "a long enough password";
+
+    private IRenderedComponent<MainLayout> RenderLayout() =>
+        Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+    private async Task LockOutAsync(string email)
+    {
+        for (var i = 0; i < SignInCommand.MaxFailedAttempts; i++)
+        {
+            (await App.Send(new SignInCommand(email, "not the password at all", "203.0.113.9"))).IsSuccess.ShouldBeFalse();
+        }
+    }
+
+    [Fact]
+    public async Task Should_tell_an_online_administrator_that_an_account_was_locked_out()
+    {
+        Authorization.SetClaims(
+            new Claim(ClaimTypes.NameIdentifier, TestCurrentUser.Administrator.UserId.ToString()), new Claim(AppClaims.CanAdminister, "true"));
+        await App.CreateUserWithPassword("grace@example.com", Password, name: "Grace Hopper");
+        var cut = RenderLayout();
+
+        await LockOutAsync("grace@example.com");
+
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent)
+            .ShouldContain(t => t.Contains("Grace Hopper (grace@example.com) is locked out until 2026-01-15 09:45 UTC: too many wrong passwords.")));
+    }
+
+    [Fact]
+    public async Task Should_tell_no_one_who_is_not_an_administrator_and_leave_no_subscription_behind()
+    {
+        var broadcast = App.Get<UserChangeBroadcast>();
+        await App.CreateUserWithPassword("grace@example.com", Password, name: "Grace Hopper");
+        var cut = RenderLayout();
+        broadcast.ListenerCount.ShouldBe(0, "this page's user is no administrator");
+
+        await LockOutAsync("grace@example.com");
+
+        cut.FindAll(".mud-snackbar").ShouldBeEmpty();
+    }
+}
