@@ -9,7 +9,7 @@ namespace UserManagement.Benchmarks;
 /// <c>dotnet run -c Release --project UserManagement.Benchmarks -- COMMAND [options]</c>; <c>bash scripts/benchmarks.sh</c>
 /// seeds the database and runs <c>all</c>.
 /// <list type="bullet">
-/// <item><c>scenarios --db PATH [--iterations N] [--only list,jump,filter,search,get,create]</c>: the handlers against a seeded database, with raw baselines.</item>
+/// <item><c>scenarios --db PATH [--iterations N] [--only list,jump,filter,search,get,create,audit] [--audit-entries N]</c>: the handlers against a seeded database, with raw baselines.</item>
 /// <item><c>micro</c>: BenchmarkDotNet, in process (mediator dispatch).</item>
 /// <item><c>browser --db PATH [--contexts N] [--seconds N]</c>: the real app in Chromium (needs a Release build of the web app).</item>
 /// <item><c>report [--command TEXT]</c>: writes docs/benchmarks.md from the figures kept under artifacts/benchmarks/.</item>
@@ -52,7 +52,7 @@ public static class BenchmarkCommands
 
     private static async Task RunScenariosAsync(Options options)
     {
-        var results = await new ScenarioRunner(new ScenarioOptions(options.Database, options.Iterations, Only: options.Only), Console.Out).RunAsync();
+        var results = await new ScenarioRunner(new ScenarioOptions(options.Database, options.Iterations, Only: options.Only, AuditEntries: options.AuditEntries), Console.Out).RunAsync();
         // A partial run (--only) is for a quick look: it must not replace the full figures the report reads.
         await ResultStore.SaveAsync(options.Only.Count == 0 ? "scenarios" : "scenarios-partial", results);
     }
@@ -63,7 +63,7 @@ public static class BenchmarkCommands
         await ResultStore.SaveAsync(options.Contexts == 1 ? "browser-single" : "browser", result);
     }
 
-    private sealed record Options(string Database, int Iterations, int Contexts, int Seconds, string Command, IReadOnlySet<string> Only)
+    private sealed record Options(string Database, int Iterations, int Contexts, int Seconds, string Command, IReadOnlySet<string> Only, long AuditEntries)
     {
         public static Options Parse(IEnumerable<string> args)
         {
@@ -75,7 +75,8 @@ public static class BenchmarkCommands
                 int.Parse(Value("--contexts", "25"), CultureInfo.InvariantCulture),
                 int.Parse(Value("--seconds", "120"), CultureInfo.InvariantCulture),
                 Value("--command", "bash scripts/benchmarks.sh"),
-                Value("--only", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal));
+                Value("--only", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
+                long.Parse(Value("--audit-entries", "5000000"), CultureInfo.InvariantCulture));
         }
     }
 }

@@ -13,9 +13,15 @@ using UserManagement.Web;
 namespace UserManagement.Benchmarks.Scenarios;
 
 /// <summary>How long and how often to run each scenario.</summary>
-/// <param name="Only">When set, only these groups run (list, jump, filter, search, get, create): for a quick look while tuning.</param>
-public sealed record ScenarioOptions(string DatabasePath, int Iterations = 200, int Warmup = 20, int ScanIterations = 5, IReadOnlySet<string>? Only = null)
+/// <param name="Only">When set, only these groups run (list, jump, filter, search, get, create, audit): for a quick look while tuning.</param>
+/// <param name="AuditDatabase">The audit trail's database (seeded once and kept); beside the users' database when not given.</param>
+public sealed record ScenarioOptions(
+    string DatabasePath, int Iterations = 200, int Warmup = 20, int ScanIterations = 5, IReadOnlySet<string>? Only = null,
+    string? AuditDatabase = null, long AuditEntries = 5_000_000)
 {
+    public string AuditDatabasePath => AuditDatabase
+        ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!, $"audit-{AuditEntries}.db");
+
     public bool Runs(string group) => Only is null || Only.Count == 0 || Only.Contains(group);
 }
 
@@ -71,6 +77,11 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         if (options.Runs("create"))
         {
             results.Add(await CreateAsync(sender, connectionString));
+        }
+
+        if (options.Runs("audit"))
+        {
+            results.AddRange(await new AuditScenarios(options, log, BuildServices).RunAsync());
         }
         return results;
     }

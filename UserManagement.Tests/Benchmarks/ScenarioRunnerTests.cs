@@ -20,7 +20,9 @@ public sealed class ScenarioRunnerTests : AppTests
         seeded.Added.ShouldBe(20_000);
         var log = new StringWriter();
 
-        var results = await new ScenarioRunner(new ScenarioOptions(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(App.ConnectionString).DataSource, Iterations: 14, Warmup: 1, ScanIterations: 1), log)
+        var results = await new ScenarioRunner(
+            new ScenarioOptions(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(App.ConnectionString).DataSource, Iterations: 14, Warmup: 1, ScanIterations: 1,
+                AuditDatabase: Path.Combine(App.Directory, "audit.db"), AuditEntries: 20_000), log)
             .RunAsync();
 
         results.Select(r => r.Name).ShouldContain(n => n.StartsWith("List page (25 rows) with total", StringComparison.Ordinal));
@@ -29,8 +31,10 @@ public sealed class ScenarioRunnerTests : AppTests
         results.Count(r => r.Name.StartsWith("Substring search", StringComparison.Ordinal)).ShouldBe(3);
         results.Select(r => r.Name).ShouldContain("Get user by id");
         results.Select(r => r.Name).ShouldContain(n => n.StartsWith("Create user", StringComparison.Ordinal));
+        results.Count(r => r.Name.StartsWith("Audit page", StringComparison.Ordinal)).ShouldBe(5);
         results.ShouldAllBe(r => r.Handler.Count > 0 && r.Handler.Milliseconds.All(ms => ms >= 0));
         results.Where(r => r.Baseline != null).ShouldAllBe(r => r.Baseline!.Count > 0);
         log.ToString().ShouldContain("Scenarios on 20,000 users");
+        log.ToString().ShouldContain("Audit scenarios on 20,000 entries");
     }
 }
