@@ -83,6 +83,7 @@ public static class BusRegistration
         services.AddScoped<IBackgroundWork, OutboxBackgroundWork>();
         services.AddSingleton<IDeadLetterStore, WolverineDeadLetterStore>();
         services.AddSingleton<JobFailures>();
+        services.AddSingleton<JobRunner>();
         return services;
     }
 
