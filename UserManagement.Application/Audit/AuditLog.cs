@@ -21,7 +21,8 @@ public static class AuditLog
     [
         AuditActions.UserCreated, AuditActions.UserUpdated, AuditActions.UserRoleChanged, AuditActions.UserStatusChanged,
         AuditActions.UserDeleted, AuditActions.PasswordReset, AuditActions.PasswordChanged, AuditActions.UserUnlocked,
-        AuditActions.SessionsEnded, AuditActions.AuditTrailPruned,
+        AuditActions.SessionsEnded, AuditActions.AuditTrailPruned, AuditActions.JobStarted, AuditActions.JobCompleted,
+        AuditActions.JobCancelled,
     ];
 
     /// <summary>The event id an action is logged with.</summary>

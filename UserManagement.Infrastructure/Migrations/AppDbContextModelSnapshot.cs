@@ -183,6 +183,9 @@ namespace UserManagement.Infrastructure.Migrations
                     b.HasIndex("ActorId", "OccurredAt")
                         .HasDatabaseName("IX_AuditEntries_ActorId_OccurredAt");
 
+                    b.HasIndex("CorrelationId", "OccurredAt")
+                        .HasDatabaseName("IX_AuditEntries_CorrelationId_OccurredAt");
+
                     b.HasIndex("TargetId", "OccurredAt")
                         .HasDatabaseName("IX_AuditEntries_TargetId_OccurredAt");
 

@@ -84,6 +84,8 @@ public sealed class BulkUserActionTests : IAsyncLifetime
         entries.ShouldAllBe(e => e.ActorId == me.Id && e.ActorName == "zed@example.com");
         entries[^1].Detail.ShouldNotBeNull().ShouldContain("Disabled 4 users.");
         (await Items(jobId)).Single(i => i.UserId == me.Id).Reason.ShouldBe("You cannot disable your own account.");
+        var page = (await _app.Send(new ListAuditEntriesQuery(new AuditFilter(CorrelationId: JobRunner.CorrelationId(jobId))))).Value;
+        page.Items.Select(e => e.Id).ShouldBe(entries.Select(e => e.Id).Reverse(), "the audit page filters by the job's correlation id, newest first");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
@@ -122,6 +123,35 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(br
         var page = await OpenForAxe("/users");
         await page.GotoAsync("/account/change-password");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change password" })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Fact]
+    public async Task Import_page()
+    {
+        var page = await OpenForAxe("/users/import");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import users" })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Jobs_page_and_a_job_page(bool dark)
+    {
+        var id = await UserWithHistoryAsync();
+        var jobId = (await Browser.SendAsync(new StartBulkUserActionCommand(BulkUserAction.Activate, BulkSelection.Of(id)))).ShouldSucceed();
+        var page = await OpenForAxe("/jobs");
+        await SwitchToDarkAsync(page, dark);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Jobs", Exact = true })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+
+        await page.GotoAsync($"/jobs/{jobId}");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("job-status")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
 
         await ShouldPassAxeAsync(page);
     }

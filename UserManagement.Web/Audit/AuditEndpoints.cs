@@ -23,7 +23,7 @@ public static class AuditEndpoints
     private static async Task ExportAsync(HttpContext context, ISender sender, TimeProvider clock)
     {
         var query = context.Request.Query;
-        var view = AuditListView.FromQuery(query["search"], query["actor"], query["action"], query["user"], query["from"], query["to"], null, null, null);
+        var view = AuditListView.FromQuery(query["search"], query["actor"], query["action"], query["user"], query["from"], query["to"], null, null, null, query["correlation"]);
         var result = await sender.Send(new ExportAuditEntriesQuery(view.ToFilter()), context.RequestAborted);
         await CsvExport.SendAsync(context, result, $"audit-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv", AuditCsv.Header, AuditCsv.Cells);
     }

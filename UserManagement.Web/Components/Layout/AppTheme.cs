@@ -36,6 +36,9 @@ public static class AppTheme
             // An info alert's text is drawn in "info darken": on the dark background it must be lighter, not darker
             // (MudBlazor's own shade reads at 4.2:1 there).
             InfoDarken = "#90caf9",
+
+            // The same for a success alert (a finished job's summary): MudBlazor's shade reads at 3.2:1 there.
+            SuccessDarken = "#81c784",
             TextSecondary = "rgba(255,255,255,0.65)",
         },
     };

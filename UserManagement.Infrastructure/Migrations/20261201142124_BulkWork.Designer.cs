@@ -11,7 +11,7 @@ using UserManagement.Infrastructure;
 namespace UserManagement.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201135508_BulkWork")]
+    [Migration("20261201142124_BulkWork")]
     partial class BulkWork
     {
         /// <inheritdoc />
@@ -185,6 +185,9 @@ namespace UserManagement.Infrastructure.Migrations
 
                     b.HasIndex("ActorId", "OccurredAt")
                         .HasDatabaseName("IX_AuditEntries_ActorId_OccurredAt");
+
+                    b.HasIndex("CorrelationId", "OccurredAt")
+                        .HasDatabaseName("IX_AuditEntries_CorrelationId_OccurredAt");
 
                     b.HasIndex("TargetId", "OccurredAt")
                         .HasDatabaseName("IX_AuditEntries_TargetId_OccurredAt");

@@ -35,6 +35,11 @@ namespace UserManagement.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_CorrelationId_OccurredAt",
+                table: "AuditEntries",
+                columns: new[] { "CorrelationId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_BulkActionItems_JobId_Outcome_Position",
                 table: "BulkActionItems",
                 columns: new[] { "JobId", "Outcome", "Position" });
@@ -45,6 +50,10 @@ namespace UserManagement.Infrastructure.Migrations
         {
             migrationBuilder.DropTable(
                 name: "BulkActionItems");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEntries_CorrelationId_OccurredAt",
+                table: "AuditEntries");
         }
     }
 }
