@@ -354,7 +354,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         return result;
     }
 
-    private static async Task<SqliteConnection> OpenRawAsync(string connectionString)
+    internal static async Task<SqliteConnection> OpenRawAsync(string connectionString)
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
@@ -371,7 +371,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         return await command.ExecuteScalarAsync();
     }
 
-    private static void Check(bool condition, string what)
+    internal static void Check(bool condition, string what)
     {
         if (!condition)
         {
@@ -380,9 +380,9 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     }
 
     /// <summary>The caller of every message: an administrator whose session is taken as confirmed.</summary>
-    private sealed class Administrator : ICurrentUser
+    internal sealed class Administrator : ICurrentUser
     {
-        private static readonly Caller Caller = new(Guid.CreateVersion7(), Guid.CreateVersion7(), "bench@example.com", UserRole.Administrator, false);
+        internal static readonly Caller Caller = new(Guid.CreateVersion7(), Guid.CreateVersion7(), "bench@example.com", UserRole.Administrator, false);
 
         public ValueTask<Caller?> GetCallerAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<Caller?>(Caller);
     }
