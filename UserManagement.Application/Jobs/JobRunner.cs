@@ -110,14 +110,29 @@ public sealed partial class JobRunner(IAppDbContextFactory dbFactory, JobFailure
             return false;
         }
 
-        var more = await batches.RunBatchAsync(db, job, now, cancellationToken);
-        if (!more)
+        // A batch tracks a thousand or more entities (the items, what they create, their audit entries): scanning
+        // them for changes at every query, Entries() call and save costs more than the batch's own work. The batch
+        // only adds and changes what it loaded, so one scan just before the save finds every change.
+        var tracker = (db as DbContext)?.ChangeTracker;
+        tracker?.AutoDetectChangesEnabled = false;
+        bool more;
+        try
         {
-            job.Complete(batches.CompletedSummary(job), now);
-            db.Raise(new JobCompleted(job.Id, job.Kind, job.Title, job.Summary!, now));
+            more = await batches.RunBatchAsync(db, job, now, cancellationToken);
+            if (!more)
+            {
+                job.Complete(batches.CompletedSummary(job), now);
+                db.Raise(new JobCompleted(job.Id, job.Kind, job.Title, job.Summary!, now));
+            }
+
+            tracker?.DetectChanges();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            tracker?.AutoDetectChangesEnabled = true;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (!more)
         {
