@@ -181,8 +181,8 @@ public static class BenchmarkReport
     private const string ImportHistory =
         "History of this figure (20,000 rows, same command, issue 10): before the bulk-logging change, with a log line at Information per imported user, "
         + "ratio 0.67 (log into a file) and 0.56 (`--log console`, as the app logs); after it (a summary line per action and batch at Information, each "
-        + "entry at Debug; change detection once per batch instead of at every query and save; the event subscribers' lookup cached) four runs gave 0.49, "
-        + "0.55, 0.57 and 0.33. The import side stayed at 14-21 s in every run while the raw side swung from 6.5 s to 13 s with the load of the shared "
+        + "entry at Debug; change detection once per batch instead of at every query and save; the event subscribers' lookup cached) runs gave 0.49 (`--log console`, the log change alone), "
+        + "0.55, 0.57, 0.33 and 0.56 (the table). The import side stayed at 14-21 s in every run while the raw side swung from 6.5 s to 13 s with the load of the shared "
         + "machine (load average 12-16 on 2 cores, other engineers' test runs): the per-user log line was not what held the import back here, and one "
         + "run is not enough to call the target met. The ~9% quoted in the task was not found in any docs/benchmarks.md and was not reproduced. "
         + "Where the time goes: about two thirds of the import is SQL (three commands per user: the user, its audit entry, and the import row's outcome, "
