@@ -12,6 +12,8 @@ namespace UserManagement.Benchmarks;
 /// <item><c>scenarios --db PATH [--iterations N] [--only list,jump,filter,search,get,create,audit] [--audit-entries N]</c>: the handlers against a seeded database, with raw baselines.</item>
 /// <item><c>micro</c>: BenchmarkDotNet, in process (mediator dispatch).</item>
 /// <item><c>browser --db PATH [--contexts N] [--seconds N]</c>: the real app in Chromium (needs a Release build of the web app).</item>
+/// <item><c>import [--rows N] [--log file|console] [--command TEXT]</c>: the CSV import's background job against a raw batched insert of the
+/// same rows (fresh database files, default 20,000 rows); updates its section of docs/benchmarks.md.</item>
 /// <item><c>report [--command TEXT]</c>: writes docs/benchmarks.md from the figures kept under artifacts/benchmarks/.</item>
 /// <item><c>all --db PATH ...</c>: the three, then the report.</item>
 /// </list>
@@ -34,18 +36,22 @@ public static class BenchmarkCommands
             case "browser":
                 await RunBrowserAsync(options);
                 return 0;
+            case "import":
+                await BenchmarkReport.UpdateImportSectionAsync(await RunImportAsync(options), options.Command);
+                return 0;
             case "report":
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
             case "all":
                 await ResultStore.SaveAsync("load-before", environment);
                 await RunScenariosAsync(options);
+                await RunImportAsync(options);
                 await ResultStore.SaveAsync("micro", MicroRunner.Run());
                 await RunBrowserAsync(options);
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
             default:
-                Console.WriteLine("Commands: scenarios | micro | browser | report | all   (options: --db PATH --iterations N --contexts N --seconds N --command TEXT)");
+                Console.WriteLine("Commands: scenarios | import | micro | browser | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT)");
                 return 2;
         }
     }
@@ -57,13 +63,21 @@ public static class BenchmarkCommands
         await ResultStore.SaveAsync(options.Only.Count == 0 ? "scenarios" : "scenarios-partial", results);
     }
 
+    private static async Task<ScenarioResult> RunImportAsync(Options options)
+    {
+        var result = await new ImportScenario(options.Rows, Console.Out, options.Log == "console").RunAsync();
+        await ResultStore.SaveAsync("import", result);
+        return result;
+    }
+
     private static async Task RunBrowserAsync(Options options)
     {
         var result = await new BrowserLoad(options.Database, options.Contexts, TimeSpan.FromSeconds(options.Seconds), Console.Out).RunAsync();
         await ResultStore.SaveAsync(options.Contexts == 1 ? "browser-single" : "browser", result);
     }
 
-    private sealed record Options(string Database, int Iterations, int Contexts, int Seconds, string Command, IReadOnlySet<string> Only, long AuditEntries)
+    private sealed record Options(
+        string Database, int Iterations, int Rows, string Log, int Contexts, int Seconds, string Command, IReadOnlySet<string> Only, long AuditEntries)
     {
         public static Options Parse(IEnumerable<string> args)
         {
@@ -72,6 +86,8 @@ public static class BenchmarkCommands
             return new Options(
                 Value("--db", Path.Combine(Path.GetTempPath(), "um-bench", "users-1m.db")),
                 int.Parse(Value("--iterations", "200"), CultureInfo.InvariantCulture),
+                int.Parse(Value("--rows", "20000"), CultureInfo.InvariantCulture),
+                Value("--log", "file"),
                 int.Parse(Value("--contexts", "25"), CultureInfo.InvariantCulture),
                 int.Parse(Value("--seconds", "120"), CultureInfo.InvariantCulture),
                 Value("--command", "bash scripts/benchmarks.sh"),

@@ -93,6 +93,8 @@ public static class BenchmarkReport
             md.AppendLine().AppendLine(Invariant($"Steps that timed out or failed: {single.CircuitErrors}. Start to the sign-in page answering: {single.StartToSignInPageSeconds:0.00} s."));
         }
 
+        md.Append(ImportSection(await ResultStore.LoadAsync<ScenarioResult>("import"), command));
+
         md.AppendLine().AppendLine("## Where the ~350 ms per page went, beyond SQL").AppendLine();
         md.AppendLine("Before this change a click on *next page* cost 343-428 ms at 1M users. What it was made of, and what changed:").AppendLine();
         md.AppendLine("- **SQL (most of it).** `COUNT(*)` (45-250 ms) and `OFFSET` on the Users table on every page. Now the count is read from `UserListCounts` and the page is a keyset seek from the cursor the previous page returned: about 0.2 ms raw, 0.3-0.4 ms through the handler (tables above).");
@@ -137,6 +139,7 @@ public static class BenchmarkReport
         md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- scenarios --db /tmp/um-bench/users-1000000.db");
         md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- scenarios --db /tmp/um-bench/users-1000000.db --only get,create   # a quick look; not kept for the report");
         md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- scenarios --db /tmp/um-bench/users-1000000.db --only audit     # the audit page over 5,000,000 entries (seeds /tmp/um-bench/audit-5000000.db once)");
+        md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- import --rows 20000   # the import against raw, about a minute; updates its section");
         md.AppendLine("```").AppendLine();
         md.AppendLine("CI does not run these. `dotnet test` runs the scenario runner on 20,000 users to prove it works (no times asserted), and `UserListQueryPlanTests` pins the query plans the figures depend on.");
 
@@ -144,6 +147,66 @@ public static class BenchmarkReport
         await File.WriteAllTextAsync(file, md.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
         Console.WriteLine($"Wrote {file}");
     }
+
+    private const string ImportHeading = "## Bulk import";
+
+    /// <summary>
+    /// Writes the import's section into the existing docs/benchmarks.md (replacing the one there, or before
+    /// "Where the ~350 ms..." when there is none), so that <c>import</c> alone updates its figure and keeps the others.
+    /// </summary>
+    public static async Task UpdateImportSectionAsync(ScenarioResult import, string command)
+    {
+        var file = Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
+        var text = (await File.ReadAllTextAsync(file)).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var section = ImportSection(import, command).ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        var start = text.IndexOf("\n" + ImportHeading + "\n", StringComparison.Ordinal);
+        if (start >= 0)
+        {
+            var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            text = text[..start] + section + (end < 0 ? string.Empty : text[end..]);
+        }
+        else
+        {
+            var before = text.IndexOf("\n## Where the", StringComparison.Ordinal);
+            text = before < 0 ? text + section : text[..before] + section + text[before..];
+        }
+
+        await File.WriteAllTextAsync(file, text);
+        Console.WriteLine($"Updated the import section of {file}");
+    }
+
+    private static StringBuilder ImportSection(ScenarioResult? import, string command)
+    {
+        var md = new StringBuilder();
+        md.AppendLine().AppendLine(ImportHeading).AppendLine();
+        if (import is null)
+        {
+            md.AppendLine("Not run: `import`.");
+            return md;
+        }
+
+        md.AppendLine(Invariant($"Command: `{command}`. Each side on a fresh database file, in the same run; one import of 1,000 rows first warms both up. Ratio = raw time ÷ import time, so the share of the raw rate the import keeps (target ≥ 0.50)."));
+        md.AppendLine();
+        md.AppendLine("| figure | import | raw | rates | ratio | met |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine(Invariant($"| {import.Name} | {Samples.Ms(import.Handler.P50)} ms | {Samples.Ms(import.Baseline!.P50)} ms ({import.BaselineName}) | {import.Note} | {import.Ratio:0.00} | {(import.Met == true ? "yes" : "**no**")} |"));
+        md.AppendLine();
+        md.AppendLine(ImportHistory);
+        return md;
+    }
+
+    /// <summary>What the import figure was before, and what changed it.</summary>
+    private const string ImportHistory =
+        "History of this figure (20,000 rows, same command, issue 10): before the bulk-logging change, with a log line at Information per imported user, "
+        + "ratio 0.67 (log into a file) and 0.56 (`--log console`, as the app logs); after it (a summary line per action and batch at Information, each "
+        + "entry at Debug; change detection once per batch instead of at every query and save; the event subscribers' lookup cached) runs gave 0.49 (`--log console`, the log change alone), "
+        + "0.55, 0.57, 0.33 and 0.56 (the table). The import side stayed at 14-21 s in every run while the raw side swung from 6.5 s to 13 s with the load of the shared "
+        + "machine (load average 12-16 on 2 cores, other engineers' test runs): the per-user log line was not what held the import back here, and one "
+        + "run is not enough to call the target met. The ~9% quoted in the task was not found in any docs/benchmarks.md and was not reproduced. "
+        + "Where the time goes: about two thirds of the import is SQL (three commands per user: the user, its audit entry, and the import row's outcome, "
+        + "which is what makes a redelivered message idempotent; the raw side does the first two); the rest is EF Core building those commands and the domain. "
+        + "Next: several rounds alternating the two sides, reporting the median ratio; then fewer statements for the import rows' outcomes "
+        + "(one UPDATE marking a batch's created rows) and a look at EF Core's per-entity cost with a profiler.";
 
     private static void Target(StringBuilder md, IEnumerable<ScenarioResult> scenarios, string prefix, string how, string target, string reason)
     {

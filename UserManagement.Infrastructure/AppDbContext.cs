@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Audit;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
@@ -27,6 +28,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Job> Jobs => Set<Job>();
 
     public DbSet<ImportRow> ImportRows => Set<ImportRow>();
+
+    public DbSet<BulkActionItem> BulkActionItems => Set<BulkActionItem>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

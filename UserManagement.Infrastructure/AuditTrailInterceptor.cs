@@ -19,7 +19,7 @@ namespace UserManagement.Infrastructure;
 /// <item>Committed: the waiting events are published, in order. Rolled back, failed, or a new transaction begun
 /// without a commit: they are dropped, never published. A failed save takes its entries back.</item>
 /// </list>
-/// Publishing logs each entry recorded from a domain event (<see cref="AuditLog"/>) and hands the events to
+/// Publishing logs the entries recorded from domain events (<see cref="AuditLog"/>: each one, or for bulk work a summary) and hands the events to
 /// <see cref="IDomainEventPublisher"/>. A failure there is logged: the change is committed and stays so.
 /// </summary>
 public sealed partial class AuditTrailInterceptor(IDomainEventPublisher publisher, ILogger<AuditTrailInterceptor> logger)
@@ -210,13 +210,7 @@ public sealed partial class AuditTrailInterceptor(IDomainEventPublisher publishe
 
     private async ValueTask PublishAsync(List<SaveBatch> batches, CancellationToken cancellationToken)
     {
-        foreach (var batch in batches)
-        {
-            foreach (var entry in batch.Entries.Take(batch.Events.Count))
-            {
-                AuditLog.Write(logger, entry);
-            }
-        }
+        AuditLog.WriteAll(logger, [.. batches.SelectMany(b => b.Entries.Take(b.Events.Count))]);
 
         var committed = batches.SelectMany(b => b.Events.Select(e => new CommittedEvent(e, b.Context))).ToList();
         if (committed.Count == 0)

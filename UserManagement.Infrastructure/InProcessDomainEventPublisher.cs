@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
@@ -14,7 +15,7 @@ namespace UserManagement.Infrastructure;
 public sealed partial class InProcessDomainEventPublisher(IServiceScopeFactory scopes, ILogger<InProcessDomainEventPublisher> logger)
     : IDomainEventPublisher
 {
-    private static readonly ConcurrentDictionary<Type, Type[]> SubscriberTypes = new();
+    private static readonly ConcurrentDictionary<Type, (Type Type, MethodInfo Handle)[]> SubscriberTypes = new();
 
     public async ValueTask PublishAsync(IReadOnlyList<CommittedEvent> events, CancellationToken cancellationToken = default)
     {
@@ -22,9 +23,9 @@ public sealed partial class InProcessDomainEventPublisher(IServiceScopeFactory s
         await using var scope = scopes.CreateAsyncScope();
         foreach (var committed in events)
         {
-            foreach (var subscriberType in SubscriberTypes.GetOrAdd(committed.Event.GetType(), SubscriberTypesFor))
+            // An import publishes an event per user: the subscriber types and their method are looked up once per event type.
+            foreach (var (subscriberType, handle) in SubscriberTypes.GetOrAdd(committed.Event.GetType(), SubscriberTypesFor))
             {
-                var handle = subscriberType.GetMethod(nameof(IDomainEventSubscriber<IDomainEvent>.HandleAsync))!;
                 foreach (var subscriber in scope.ServiceProvider.GetServices(subscriberType))
                 {
                     try
@@ -40,11 +41,12 @@ public sealed partial class InProcessDomainEventPublisher(IServiceScopeFactory s
         }
     }
 
-    private static Type[] SubscriberTypesFor(Type eventType) =>
+    private static (Type Type, MethodInfo Handle)[] SubscriberTypesFor(Type eventType) =>
     [
         .. new[] { eventType }
             .Concat(eventType.GetInterfaces().Where(i => typeof(IDomainEvent).IsAssignableFrom(i)))
-            .Select(t => typeof(IDomainEventSubscriber<>).MakeGenericType(t)),
+            .Select(t => typeof(IDomainEventSubscriber<>).MakeGenericType(t))
+            .Select(t => (t, t.GetMethod(nameof(IDomainEventSubscriber<IDomainEvent>.HandleAsync))!)),
     ];
 
     [LoggerMessage(EventId = 1397, Level = LogLevel.Error, Message = "{Subscriber} failed on {Event} of operation {CorrelationId}")]

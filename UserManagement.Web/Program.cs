@@ -9,6 +9,7 @@ using UserManagement.Web.Components;
 using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Operations;
 using UserManagement.Web.Security;
+using UserManagement.Web.Users;
 
 if (await AppCommands.TryRunAsync(args) is { } exitCode)
 {
@@ -79,6 +80,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
 app.MapAuditEndpoints();
+app.MapUserExport();
 app.MapHealthEndpoints();
 
 await app.RunAsync();

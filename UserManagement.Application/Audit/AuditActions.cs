@@ -20,6 +20,9 @@ public static partial class AuditActions
     public const string UserUnlocked = nameof(Users.UserUnlocked);
     public const string SessionsEnded = nameof(Users.SessionsEnded);
     public const string AuditTrailPruned = nameof(Audit.AuditTrailPruned);
+    public const string JobStarted = nameof(Jobs.JobStarted);
+    public const string JobCompleted = nameof(Jobs.JobCompleted);
+    public const string JobCancelled = nameof(Jobs.JobCancelled);
 
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
@@ -33,6 +36,9 @@ public static partial class AuditActions
         [UserUnlocked] = "Unlocked",
         [SessionsEnded] = "Sessions ended",
         [AuditTrailPruned] = "Audit trail pruned",
+        [JobStarted] = "Job started",
+        [JobCompleted] = "Job completed",
+        [JobCancelled] = "Job cancelled",
         [nameof(SecurityEventType.SignInSucceeded)] = "Signed in",
         [nameof(SecurityEventType.SignInFailed)] = "Sign-in failed",
         [nameof(SecurityEventType.LockedOut)] = "Locked out",
@@ -46,7 +52,8 @@ public static partial class AuditActions
         {
             UserCreated, UserUpdated, UserRoleChanged, UserStatusChanged, UserDeleted, PasswordReset, PasswordChanged,
             UserUnlocked, SessionsEnded,
-        }.Concat(Enum.GetValues<SecurityEventType>().Select(ForSecurityEvent)).Append(AuditTrailPruned).Distinct(),
+        }.Concat(Enum.GetValues<SecurityEventType>().Select(ForSecurityEvent)).Append(AuditTrailPruned)
+            .Concat([JobStarted, JobCompleted, JobCancelled]).Distinct(),
     ];
 
     public static bool IsKnown(string? action) => action is not null && All.Contains(action, StringComparer.Ordinal);

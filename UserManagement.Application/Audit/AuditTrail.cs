@@ -1,6 +1,7 @@
 using System.Globalization;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
+using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 
 namespace UserManagement.Application.Audit;
@@ -54,6 +55,9 @@ public static class AuditTrail
         UserLockedOut e => Entry(e, context, AuditActions.ForSecurityEvent(SecurityEventType.LockedOut), [], e.Detail),
         AuditTrailPruned e => AuditEntry.Create(e.OccurredAt, context, AuditActions.AuditTrailPruned, null, null, null, [],
             $"{e.Count} entries from before {Timestamp(e.Before)} removed: the retention is {e.RetentionDays} days."),
+        JobStarted e => JobEntry(e, context, AuditActions.JobStarted, $"Started: {e.Total:N0} items to handle."),
+        JobCompleted e => JobEntry(e, context, AuditActions.JobCompleted, e.Summary),
+        JobCancelled e => JobEntry(e, context, AuditActions.JobCancelled, e.Summary),
         _ => throw new InvalidOperationException($"The audit trail has no entry for {domainEvent.GetType().Name}."),
     };
 
@@ -72,6 +76,10 @@ public static class AuditTrail
 
     private static AuditEntry Entry(IUserEvent e, OperationContext context, string action, IReadOnlyList<FieldChange> changes, string? detail = null) =>
         AuditEntry.Create(e.OccurredAt, context, action, e.User, changes, detail);
+
+    // A job is no user: the entry names the job in its detail, and its correlation id is the job's id.
+    private static AuditEntry JobEntry(IJobEvent e, OperationContext context, string action, string detail) =>
+        AuditEntry.Create(e.OccurredAt, context, action, null, null, null, [], $"{e.Kind} \u201c{e.Title}\u201d ({e.JobId:N}). {detail}");
 
     private static string Timestamp(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -18,9 +18,11 @@ public sealed record AuditFilter(
     Guid? UserId = null,
     DateTime? From = null,
     DateTime? To = null,
-    string? Search = null)
+    string? Search = null,
+    string? CorrelationId = null)
 {
     public const int SearchMinLength = 3;
+    public const int CorrelationIdMaxLength = 64;
     public const int SearchMaxLength = 200;
 
     /// <summary>The actors without an id that can be filtered on by name.</summary>
@@ -42,6 +44,8 @@ public sealed class AuditFilterValidator : AbstractValidator<AuditFilter>
             .WithMessage($"Type at least {AuditFilter.SearchMinLength} characters to search.")
             .MaximumLength(AuditFilter.SearchMaxLength)
             .WithMessage($"Search must be at most {AuditFilter.SearchMaxLength} characters.");
+        RuleFor(f => f.CorrelationId).MaximumLength(AuditFilter.CorrelationIdMaxLength)
+            .WithMessage($"A correlation id is at most {AuditFilter.CorrelationIdMaxLength} characters.");
     }
 }
 
@@ -135,6 +139,12 @@ internal static class AuditQueries
         else if (filter.ActorName is { } actorName)
         {
             entries = entries.Where(e => e.ActorId == null && e.ActorName == actorName);
+        }
+
+        if (filter.CorrelationId is { } correlationId)
+        {
+            // One operation's entries: a request, or a background job (its id).
+            entries = entries.Where(e => e.CorrelationId == correlationId);
         }
 
         if (filter.Action is { } action)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Audit;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
@@ -22,6 +23,8 @@ public interface IAppDbContext : IAsyncDisposable
     DbSet<Job> Jobs { get; }
 
     DbSet<ImportRow> ImportRows { get; }
+
+    DbSet<BulkActionItem> BulkActionItems { get; }
 
     /// <summary>The audit trail: append-only. Read it; entries are written by <see cref="SaveChangesAsync"/>.</summary>
     DbSet<AuditEntry> AuditEntries { get; }

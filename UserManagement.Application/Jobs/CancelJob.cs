@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 
@@ -37,7 +38,10 @@ public sealed class CancelJobCommandHandler(IAppDbContextFactory dbFactory, Time
 
         if (job.Status == JobStatus.Failed)
         {
-            job.Cancel(ImportUsersJobHandler.CancelledSummary(job), clock.GetUtcNow().UtcDateTime);
+            var summary = job.Kind == JobKind.UserImport
+                ? ImportUsersJobHandler.CancelledSummary(job)
+                : ApplyBulkUserActionJobHandler.CancelledSummary(job);
+            JobRunner.Cancel(db, job, summary, clock.GetUtcNow().UtcDateTime);
         }
 
         await db.SaveChangesAsync(cancellationToken);

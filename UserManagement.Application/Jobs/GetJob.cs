@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 
@@ -29,6 +30,11 @@ public sealed class GetJobQueryHandler(IAppDbContextFactory dbFactory) : IQueryH
             return new NotFoundError($"Job {query.JobId} was not found.");
         }
 
+        if (BulkUserActions.FromJobKind(job.Kind) is { } action)
+        {
+            return await BulkDetailsAsync(db, job, action, cancellationToken);
+        }
+
         var rows = db.ImportRows.AsNoTracking().Where(r => r.JobId == query.JobId).OrderBy(r => r.RowNumber);
         var notCreated = await rows
             .Where(r => r.Outcome == ImportRowOutcome.Skipped || r.Outcome == ImportRowOutcome.Failed)
@@ -40,5 +46,22 @@ public sealed class GetJobQueryHandler(IAppDbContextFactory dbFactory) : IQueryH
             .Select(r => new JobRowItem(r.Line, r.Name, r.Email, r.Outcome, r.Reason, r.UserId))
             .ToListAsync(cancellationToken);
         return new JobDetails(job, notCreated, created, job.Done);
+    }
+
+    /// <summary>A bulk action's users in the same shape: those left alone with the reason, and those changed.</summary>
+    private static async Task<Result<JobDetails>> BulkDetailsAsync(
+        IAppDbContext db, JobListItem job, BulkUserAction action, CancellationToken cancellationToken)
+    {
+        var items = db.BulkActionItems.AsNoTracking().Where(i => i.JobId == job.Id).OrderBy(i => i.Position);
+        var skipped = await items.Where(i => i.Outcome == BulkItemOutcome.Skipped)
+            .Take(GetJobQuery.MaxRowsShown)
+            .Select(i => new JobRowItem(i.Position, i.Name, i.Email, ImportRowOutcome.Skipped, i.Reason, null))
+            .ToListAsync(cancellationToken);
+        var deleted = action == BulkUserAction.Delete;
+        var done = await items.Where(i => i.Outcome == BulkItemOutcome.Done)
+            .Take(GetJobQuery.MaxRowsShown)
+            .Select(i => new JobRowItem(i.Position, i.Name, i.Email, ImportRowOutcome.Created, deleted ? "Deleted" : null, deleted ? null : i.UserId))
+            .ToListAsync(cancellationToken);
+        return new JobDetails(job, skipped, done, job.Done);
     }
 }

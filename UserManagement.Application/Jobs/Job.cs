@@ -3,6 +3,15 @@ namespace UserManagement.Application.Jobs;
 public enum JobKind
 {
     UserImport = 0,
+
+    /// <summary>Disable the selected users (a bulk action).</summary>
+    BulkDisable = 1,
+
+    /// <summary>Activate the selected users (a bulk action).</summary>
+    BulkActivate = 2,
+
+    /// <summary>Delete the selected users (a bulk action).</summary>
+    BulkDelete = 3,
 }
 
 public enum JobStatus

@@ -445,7 +445,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     }
 
     /// <summary>A pooled connection; the pragmas a connection keeps (the app sets them once per native connection too) only when asked.</summary>
-    private static async Task<SqliteConnection> OpenRawAsync(string connectionString, bool pragmas = true)
+    internal static async Task<SqliteConnection> OpenRawAsync(string connectionString, bool pragmas = true)
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
@@ -467,7 +467,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         return await command.ExecuteScalarAsync();
     }
 
-    private static void Check(bool condition, string what)
+    internal static void Check(bool condition, string what)
     {
         if (!condition)
         {
@@ -476,11 +476,11 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     }
 
     /// <summary>The caller of every message: an administrator whose session is taken as confirmed.</summary>
-    private sealed class Administrator : ICurrentUser
+    internal sealed class Administrator : ICurrentUser
     {
         public static readonly Guid Id = Guid.CreateVersion7();
 
-        private static readonly Caller Caller = new(Id, Guid.CreateVersion7(), "bench@example.com", UserRole.Administrator, false);
+        internal static readonly Caller Caller = new(Id, Guid.CreateVersion7(), "bench@example.com", UserRole.Administrator, false);
 
         public ValueTask<Caller?> GetCallerAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<Caller?>(Caller);
     }

@@ -2,7 +2,9 @@ using JasperFx;
 using JasperFx.CodeGeneration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using UserManagement.Application.Jobs;
+using UserManagement.Infrastructure.Operations;
 using Wolverine;
 using Wolverine.EntityFrameworkCore;
 using Wolverine.ErrorHandling;
@@ -83,6 +85,9 @@ public static class BusRegistration
         services.AddScoped<IBackgroundWork, OutboxBackgroundWork>();
         services.AddSingleton<IDeadLetterStore, WolverineDeadLetterStore>();
         services.AddSingleton<JobFailures>();
+        services.AddSingleton<JobRunner>();
+        services.AddHealthChecks().AddCheck<BusHealthCheck>(
+            BusHealthCheck.Name, HealthStatus.Unhealthy, [HealthTags.Ready], TimeSpan.FromSeconds(10));
         return services;
     }
 

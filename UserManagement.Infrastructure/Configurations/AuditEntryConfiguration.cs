@@ -40,5 +40,6 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         builder.HasIndex(e => new { e.ActorId, e.OccurredAt }).HasDatabaseName("IX_AuditEntries_ActorId_OccurredAt");
         builder.HasIndex(e => new { e.Action, e.OccurredAt }).HasDatabaseName("IX_AuditEntries_Action_OccurredAt");
         builder.HasIndex(e => new { e.TargetId, e.OccurredAt }).HasDatabaseName("IX_AuditEntries_TargetId_OccurredAt");
+        builder.HasIndex(e => new { e.CorrelationId, e.OccurredAt }).HasDatabaseName("IX_AuditEntries_CorrelationId_OccurredAt");
     }
 }

@@ -183,10 +183,51 @@ namespace UserManagement.Infrastructure.Migrations
                     b.HasIndex("ActorId", "OccurredAt")
                         .HasDatabaseName("IX_AuditEntries_ActorId_OccurredAt");
 
+                    b.HasIndex("CorrelationId", "OccurredAt")
+                        .HasDatabaseName("IX_AuditEntries_CorrelationId_OccurredAt");
+
                     b.HasIndex("TargetId", "OccurredAt")
                         .HasDatabaseName("IX_AuditEntries_TargetId_OccurredAt");
 
                     b.ToTable("AuditEntries", (string)null);
+                });
+
+            modelBuilder.Entity("UserManagement.Application.BulkActions.BulkActionItem", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(508)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("JobId", "UserId");
+
+                    b.HasIndex("JobId", "Outcome", "Position")
+                        .HasDatabaseName("IX_BulkActionItems_JobId_Outcome_Position");
+
+                    b.ToTable("BulkActionItems", (string)null);
                 });
 
             modelBuilder.Entity("UserManagement.Application.Imports.ImportRow", b =>
@@ -423,6 +464,15 @@ namespace UserManagement.Infrastructure.Migrations
                     b.HasOne("UserManagement.Application.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("UserManagement.Application.BulkActions.BulkActionItem", b =>
+                {
+                    b.HasOne("UserManagement.Application.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

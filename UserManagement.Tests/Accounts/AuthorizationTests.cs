@@ -1,6 +1,7 @@
 using Mediator;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Audit;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
@@ -38,6 +39,9 @@ public sealed class AuthorizationTests : AppTests
         { nameof(DiscardDeadLetterCommand), new DiscardDeadLetterCommand(SomeId) },
         { nameof(ListAuditEntriesQuery), new ListAuditEntriesQuery(new AuditFilter()) },
         { nameof(ExportAuditEntriesQuery), new ExportAuditEntriesQuery(new AuditFilter()) },
+        { nameof(ExportUsersQuery), new ExportUsersQuery(new UserListFilter()) },
+        { nameof(PreviewBulkUserActionQuery), new PreviewBulkUserActionQuery(BulkUserAction.Disable, BulkSelection.Of(SomeId)) },
+        { nameof(StartBulkUserActionCommand), new StartBulkUserActionCommand(BulkUserAction.Disable, BulkSelection.Of(SomeId)) },
     };
 
     /// <summary>Messages any signed-in user may send about themself.</summary>

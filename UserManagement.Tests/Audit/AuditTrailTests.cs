@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
+using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
@@ -460,6 +461,9 @@ public sealed class AuditTrailTests : AppTests
             new UserDeleted(user, UserRole.Member, UserStatus.Active, now), new PasswordReset(user, now, now), new PasswordChanged(user, now),
             new UserUnlocked(user, now), new SessionsEnded(user, 2, "why", now), new AuditTrailPruned(3, now, 30, now),
             new UserLockedOut(user, now, "why", now),
+            new JobStarted(Guid.CreateVersion7(), JobKind.BulkDisable, "Disable 2 users", 2, now),
+            new JobCompleted(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Created 2 users.", now),
+            new JobCancelled(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Cancelled.", now),
         ];
         var eventTypes = typeof(IDomainEvent).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDomainEvent).IsAssignableFrom(t));

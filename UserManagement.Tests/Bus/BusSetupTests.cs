@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
@@ -18,7 +19,7 @@ public sealed class BusSetupTests
         await using var app = await TestApp.StartAsync(bus: true);
 
         var busMessages = app.Get<HandlerGraph>().AllChains().Select(c => c.MessageType).ToList();
-        busMessages.ShouldBe([typeof(ImportUsersJob)], "the bus handles background messages only, never a mediator message");
+        busMessages.ShouldBe([typeof(ApplyBulkUserActionJob), typeof(ImportUsersJob)], ignoreOrder: true, "the bus handles background messages only, never a mediator message");
 
         (await app.Send(new CreateUserCommand("Ada", "ada@example.com", UserRole.Member))).IsSuccess.ShouldBeTrue();
         var jobId = (await app.Send(new StartImportCommand("one.csv", ImportFiles.ValidRows(1)))).Value;
@@ -30,7 +31,7 @@ public sealed class BusSetupTests
     public void Should_have_generated_code_for_exactly_the_background_handlers()
     {
         GeneratedCodeCheck.FindProblems().ShouldBeEmpty();
-        GeneratedCodeCheck.BackgroundHandlers().ShouldBe([typeof(ImportUsersJobHandler)]);
+        GeneratedCodeCheck.BackgroundHandlers().ShouldBe([typeof(ApplyBulkUserActionJobHandler), typeof(ImportUsersJobHandler)], ignoreOrder: true);
         typeof(GeneratedCodeCheck).Assembly.GetType(GeneratedCodeCheck.RegistryTypeName).ShouldNotBeNull();
     }
 

@@ -2,6 +2,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using UserManagement.Application.BulkActions;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
@@ -154,5 +155,34 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTests(br
         await ShouldPassAxeAsync(list);
         await ShouldPassAxeAsync(form);
         Browser.Services.GetRequiredService<IEditingPresence>().LeaveAll($"axe-{Tag}");
+    }
+
+    [Fact]
+    public async Task Import_page()
+    {
+        var page = await OpenForAxe("/users/import");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import users" })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Jobs_page_and_a_job_page(bool dark)
+    {
+        var id = await UserWithHistoryAsync();
+        var jobId = (await Browser.SendAsync(new StartBulkUserActionCommand(BulkUserAction.Activate, BulkSelection.Of(id)))).ShouldSucceed();
+        var page = await OpenForAxe("/jobs");
+        await SwitchToDarkAsync(page, dark);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Jobs", Exact = true })).ToBeVisibleAsync();
+
+        await ShouldPassAxeAsync(page);
+
+        await page.GotoAsync($"/jobs/{jobId}");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("job-status")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
+
+        await ShouldPassAxeAsync(page);
     }
 }

@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
@@ -33,5 +36,23 @@ public sealed class ImportUsersTests : IAsyncLifetime
         users.Count(u => u.Role == UserRole.Administrator).ShouldBe(123);
         await using var db = await _app.OpenDbAsync();
         (await db.ImportRows.CountAsync(r => r.Outcome == ImportRowOutcome.Created && r.UserId != null, TestContext.Current.CancellationToken)).ShouldBe(1_234);
+    }
+
+    [Fact]
+    public async Task Should_log_a_summary_per_batch_at_information_and_each_created_user_at_debug()
+    {
+        var started = await _app.Send(new StartImportCommand("people.csv", ImportFiles.ValidRows(1_234)));
+        started.IsSuccess.ShouldBeTrue(started.ToString());
+
+        var job = await _app.WaitUntilFinishedAsync(started.Value);
+
+        job.Status.ShouldBe(JobStatus.Completed, job.LastError);
+        var created = _app.Logs.Records.Where(r => r.EventId.Id == AuditLog.EventIdOf(AuditActions.UserCreated)).ToList();
+        created.Count(r => r.Level == LogLevel.Debug).ShouldBe(1_234);
+        var summaries = created.Where(r => r.Level == LogLevel.Information).ToList();
+        summaries.Count.ShouldBe((int)Math.Ceiling(1_234 / (double)ImportUsersJobHandler.BatchSize));
+        summaries.Sum(r => Convert.ToInt32(r.Values["Count"], CultureInfo.InvariantCulture)).ShouldBe(1_234);
+        summaries.ShouldAllBe(r => (string?)r.Values["CorrelationId"] == JobRunner.CorrelationId(started.Value)
+            && (string?)r.Values["ActorName"] == TestCurrentUser.Administrator.Email);
     }
 }

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using UserManagement.Infrastructure.Bus;
 using UserManagement.Infrastructure.Operations;
 using UserManagement.Tests.Support;
+using Wolverine.Runtime;
 
 namespace UserManagement.Tests.Operations;
 
@@ -55,7 +57,30 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         live.Status.ShouldBe(HttpStatusCode.OK);
         ShouldBeStatusOnly(live.Body, "Healthy").ShouldBeEmpty();
         ready.Status.ShouldBe(HttpStatusCode.OK);
-        ShouldBeStatusOnly(ready.Body, "Healthy").ShouldBe(new Dictionary<string, string> { [DatabaseHealthCheck.Name] = "Healthy" });
+        ShouldBeStatusOnly(ready.Body, "Healthy").ShouldBe(new Dictionary<string, string>
+        {
+            [DatabaseHealthCheck.Name] = "Healthy",
+            [BusHealthCheck.Name] = "Healthy",
+        });
+    }
+
+    [Fact]
+    public async Task Should_report_not_ready_while_the_background_queue_takes_no_work()
+    {
+        var host = _sandbox.Start("stopped-worker.db");
+        (await GetAsync(host, "/health/ready")).Status.ShouldBe(HttpStatusCode.OK);
+        var queue = host.Services.GetRequiredService<IWolverineRuntime>().Endpoints
+            .FindListenerCircuit(new Uri($"local://{BusOptions.BackgroundQueue}")).ShouldNotBeNull();
+
+        await queue.PauseAsync(TimeSpan.FromMinutes(10));
+        var stopped = await GetAsync(host, "/health/ready");
+
+        stopped.Status.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        ShouldBeStatusOnly(stopped.Body, "Unhealthy").ShouldBe(new Dictionary<string, string>
+        {
+            [DatabaseHealthCheck.Name] = "Healthy",
+            [BusHealthCheck.Name] = "Unhealthy",
+        });
     }
 
     [Fact]
@@ -70,7 +95,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         var live = await GetAsync(host, "/health/live");
 
         gone.Status.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        ShouldBeStatusOnly(gone.Body, "Unhealthy").ShouldBe(new Dictionary<string, string> { [DatabaseHealthCheck.Name] = "Unhealthy" });
+        ShouldBeStatusOnly(gone.Body, "Unhealthy")[DatabaseHealthCheck.Name].ShouldBe("Unhealthy");
         gone.Body.ShouldNotContain(_sandbox.Directory);
         gone.Body.ShouldNotContain("SQLite", Case.Insensitive);
         File.Exists(dataFile).ShouldBeFalse("nothing may create an empty database in place of the missing one");
@@ -108,9 +133,9 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Should_include_every_check_registered_with_the_ready_tag_and_leave_live_alone()
     {
-        // The slot the background-work check takes: any check tagged HealthTags.Ready joins the readiness report.
+        // Any check tagged HealthTags.Ready joins the readiness report.
         var host = _sandbox.Start("slot.db", configureServices: services => services.AddHealthChecks()
-            .AddCheck("background-work", () => HealthCheckResult.Unhealthy("the worker stopped: secret detail"), [HealthTags.Ready]));
+            .AddCheck("another-dependency", () => HealthCheckResult.Unhealthy("the worker stopped: secret detail"), [HealthTags.Ready]));
 
         var ready = await GetAsync(host, "/health/ready");
         var live = await GetAsync(host, "/health/live");
@@ -119,7 +144,8 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         ShouldBeStatusOnly(ready.Body, "Unhealthy").ShouldBe(new Dictionary<string, string>
         {
             [DatabaseHealthCheck.Name] = "Healthy",
-            ["background-work"] = "Unhealthy",
+            [BusHealthCheck.Name] = "Healthy",
+            ["another-dependency"] = "Unhealthy",
         });
         ready.Body.ShouldNotContain("secret detail");
         live.Status.ShouldBe(HttpStatusCode.OK);

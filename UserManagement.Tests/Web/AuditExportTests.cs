@@ -118,7 +118,7 @@ public sealed class AuditExportTests : IAsyncLifetime
         }
 
         using var anonymous = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
-        foreach (var path in new[] { "/audit/export.csv", "/audit" })
+        foreach (var path in new[] { "/audit/export.csv", "/audit", "/users/export.csv" })
         {
             var refused = await anonymous.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
             refused.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
@@ -126,7 +126,7 @@ public sealed class AuditExportTests : IAsyncLifetime
         }
 
         using var memberClient = await SignedInAsync("member@export.example", "member export passphrase");
-        foreach (var path in new[] { "/audit/export.csv", "/audit" })
+        foreach (var path in new[] { "/audit/export.csv", "/audit", "/users/export.csv" })
         {
             var forbidden = await memberClient.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
             forbidden.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);

@@ -1,8 +1,7 @@
 using Mediator;
 using UserManagement.Application.Audit;
-using UserManagement.Application.Common;
 using UserManagement.Web.Components.Pages.Audit;
-using UserManagement.Web.Components.Shared;
+using UserManagement.Web.Csv;
 using UserManagement.Web.Security;
 
 namespace UserManagement.Web.Audit;
@@ -24,19 +23,8 @@ public static class AuditEndpoints
     private static async Task ExportAsync(HttpContext context, ISender sender, TimeProvider clock)
     {
         var query = context.Request.Query;
-        var view = AuditListView.FromQuery(query["search"], query["actor"], query["action"], query["user"], query["from"], query["to"], null, null, null);
+        var view = AuditListView.FromQuery(query["search"], query["actor"], query["action"], query["user"], query["from"], query["to"], null, null, null, query["correlation"]);
         var result = await sender.Send(new ExportAuditEntriesQuery(view.ToFilter()), context.RequestAborted);
-        if (!result.IsSuccess)
-        {
-            context.Response.StatusCode = result.Error is ForbiddenError ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(UserFeedback.Describe(result.Error), context.RequestAborted);
-            return;
-        }
-
-        context.Response.ContentType = "text/csv; charset=utf-8";
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
-        context.Response.Headers.CacheControl = "no-store";
-        await AuditCsv.WriteAsync(context.Response.Body, result.Value, context.RequestAborted);
+        await CsvExport.SendAsync(context, result, $"audit-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv", AuditCsv.Header, AuditCsv.Cells);
     }
 }

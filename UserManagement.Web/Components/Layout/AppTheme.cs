@@ -39,6 +39,8 @@ public static class AppTheme
 
             // The same for a warning alert (the live "Changed by ..." banner): MudBlazor's shade reads at 4.2:1.
             WarningDarken = "#ffb74d",
+            // The same for a success alert (a finished job's summary): MudBlazor's shade reads at 3.2:1 there.
+            SuccessDarken = "#81c784",
             TextSecondary = "rgba(255,255,255,0.65)",
         },
     };

@@ -19,14 +19,15 @@ public sealed record AuditListView(
     DateOnly? To = null,
     AuditCursor? Before = null,
     AuditCursor? After = null,
-    int PageSize = AuditListView.DefaultPageSize) : IUrlView
+    int PageSize = AuditListView.DefaultPageSize,
+    string? Correlation = null) : IUrlView
 {
     public const int DefaultPageSize = 25;
     public const string ExportPath = "audit/export.csv";
 
     public static IReadOnlyList<int> PageSizes { get; } = [10, 25, 50, 100];
 
-    public bool IsFiltered => Search.Length > 0 || Actor is not null || Action is not null || User is not null || From is not null || To is not null;
+    public bool IsFiltered => Search.Length > 0 || Actor is not null || Action is not null || User is not null || From is not null || To is not null || Correlation is not null;
 
     /// <summary>A search too short to run: the page says so instead of searching.</summary>
     public bool SearchTooShort => Search.Length is > 0 and < AuditFilter.SearchMinLength;
@@ -38,7 +39,8 @@ public sealed record AuditListView(
     public AuditListView FirstPage => this with { Before = null, After = null };
 
     public static AuditListView FromQuery(
-        string? search, string? actor, string? action, string? user, string? from, string? to, string? before, string? after, string? size)
+        string? search, string? actor, string? action, string? user, string? from, string? to, string? before, string? after, string? size,
+        string? correlation = null)
     {
         var older = AuditCursor.Parse(before);
         return new AuditListView(
@@ -50,7 +52,8 @@ public sealed record AuditListView(
             To: UrlState.Day(to),
             Before: older,
             After: older is null ? AuditCursor.Parse(after) : null,
-            PageSize: UrlState.Choice(size, PageSizes, DefaultPageSize));
+            PageSize: UrlState.Choice(size, PageSizes, DefaultPageSize),
+            Correlation: string.IsNullOrWhiteSpace(correlation) || correlation.Length > AuditFilter.CorrelationIdMaxLength ? null : correlation.Trim());
     }
 
     public IReadOnlyDictionary<string, object?> ToQueryParameters()
@@ -72,7 +75,8 @@ public sealed record AuditListView(
             UserId: User,
             From: From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
             To: RangeBackwards ? null : To?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-            Search: SearchTooShort || Search.Length == 0 ? null : Search);
+            Search: SearchTooShort || Search.Length == 0 ? null : Search,
+            CorrelationId: Correlation);
     }
 
     public ListAuditEntriesQuery ToQuery() => new(ToFilter(), Before, After, PageSize);
@@ -89,5 +93,6 @@ public sealed record AuditListView(
         ["user"] = User?.ToString(),
         ["from"] = UrlState.Day(From),
         ["to"] = UrlState.Day(To),
+        ["correlation"] = Correlation,
     };
 }

@@ -100,6 +100,17 @@ public sealed record UserListView(
         : next.Page == Page - 1 ? shown.PreviousCursor
         : null;
 
+    /// <summary>Where the list is exported as CSV (<c>GET /users/export.csv</c>).</summary>
+    public const string ExportPath = "users/export.csv";
+
+    /// <summary>The users this view filters to, whatever the page.</summary>
+    public UserListFilter Filter => new(Search.Length > 0 ? Search : null, Role, Status);
+
+    /// <summary>The export of every page of this view: its search, filters and sort, no paging.</summary>
+    public string ExportUrl() => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(ExportPath,
+        ToQueryParameters().Where(p => p.Key is not "page" and not "size" && p.Value is not null)
+            .ToDictionary(p => p.Key, p => (string?)p.Value!.ToString()));
+
     public ListUsersQuery ToQuery() =>
         new(Search.Length > 0 ? Search : null, Role, Status, Sort, Descending, Page, PageSize);
 

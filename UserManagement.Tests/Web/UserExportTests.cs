@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text;
+using Mediator;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
+using UserManagement.Web.Users;
+
+namespace UserManagement.Tests.Web;
+
+/// <summary>The users list's CSV export as a browser downloads it: the list's filter and order, every page, safe in a spreadsheet.</summary>
+public sealed class UserExportTests : IAsyncLifetime
+{
+    private const string AdminEmail = "root@users-export.example";
+    private const string AdminPassword = "root users export passphrase";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+    private AppHost _host = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _host = new AppHost(Path.Combine(_directory, "export.db"), new Dictionary<string, string>
+        {
+            ["Bootstrap:AdminEmail"] = AdminEmail,
+            ["Bootstrap:AdminPassword"] = AdminPassword,
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private async Task CreateAsync(string name, string email, UserRole role = UserRole.Member)
+    {
+        await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
+        (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CreateUserCommand(name, email, role))).IsSuccess.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Should_stream_the_filtered_sorted_list_as_csv_with_formulas_written_as_text()
+    {
+        await CreateAsync("=HYPERLINK(\"http://evil.example\")", "formula@example.com");
+        await CreateAsync("Lovelace, Ada", "ada@example.com");
+        await CreateAsync("Boss", "boss@example.com", UserRole.Administrator);
+        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var response = await client.Http.GetAsync(new Uri("/users/export.csv?role=Member&sort=email&desc=true", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.ToString().ShouldBe("text/csv; charset=utf-8");
+        response.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldStartWith("users-");
+        var bytes = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        bytes.Take(3).ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
+        var rows = Csv.Parse(Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3));
+        rows[0].ShouldBe(UserExport.Header);
+        rows.Skip(1).Select(r => r[1]).ShouldBe(["formula@example.com", "ada@example.com"], "members only, by email descending");
+        rows[1][0].ShouldBe("'=HYPERLINK(\"http://evil.example\")", "a cell that starts like a formula is written as text");
+        rows[2][0].ShouldBe("Lovelace, Ada");
+        client.Dispose();
+    }
+}
