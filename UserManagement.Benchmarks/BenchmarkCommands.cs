@@ -12,6 +12,7 @@ namespace UserManagement.Benchmarks;
 /// <item><c>scenarios --db PATH [--iterations N] [--only list,jump,filter,search,get,create]</c>: the handlers against a seeded database, with raw baselines.</item>
 /// <item><c>micro</c>: BenchmarkDotNet, in process (mediator dispatch).</item>
 /// <item><c>browser --db PATH [--contexts N] [--seconds N]</c>: the real app in Chromium (needs a Release build of the web app).</item>
+/// <item><c>load --db PATH [--contexts 50] [--seconds 180]</c>: issue 11's load, the browser run with the edit mix (open a user, rename, save), the saves checked in the database and the circuit count read after the contexts close; <c>bash scripts/load.sh</c> runs it.</item>
 /// <item><c>report [--command TEXT]</c>: writes docs/benchmarks.md from the figures kept under artifacts/benchmarks/.</item>
 /// <item><c>all --db PATH ...</c>: the three, then the report.</item>
 /// </list>
@@ -34,6 +35,13 @@ public static class BenchmarkCommands
             case "browser":
                 await RunBrowserAsync(options);
                 return 0;
+            case "load":
+                await ResultStore.SaveAsync("load-run-before", environment);
+                await ResultStore.SaveAsync("load", await new BrowserLoad(options.Database, options.Contexts, TimeSpan.FromSeconds(options.Seconds), Console.Out, edits: true).RunAsync());
+                await ResultStore.SaveAsync("load-run-after", MachineInfo.Describe());
+                await ResultStore.SaveAsync("load-command", options.Command);
+                await LoadReport.WriteAsync();
+                return 0;
             case "report":
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
@@ -45,7 +53,7 @@ public static class BenchmarkCommands
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
             default:
-                Console.WriteLine("Commands: scenarios | micro | browser | report | all   (options: --db PATH --iterations N --contexts N --seconds N --command TEXT)");
+                Console.WriteLine("Commands: scenarios | micro | browser | load | report | all   (options: --db PATH --iterations N --contexts N --seconds N --command TEXT)");
                 return 2;
         }
     }

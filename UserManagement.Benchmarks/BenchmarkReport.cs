@@ -115,6 +115,7 @@ public static class BenchmarkReport
             md.AppendLine(Invariant($"| {m.Name} | {m.MeanNanoseconds:0.00} ns | {m.ErrorNanoseconds:0.00} ns | {m.AllocatedBytes} B |"));
         }
 
+        md.Append(await LoadReport.RenderAsync());
         md.AppendLine().AppendLine("## Reproduce").AppendLine();
         md.AppendLine("```bash");
         md.AppendLine("bash scripts/benchmarks.sh                     # everything, about 15 minutes (plus about 3 to seed a million users the first time); writes this file");
