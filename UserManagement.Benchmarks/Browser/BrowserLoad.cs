@@ -56,10 +56,10 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             setInterval(() => {
                 const ui = document.querySelector('#blazor-error-ui');
                 const modal = document.querySelector('#components-reconnect-modal');
-                const now = (ui && getComputedStyle(ui).display !== 'none')
-                    || (modal && (modal.open || getComputedStyle(modal).display !== 'none'))
-                    || !!document.querySelector('.blazor-error-boundary');
-                if (now && !was) window.__circuitTrouble++;
+                const now = (ui && getComputedStyle(ui).display !== 'none' ? 'error UI ' : '')
+                    + (modal && (modal.open || getComputedStyle(modal).display !== 'none') ? 'reconnect dialog ' + modal.className : '')
+                    + (document.querySelector('.blazor-error-boundary') ? 'error boundary' : '');
+                if (now && !was) { window.__circuitTrouble++; console.warn('circuit trouble: ' + now + ' on ' + location.pathname); }
                 was = !!now;
             }, 100);
         })();
@@ -266,6 +266,11 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             var page = await context.NewPageAsync();
             page.Console += (_, message) =>
             {
+                if (message.Text.StartsWith("circuit trouble:", StringComparison.Ordinal))
+                {
+                    errors.Add(message.Text);
+                }
+
                 if (message.Type == "error" && !message.Text.Contains("favicon", StringComparison.Ordinal))
                 {
                     errors.Add(message.Text);
@@ -352,24 +357,22 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
 
     /// <summary>
     /// Reads <c>aspnetcore.components.circuit.active</c> (the Blazor circuit meter) from the running app with
-    /// dotnet-counters, a few seconds at a time, until it is zero or four minutes have passed: nothing in the
+    /// dotnet-counters, a few seconds at a time, in 20 s sessions until it is zero (at most four): nothing in the
     /// product exposes it, and nothing needs to.
     /// </summary>
     private async Task<(int? Circuits, double Seconds)> CircuitsAfterCloseAsync(int processId)
     {
         var started = Stopwatch.GetTimestamp();
         int? circuits = null;
-        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(4))
+        // One session at a time (the runtime allows one metrics session per process); the last file is kept.
+        for (var attempt = 0; attempt < 4 && circuits != 0; attempt++)
         {
-            var file = Path.Combine(ResultStore.Directory, $"counters-{processId}-{DateTime.UtcNow.Ticks}.json");
-            await RunToolAsync("dotnet-counters", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--counters",
-                "Microsoft.AspNetCore.Components.Server.Circuits", "--format", "json", "-o", file, "--duration", "00:00:00:05");
-            circuits = File.Exists(file) ? LastActiveCircuits(await File.ReadAllTextAsync(file)) ?? circuits : circuits;
+            var file = Path.Combine(ResultStore.Directory, "load-circuits.json");
             File.Delete(file);
-            if (circuits == 0)
-            {
-                break;
-            }
+            await RunToolAsync("dotnet-counters", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--counters",
+                "Microsoft.AspNetCore.Components.Server.Circuits", "--format", "json", "-o", file, "--duration", "00:00:00:20");
+            circuits = File.Exists(file) ? LastActiveCircuits(await File.ReadAllTextAsync(file)) ?? circuits : circuits;
+            await Task.Delay(TimeSpan.FromSeconds(2));
         }
 
         return (circuits, Stopwatch.GetElapsedTime(started).TotalSeconds);
