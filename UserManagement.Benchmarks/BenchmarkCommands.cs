@@ -14,6 +14,7 @@ namespace UserManagement.Benchmarks;
 /// <item><c>browser --db PATH [--contexts N] [--seconds N]</c>: the real app in Chromium (needs a Release build of the web app).</item>
 /// <item><c>import [--rows N] [--log file|console] [--command TEXT]</c>: the CSV import's background job against a raw batched insert of the
 /// same rows (fresh database files, default 20,000 rows); updates its section of docs/benchmarks.md.</item>
+/// <item><c>load --db PATH [--contexts 50] [--seconds 180]</c>: issue 11's load, the browser run with the edit mix (open a user, rename, save), the saves checked in the database and the circuit count read after the contexts close; <c>bash scripts/load.sh</c> runs it.</item>
 /// <item><c>report [--command TEXT]</c>: writes docs/benchmarks.md from the figures kept under artifacts/benchmarks/.</item>
 /// <item><c>all --db PATH ...</c>: the three, then the report.</item>
 /// </list>
@@ -39,6 +40,13 @@ public static class BenchmarkCommands
             case "import":
                 await BenchmarkReport.UpdateImportSectionAsync(await RunImportAsync(options), options.Command);
                 return 0;
+            case "load":
+                await ResultStore.SaveAsync("load-run-before", environment);
+                await ResultStore.SaveAsync("load", await new BrowserLoad(options.Database, options.Contexts, TimeSpan.FromSeconds(options.Seconds), Console.Out, edits: true).RunAsync());
+                await ResultStore.SaveAsync("load-run-after", MachineInfo.Describe());
+                await ResultStore.SaveAsync("load-command", options.Command);
+                await LoadReport.WriteAsync();
+                return 0;
             case "report":
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
@@ -51,7 +59,7 @@ public static class BenchmarkCommands
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
             default:
-                Console.WriteLine("Commands: scenarios | import | micro | browser | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT)");
+                Console.WriteLine("Commands: scenarios | import | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");
                 return 2;
         }
     }

@@ -132,10 +132,13 @@ public static class BenchmarkReport
             md.AppendLine(Invariant($"| {m.Name} | {m.MeanNanoseconds:0.00} ns | {m.ErrorNanoseconds:0.00} ns | {m.AllocatedBytes} B |"));
         }
 
+        md.Append(await LoadReport.RenderAsync());
         md.AppendLine().AppendLine("## Reproduce").AppendLine();
         md.AppendLine("```bash");
         md.AppendLine("bash scripts/benchmarks.sh                     # everything, about 15 minutes (plus about 3 to seed a million users the first time); writes this file");
         md.AppendLine("USERS=20000 bash scripts/benchmarks.sh         # a quick look on a small database");
+        md.AppendLine("bash scripts/load.sh                           # issue 11's load: 50 contexts for 180 s on 100,000 users; rewrites only its section");
+        md.AppendLine("CONTEXTS=10 SECONDS_=30 bash scripts/load.sh   # a short check of the same");
         md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- scenarios --db /tmp/um-bench/users-1000000.db");
         md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- scenarios --db /tmp/um-bench/users-1000000.db --only get,create   # a quick look; not kept for the report");
         md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- scenarios --db /tmp/um-bench/users-1000000.db --only audit     # the audit page over 5,000,000 entries (seeds /tmp/um-bench/audit-5000000.db once)");

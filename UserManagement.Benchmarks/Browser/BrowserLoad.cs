@@ -19,8 +19,17 @@ public sealed record BrowserResult(
     int Contexts,
     double Seconds,
     long HeapAt10Bytes,
-    long HeapAt50Bytes)
+    long HeapAt50Bytes,
+    Samples? Save = null,
+    WriteCheck? Writes = null,
+    int? CircuitsAfterClose = null,
+    double SecondsToZeroCircuits = 0,
+    int ServerErrors = 0,
+    int CircuitTroubleShown = 0)
 {
+    /// <summary>Every event the load timed (next page, search minus the pause, save), pooled.</summary>
+    public Samples Events => Samples.Of(Save is null ? [NextPage, Search] : [NextPage, Search, Save]);
+
     /// <summary>Managed heap retained per open circuit, between 10 and 50 circuits, in KB.</summary>
     public double RetainedKilobytesPerCircuit => (HeapAt50Bytes - HeapAt10Bytes) / 40.0 / 1024;
 }
@@ -29,10 +38,58 @@ public sealed record BrowserResult(
 /// Starts the real app (Release build) on the seeded database and drives it from the system Chromium:
 /// start-up time, managed heap after a full GC with 10 and then 50 open circuits, and then 25 browser
 /// contexts paging, sorting and searching for a while. Latencies are measured inside the page, from the click
-/// (or the last keystroke) until the new rows are in the DOM.
+/// (or the last keystroke) until the new rows are in the DOM. Each context keeps one circuit for the whole run:
+/// it moves between pages with Blazor's own navigation, never a reload.
+/// With <c>edits</c> (the <c>load</c> command, issue 11) the mix also opens users and saves a new name
+/// (see <see cref="WriteLedger"/>), the heap is not measured, and after the contexts close the server's circuit
+/// count is read from the Blazor circuit meter with dotnet-counters until it is zero.
 /// </summary>
-public sealed partial class BrowserLoad(string database, int contexts, TimeSpan duration, TextWriter log)
+public sealed partial class BrowserLoad(string database, int contexts, TimeSpan duration, TextWriter log, bool edits = false)
 {
+    private const int UsersPerContext = 20;
+
+    // Counts, in the page, each time the reconnect dialog opens, the error bar shows or an error boundary renders.
+    private const string TroubleWatch = """
+        window.__circuitTrouble = 0;
+        (() => {
+            let was = false;
+            setInterval(() => {
+                const ui = document.querySelector('#blazor-error-ui');
+                const modal = document.querySelector('#components-reconnect-modal');
+                const now = (ui && getComputedStyle(ui).display !== 'none' ? 'error UI ' : '')
+                    + (modal && (modal.open || getComputedStyle(modal).display !== 'none') ? 'reconnect dialog ' + modal.className : '')
+                    + (document.querySelector('.blazor-error-boundary') ? 'error boundary' : '');
+                if (now && !was) { window.__circuitTrouble++; console.warn('circuit trouble: ' + now + ' on ' + location.pathname); }
+                was = !!now;
+            }, 100);
+        })();
+        """;
+
+    // Clicks Save and measures until a new snackbar shows: "Changes saved." (the acknowledgement), or anything
+    // else (-3). Snackbars already on screen are marked first so that an older "Changes saved." is not taken.
+    private const string SaveScript = """
+        async () => {
+            const button = document.querySelector('[data-testid=save]');
+            if (!button || button.disabled) return -1;
+            document.querySelectorAll('.mud-snackbar').forEach(s => s.dataset.loadSeen = '1');
+            const t0 = performance.now();
+            button.click();
+            return await new Promise(resolve => {
+                const check = () => {
+                    const fresh = [...document.querySelectorAll('.mud-snackbar')].filter(s => !s.dataset.loadSeen);
+                    if (fresh.length === 0) return;
+                    observer.disconnect(); clearTimeout(timer);
+                    resolve(fresh.some(s => s.textContent.includes('Changes saved.')) ? performance.now() - t0 : -3);
+                };
+                const observer = new MutationObserver(check);
+                observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+                const timer = setTimeout(() => { observer.disconnect(); resolve(-2); }, 10000);
+            });
+        }
+        """;
+
+    private int _serverErrors;
+
     private const string AdminEmail = "bench-admin@example.com";
     private const string AdminPassword = "benchmark admin passphrase 42";
     private const int DebounceMilliseconds = 300;
@@ -79,6 +136,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
                 return rows.length > 0 && rows.every(r => r.textContent.toLowerCase().includes(term.toLowerCase()));
             };
             input.focus();
+            input.value = '';
             let t0 = 0;
             for (const ch of term) {
                 input.value += ch;
@@ -122,7 +180,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         try
         {
             long heapAt10 = 0, heapAt50 = 0;
-            if (contexts >= 10)
+            if (contexts >= 10 && !edits)
             {
                 await OpenUntilAsync(browser, baseUrl, state, pages, 10, errors);
                 heapAt10 = await HeapAfterFullGcAsync(app.Id);
@@ -139,18 +197,48 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
                 pages.RemoveAt(pages.Count - 1);
             }
 
+            var ledger = new WriteLedger(database);
+            var owned = edits ? await ledger.AssignAsync(contexts, UsersPerContext) : [];
             var next = new List<double>();
             var search = new List<double>();
+            var save = new List<double>();
             var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-            await Task.WhenAll(pages.Select((page, i) => DriveAsync(page, i, deadline, next, search, errors)));
-            log.WriteLine($"{contexts} contexts for {duration.TotalSeconds:F0} s: {next.Count} page steps, {search.Count} searches, {errors.Count} circuit errors");
+            await Task.WhenAll(pages.Select((page, i) => new Driver(page, i, edits ? owned[i] : [], ledger, errors, next, search, save).RunAsync(deadline)));
+            var trouble = 0;
+            foreach (var page in pages)
+            {
+                trouble += await page.EvaluateAsync<int>("() => window.__circuitTrouble ?? 0");
+            }
+
+            log.WriteLine($"{contexts} contexts for {duration.TotalSeconds:F0} s: {next.Count} page steps, {search.Count} searches, {save.Count} saves, {errors.Count} circuit errors, {trouble} reconnect/error UI shown, {_serverErrors} server errors");
             foreach (var error in errors.Distinct().Take(8))
             {
                 log.WriteLine($"  error: {error}");
             }
 
+            if (!edits)
+            {
+                return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
+                    contexts, duration.TotalSeconds, heapAt10, heapAt50);
+            }
+
+            // Closing with beforeunload lets Blazor tell the server the circuit is gone (its disconnect beacon);
+            // a circuit whose page vanished without it would be kept for the disconnected retention period.
+            foreach (var page in pages)
+            {
+                await page.CloseAsync(new() { RunBeforeUnload = true });
+                await page.Context.CloseAsync();
+            }
+
+            pages.Clear();
+            var (circuits, toZero) = await CircuitsAfterCloseAsync(app.Id);
+            log.WriteLine($"Active circuits after the contexts closed: {circuits?.ToString(CultureInfo.InvariantCulture) ?? "not reported"} ({toZero:F0} s)");
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+            var writes = await ledger.VerifyAsync();
+            log.WriteLine($"Writes: {writes}");
             return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
-                contexts, duration.TotalSeconds, heapAt10, heapAt50);
+                contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble);
         }
         finally
         {
@@ -162,75 +250,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         }
     }
 
-    private static async Task DriveAsync(IPage page, int index, long deadline, List<double> next, List<double> search, ErrorCounter errors)
-    {
-        var random = new Random(index);
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            try
-            {
-                var roll = random.Next(10);
-                if (roll < 6)
-                {
-                    var ms = await page.EvaluateAsync<double>(NextPageScript);
-                    if (ms == -2)
-                    {
-                        errors.Add($"next page showed no new rows within 10 s on {page.Url}");
-                    }
-                    else if (ms >= 0)
-                    {
-                        lock (next)
-                        {
-                            next.Add(ms);
-                        }
-                    }
-                    else
-                    {
-                        await page.GotoAsync("/users");
-                        await WaitForRowsAsync(page);
-                    }
-                }
-                else if (roll < 8)
-                {
-                    var headers = new[] { "Name", "Email", "Role", "Status", "Created", "Updated", "Last sign-in" };
-                    var header = page.GetByRole(AriaRole.Columnheader, new() { Name = headers[random.Next(headers.Length)] });
-                    await header.Locator(".sortable-column-header").ClickAsync();
-                    await WaitForRowsAsync(page);
-                }
-                else
-                {
-                    var term = SearchTerms[random.Next(SearchTerms.Length)];
-                    await page.GotoAsync("/users");
-                    await WaitForRowsAsync(page);
-                    var ms = await page.EvaluateAsync<double>(SearchScript, term);
-                    if (ms == -2)
-                    {
-                        errors.Add($"search '{term}' never showed its rows");
-                    }
-                    else if (ms >= 0)
-                    {
-                        lock (search)
-                        {
-                            search.Add(Math.Max(0, ms - DebounceMilliseconds));
-                        }
-                    }
-                }
-
-                if (await page.Locator("#blazor-error-ui").IsVisibleAsync())
-                {
-                    errors.Add($"the circuit failed on {page.Url}");
-                    await page.GotoAsync("/users");
-                    await WaitForRowsAsync(page);
-                }
-            }
-            catch (Exception e) when (e is PlaywrightException or TimeoutException)
-            {
-                errors.Add(e.Message);
-            }
-        }
-    }
-
-    private static async Task WaitForRowsAsync(IPage page)
+    internal static async Task WaitForRowsAsync(IPage page)
     {
         await page.WaitForSelectorAsync("body[data-interactive=true]", new() { Timeout = 30_000 });
         await page.WaitForSelectorAsync("tbody tr.mud-table-row, [data-testid=empty-state]", new() { Timeout = 30_000 });
@@ -242,9 +262,15 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         {
             var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, StorageState = state, ViewportSize = new() { Width = 1280, Height = 800 } });
             context.SetDefaultTimeout(30_000);
+            await context.AddInitScriptAsync(TroubleWatch);
             var page = await context.NewPageAsync();
             page.Console += (_, message) =>
             {
+                if (message.Text.StartsWith("circuit trouble:", StringComparison.Ordinal))
+                {
+                    errors.Add(message.Text);
+                }
+
                 if (message.Type == "error" && !message.Text.Contains("favicon", StringComparison.Ordinal))
                 {
                     errors.Add(message.Text);
@@ -265,7 +291,25 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(AdminEmail);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.WaitForSelectorAsync("tbody tr.mud-table-row", new() { Timeout = 60_000 });
+        try
+        {
+            // The bootstrapped administrator's password counts as set at first start: the app asks for a new one.
+            await page.WaitForSelectorAsync("tbody tr.mud-table-row, input[autocomplete=new-password]", new() { Timeout = 60_000 });
+            if (page.Url.Contains("/account/change-password", StringComparison.Ordinal))
+            {
+                await page.GetByLabel("Current password", new() { Exact = true }).FillAsync(AdminPassword);
+                await page.GetByLabel("New password", new() { Exact = true }).FillAsync(AdminPassword + " changed");
+                await page.GetByLabel("Confirm new password", new() { Exact = true }).FillAsync(AdminPassword + " changed");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Change password", Exact = true }).ClickAsync();
+            }
+
+            await page.WaitForSelectorAsync("tbody tr.mud-table-row", new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"Signing in did not show the users list; the page at {page.Url} says: {await page.InnerTextAsync("body")}");
+        }
+
         var state = await context.StorageStateAsync();
         await context.CloseAsync();
         return state;
@@ -301,7 +345,59 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     {
         if (line is not null && (line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("crit", StringComparison.OrdinalIgnoreCase)))
         {
+            // The console logger starts an error entry with "fail:" and a critical one with "crit:".
+            if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _serverErrors);
+            }
+
             log.WriteLine($"  app: {line}");
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>aspnetcore.components.circuit.active</c> (the Blazor circuit meter) from the running app with
+    /// dotnet-counters, a few seconds at a time, in 20 s sessions until it is zero (at most four): nothing in the
+    /// product exposes it, and nothing needs to.
+    /// </summary>
+    private async Task<(int? Circuits, double Seconds)> CircuitsAfterCloseAsync(int processId)
+    {
+        var started = Stopwatch.GetTimestamp();
+        int? circuits = null;
+        // One session at a time (the runtime allows one metrics session per process); the last file is kept.
+        for (var attempt = 0; attempt < 4 && circuits != 0; attempt++)
+        {
+            var file = Path.Combine(ResultStore.Directory, "load-circuits.json");
+            File.Delete(file);
+            await RunToolAsync("dotnet-counters", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--counters",
+                "Microsoft.AspNetCore.Components.Server.Circuits", "--format", "json", "-o", file, "--duration", "00:00:00:20");
+            circuits = File.Exists(file) ? LastActiveCircuits(await File.ReadAllTextAsync(file)) ?? circuits : circuits;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        return (circuits, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static int? LastActiveCircuits(string json)
+    {
+        // dotnet-counters may leave the array open when it is stopped; close it so that it parses.
+        var text = json.TrimEnd();
+        if (!text.EndsWith('}'))
+        {
+            text = text.TrimEnd(',') + "]}";
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.GetProperty("Events").EnumerateArray()
+                .Where(e => e.GetProperty("name").GetString()?.StartsWith("aspnetcore.components.circuit.active", StringComparison.Ordinal) == true)
+                .Select(e => (int?)e.GetProperty("value").GetDouble())
+                .LastOrDefault();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 
@@ -331,8 +427,8 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     private async Task<long> HeapAfterFullGcAsync(int processId)
     {
         var file = Path.Combine(ResultStore.Directory, $"heap-{processId}-{DateTime.UtcNow.Ticks}.gcdump");
-        await RunToolAsync("collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", file);
-        var report = await RunToolAsync("report", file);
+        await RunToolAsync("dotnet-gcdump", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", file);
+        var report = await RunToolAsync("dotnet-gcdump", "report", file);
         File.Delete(file);
         var total = report.Split('\n').Select(l => TotalLine().Match(l)).FirstOrDefault(m => m.Success)
             ?? throw new InvalidOperationException($"dotnet-gcdump report printed no total:\n{report}");
@@ -343,7 +439,6 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     private async Task<string> RunToolAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ResultStore.RepositoryRoot() };
-        start.ArgumentList.Add("dotnet-gcdump");
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -355,7 +450,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            log.WriteLine($"dotnet-gcdump {string.Join(' ', args)} failed: {output}{error}");
+            log.WriteLine($"{string.Join(' ', args)} failed: {output}{error}");
         }
 
         return output;
@@ -371,7 +466,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     [GeneratedRegex(@"^\s*([\d,]+)\s+.*(GC Heap|Total)", RegexOptions.IgnoreCase)]
     private static partial Regex TotalLine();
 
-    private sealed class ErrorCounter
+    internal sealed class ErrorCounter
     {
         private readonly List<string> _errors = [];
 
