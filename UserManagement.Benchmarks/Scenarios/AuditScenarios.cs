@@ -66,7 +66,7 @@ public sealed class AuditScenarios(ScenarioOptions options, TextWriter log, Func
             Func<int, Task> handler = async _ =>
             {
                 var page = await sender.Send(new ListAuditEntriesQuery(filter));
-                Check(page.IsSuccess && page.Value.Items.Count > 0, $"{name}: {page}");
+                ScenarioRunner.Check(page.IsSuccess && page.Value.Items.Count > 0, $"{name}: {page}");
             };
             await using var command = raw.CreateCommand();
             command.CommandText = $"""
@@ -84,7 +84,7 @@ public sealed class AuditScenarios(ScenarioOptions options, TextWriter log, Func
                     rows += row.Id > 0 ? 1 : 0;
                 }
 
-                Check(rows > 0, $"{name}: raw found nothing");
+                ScenarioRunner.Check(rows > 0, $"{name}: raw found nothing");
             };
             var (h, b) = await Samples.TimeInterleavedAsync(options.Warmup, options.Iterations, handler, rawPage);
             var result = new ScenarioResult(Invariant($"{name} ({count / 1_000_000.0:0.#}M entries)"), h, "same keyset SELECT, raw, prepared", b,
@@ -99,7 +99,7 @@ public sealed class AuditScenarios(ScenarioOptions options, TextWriter log, Func
     /// <summary>Fills the trail up to <paramref name="wanted"/> entries (a kept file is reused) and returns how many it holds.</summary>
     private async Task<long> SeedAsync(SqliteConnection raw, long wanted)
     {
-        var have = Convert.ToInt64(await ScalarAsync(raw, "SELECT count(*) FROM AuditEntries"), CultureInfo.InvariantCulture);
+        var have = Convert.ToInt64(await ScenarioRunner.ScalarAsync(raw, "SELECT count(*) FROM AuditEntries"), CultureInfo.InvariantCulture);
         if (have >= wanted)
         {
             return have;
@@ -169,23 +169,8 @@ public sealed class AuditScenarios(ScenarioOptions options, TextWriter log, Func
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
-    }
-
     private static async Task<string> ScalarTextAsync(SqliteConnection connection, string sql) =>
-        (string)(await ScalarAsync(connection, sql) ?? throw new InvalidOperationException($"No value: {sql}"));
-
-    private static void Check(bool condition, string what)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException($"An audit scenario went wrong: {what}");
-        }
-    }
+        (string)(await ScenarioRunner.ScalarAsync(connection, sql) ?? throw new InvalidOperationException($"No value: {sql}"));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -460,7 +460,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         return connection;
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
+    internal static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
