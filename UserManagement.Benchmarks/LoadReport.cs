@@ -40,7 +40,7 @@ public static class LoadReport
         Row(md, "p95 event handling (next page, search minus its 300 ms pause, save → \"Changes saved.\")", "< 250 ms",
             Invariant($"p95 {Samples.Ms(events.P95)} ms (n={events.Count}); next page p95 {Samples.Ms(load.NextPage.P95)} ms (n={load.NextPage.Count}), search p95 {Samples.Ms(load.Search.P95)} ms (n={load.Search.Count}), save p95 {Samples.Ms(save.P95)} ms (n={save.Count})"),
             events.Count > 0 && events.P95 < 250);
-        Row(md, "Active circuits after the contexts close (`aspnetcore.components.circuit.active`, read with dotnet-counters)", "0",
+        Row(md, "Open circuits after the contexts close (`usermanagement.circuits.open`, read with dotnet-counters)", "0",
             load.CircuitsAfterClose is { } c ? Invariant($"{c} after {load.SecondsToZeroCircuits:0} s") : "not reported by the meter",
             load.CircuitsAfterClose == 0);
         return md.ToString();

@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using UserManagement.Application.Common;
 using UserManagement.Benchmarks.Scenarios;
+using UserManagement.Web.Operations;
 
 namespace UserManagement.Benchmarks.Browser;
 
@@ -42,7 +44,7 @@ public sealed record BrowserResult(
 /// it moves between pages with Blazor's own navigation, never a reload.
 /// With <c>edits</c> (the <c>load</c> command, issue 11) the mix also opens users and saves a new name
 /// (see <see cref="WriteLedger"/>), the heap is not measured, and after the contexts close the server's circuit
-/// count is read from the Blazor circuit meter with dotnet-counters until it is zero.
+/// count is read from the app's open-circuit instrument with dotnet-counters until it is zero.
 /// </summary>
 public sealed partial class BrowserLoad(string database, int contexts, TimeSpan duration, TextWriter log, bool edits = false)
 {
@@ -356,23 +358,22 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     }
 
     /// <summary>
-    /// Reads <c>aspnetcore.components.circuit.active</c> (the Blazor circuit meter) from the running app with
-    /// dotnet-counters, a few seconds at a time, in 20 s sessions until it is zero (at most four): nothing in the
-    /// product exposes it, and nothing needs to.
+    /// Reads the app's open-circuit count (<c>usermanagement.circuits.open</c>, an observable instrument: a session
+    /// that attaches now reads the true count, which Blazor's own up-down counter cannot give it) with
+    /// dotnet-counters, in 5 s sessions until it is zero, for at most two minutes.
     /// </summary>
     private async Task<(int? Circuits, double Seconds)> CircuitsAfterCloseAsync(int processId)
     {
         var started = Stopwatch.GetTimestamp();
         int? circuits = null;
         // One session at a time (the runtime allows one metrics session per process); the last file is kept.
-        for (var attempt = 0; attempt < 4 && circuits != 0; attempt++)
+        while (circuits != 0 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(2))
         {
             var file = Path.Combine(ResultStore.Directory, "load-circuits.json");
             File.Delete(file);
             await RunToolAsync("dotnet-counters", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--counters",
-                "Microsoft.AspNetCore.Components.Server.Circuits", "--format", "json", "-o", file, "--duration", "00:00:00:20");
+                $"{AppTelemetry.Name}[{OpenCircuits.InstrumentName}]", "--format", "json", "-o", file, "--duration", "00:00:00:05");
             circuits = File.Exists(file) ? LastActiveCircuits(await File.ReadAllTextAsync(file)) ?? circuits : circuits;
-            await Task.Delay(TimeSpan.FromSeconds(2));
         }
 
         return (circuits, Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -391,7 +392,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         {
             using var document = System.Text.Json.JsonDocument.Parse(text);
             return document.RootElement.GetProperty("Events").EnumerateArray()
-                .Where(e => e.GetProperty("name").GetString()?.StartsWith("aspnetcore.components.circuit.active", StringComparison.Ordinal) == true)
+                .Where(e => e.GetProperty("name").GetString()?.StartsWith(OpenCircuits.InstrumentName, StringComparison.Ordinal) == true)
                 .Select(e => (int?)e.GetProperty("value").GetDouble())
                 .LastOrDefault();
         }

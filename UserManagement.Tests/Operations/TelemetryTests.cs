@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -108,6 +110,56 @@ public sealed class TelemetryTests : IAsyncLifetime
     [MemberData(nameof(Failures))]
     public void Should_name_each_kind_of_failure_in_snake_case(Error error, string kind) =>
         AppTelemetry.KindOf(error).ShouldBe(kind);
+
+    [Fact]
+    public async Task Should_give_the_open_circuit_count_to_a_listener_that_attaches_after_the_circuits_opened()
+    {
+        var host = _sandbox.Start("circuits.db");
+        var circuits = new List<AsyncServiceScope>();
+        for (var i = 0; i < 3; i++)
+        {
+            var scope = host.Services.CreateAsyncScope();
+            circuits.Add(scope);
+            await CircuitCounter(scope).OnCircuitOpenedAsync(null!, TestContext.Current.CancellationToken);
+        }
+
+        await CircuitCounter(circuits[0]).OnCircuitClosedAsync(null!, TestContext.Current.CancellationToken);
+
+        // Attached only now, as dotnet-counters is during an incident: it must read 2, not the changes since it came.
+        ReadOpenCircuits(host).ShouldBe(2);
+        foreach (var scope in circuits.Skip(1))
+        {
+            await CircuitCounter(scope).OnCircuitClosedAsync(null!, TestContext.Current.CancellationToken);
+        }
+
+        ReadOpenCircuits(host).ShouldBe(0);
+        foreach (var scope in circuits)
+        {
+            await scope.DisposeAsync();
+        }
+    }
+
+    private static OpenCircuitsHandler CircuitCounter(AsyncServiceScope circuit) =>
+        circuit.ServiceProvider.GetServices<CircuitHandler>().OfType<OpenCircuitsHandler>().Single();
+
+    /// <summary>Reads this host's open-circuit instrument with a listener of its own, as an outside tool would.</summary>
+    private static long? ReadOpenCircuits(AppHost host)
+    {
+        var factory = host.Services.GetRequiredService<IMeterFactory>();
+        long? value = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == OpenCircuits.InstrumentName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, measurement, _, _) => value = measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
+    }
 
     private static List<MetricPoint> MetricPoints(LockedCollection<Metric> metrics, string name)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using UserManagement.Application.Common;
 
@@ -18,11 +19,13 @@ public static class OperationsRegistration
         return services;
     }
 
-    /// <summary>The host-side operations services: OpenTelemetry when configured, and graceful shutdown.</summary>
+    /// <summary>The host-side operations services: OpenTelemetry when configured, graceful shutdown, the open-circuit count.</summary>
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpenTelemetryWhenConfigured(configuration);
         services.AddGracefulShutdown(configuration);
+        services.AddSingleton<OpenCircuits>();
+        services.AddScoped<CircuitHandler, OpenCircuitsHandler>();
         return services;
     }
 }
