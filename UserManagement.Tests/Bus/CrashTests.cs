@@ -120,7 +120,7 @@ public sealed class CrashTests
 
             if (child.HasExited)
             {
-                throw new InvalidOperationException($"The app exited while waiting for {what}:\n{child.Output}");
+                throw new InvalidOperationException($"The app exited while waiting for {what}: {await child.ExitReportAsync()}");
             }
 
             await Task.Delay(20);
@@ -169,6 +169,16 @@ public sealed class CrashTests
             child._process.BeginOutputReadLine();
             child._process.BeginErrorReadLine();
             return child;
+        }
+
+        /// <summary>
+        /// How an exited child ended: its exit code (128 + the signal's number when a signal ended it) and its last
+        /// lines, read to the end of its output first (the exit can be seen before the last lines arrive).
+        /// </summary>
+        public async Task<string> ExitReportAsync()
+        {
+            await _process.WaitForExitAsync();
+            return $"exit code {_process.ExitCode}; it printed:\n{Output}";
         }
 
         /// <summary>SIGKILL: no shutdown code runs, as when the machine loses power or the OOM killer strikes.</summary>
