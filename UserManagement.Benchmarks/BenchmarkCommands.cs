@@ -9,7 +9,7 @@ namespace UserManagement.Benchmarks;
 /// <c>dotnet run -c Release --project UserManagement.Benchmarks -- COMMAND [options]</c>; <c>bash scripts/benchmarks.sh</c>
 /// seeds the database and runs <c>all</c>.
 /// <list type="bullet">
-/// <item><c>scenarios --db PATH [--iterations N] [--only list,jump,filter,search,get,create,audit] [--audit-entries N]</c>: the handlers against a seeded database, with raw baselines.</item>
+/// <item><c>scenarios --db PATH [--iterations N] [--only list,jump,filter,search,get,create,export,audit] [--audit-entries N]</c>: the handlers against a seeded database, with raw baselines.</item>
 /// <item><c>micro</c>: BenchmarkDotNet, in process (mediator dispatch).</item>
 /// <item><c>browser --db PATH [--contexts N] [--seconds N]</c>: the real app in Chromium (needs a Release build of the web app).</item>
 /// <item><c>import [--rows N] [--log file|console] [--command TEXT]</c>: the CSV import's background job against a raw batched insert of the

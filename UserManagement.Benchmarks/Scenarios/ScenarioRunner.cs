@@ -13,7 +13,7 @@ using UserManagement.Web;
 namespace UserManagement.Benchmarks.Scenarios;
 
 /// <summary>How long and how often to run each scenario.</summary>
-/// <param name="Only">When set, only these groups run (list, jump, filter, search, get, create, audit): for a quick look while tuning.</param>
+/// <param name="Only">When set, only these groups run (list, jump, filter, search, get, create, export, audit): for a quick look while tuning.</param>
 /// <param name="AuditDatabase">The audit trail's database (seeded once and kept); beside the users' database when not given.</param>
 public sealed record ScenarioOptions(
     string DatabasePath, int Iterations = 200, int Warmup = 20, int ScanIterations = 5, IReadOnlySet<string>? Only = null,
@@ -77,6 +77,11 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         if (options.Runs("create"))
         {
             results.Add(await CreateAsync(sender, connectionString));
+        }
+
+        if (options.Runs("export"))
+        {
+            results.Add(await new ExportScenario(sender, raw, total, log).RunAsync(options.ScanIterations));
         }
 
         if (options.Runs("audit"))

@@ -31,6 +31,7 @@ public sealed class ScenarioRunnerTests : AppTests
         results.Count(r => r.Name.StartsWith("Substring search", StringComparison.Ordinal)).ShouldBe(3);
         results.Select(r => r.Name).ShouldContain("Get user by id");
         results.Select(r => r.Name).ShouldContain(n => n.StartsWith("Create user", StringComparison.Ordinal));
+        results.Single(r => r.Name.StartsWith(ExportScenario.Name, StringComparison.Ordinal)).Name.ShouldContain("20,000 rows");
         results.Count(r => r.Name.StartsWith("Audit page", StringComparison.Ordinal)).ShouldBe(5);
         results.ShouldAllBe(r => r.Handler.Count > 0 && r.Handler.Milliseconds.All(ms => ms >= 0));
         results.Where(r => r.Baseline != null).ShouldAllBe(r => r.Baseline!.Count > 0);
