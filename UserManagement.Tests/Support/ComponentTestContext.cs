@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.Extensions.WaitForHelpers;
 using Bunit.TestDoubles;
 using FluentValidation;
 using Mediator;
@@ -99,4 +100,30 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>Lets debounce timers that read the clock fire.</summary>
     protected void Wait(int milliseconds) => Clock.Advance(TimeSpan.FromMilliseconds(milliseconds));
+
+    /// <summary>
+    /// Moves the clock on by <paramref name="milliseconds"/> until <paramref name="assertion"/> holds, again and again
+    /// for up to the default wait in real time. One step is not always enough: a poll still busy with its last tick
+    /// skips the tick the clock gives it, and a timer the page arms only after the step (its work is asynchronous)
+    /// waits for the next one. Moving the clock further is harmless to a debounce or a poll.
+    /// </summary>
+    protected void WaitUntil<TComponent>(IRenderedComponent<TComponent> cut, int milliseconds, Action assertion)
+        where TComponent : IComponent
+    {
+        ArgumentNullException.ThrowIfNull(cut);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            Wait(milliseconds);
+            try
+            {
+                cut.WaitForAssertion(assertion, TimeSpan.FromMilliseconds(250));
+                return;
+            }
+            catch (WaitForFailedException) when (System.Diagnostics.Stopwatch.GetElapsedTime(started) < DefaultWaitTimeout)
+            {
+                // Not yet: another step.
+            }
+        }
+    }
 }

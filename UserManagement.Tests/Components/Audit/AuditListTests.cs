@@ -97,14 +97,11 @@ public sealed class AuditListTests : ComponentTestContext
         cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(4));
 
         await cut.Do(c => c.Find("input[placeholder='Name, email, change or detail']").Input("re"));
-        Wait(300);
-        cut.WaitForAssertion(() => cut.Markup.ShouldContain("Type at least 3 characters to search."));
+        WaitUntil(cut, 300, () => cut.Markup.ShouldContain("Type at least 3 characters to search."));
         Rows(cut).Count.ShouldBe(4);
 
         await cut.Do(c => c.Find("input[placeholder='Name, email, change or detail']").Input("renamed"));
-        Wait(300);
-
-        cut.WaitForAssertion(() => Actions(cut).ShouldBe(["User updated"]));
+        WaitUntil(cut, 300, () => Actions(cut).ShouldBe(["User updated"]));
         Navigation.Uri.ShouldEndWith("/audit?search=renamed");
     }
 

@@ -44,9 +44,7 @@ public sealed class JobsPageTests : ComponentTestContext
             j.Begin(Clock.GetUtcNow().UtcDateTime);
             j.Record(250, 0, 0);
         });
-        Wait(1_000);
-
-        cut.WaitForAssertion(() => cut.Find("[data-testid=job-counts]").TextContent.ShouldBe("250 of 1,000 rows"), Patience);
+        WaitUntil(cut, 1_000, () => cut.Find("[data-testid=job-counts]").TextContent.ShouldBe("250 of 1,000 rows"));
         cut.Find("[data-testid=job-status]").TextContent.ShouldBe("Running");
 
         await Update(job.Id, j =>
@@ -54,9 +52,7 @@ public sealed class JobsPageTests : ComponentTestContext
             j.Record(750, 0, 0);
             j.Complete("Created 1,000 users.", Clock.GetUtcNow().UtcDateTime);
         });
-        Wait(1_000);
-
-        cut.WaitForAssertion(() => cut.Find("[data-testid=job-result]").TextContent.ShouldBe("Created 1,000 users."), Patience);
+        WaitUntil(cut, 1_000, () => cut.Find("[data-testid=job-result]").TextContent.ShouldBe("Created 1,000 users."));
         cut.Find("[data-testid=job-status]").TextContent.ShouldBe("Completed");
     }
 

@@ -303,11 +303,9 @@ public sealed class UserEditorTests : ComponentTestContext
         await Click(cut, "Set temporary password");
         cut.WaitForElement(".mud-dialog");
         await cut.Do(c => Input(c, "Temporary password").Input("too short"));
-        Wait(300);
-        cut.WaitForAssertion(() => FieldErrors(cut, "Temporary password").ShouldBe(Application.Accounts.PasswordRules.TooShort));
+        WaitUntil(cut, 300, () => FieldErrors(cut, "Temporary password").ShouldBe(Application.Accounts.PasswordRules.TooShort));
         await cut.Do(c => Input(c, "Temporary password").Input("a fine temporary phrase"));
-        Wait(300);
-        cut.WaitForAssertion(() => FieldErrors(cut, "Temporary password").ShouldBeEmpty());
+        WaitUntil(cut, 300, () => FieldErrors(cut, "Temporary password").ShouldBeEmpty());
         await cut.Do(c => c.Find(".mud-dialog [data-testid=confirm]").Click());
 
         ShouldShowSnackbar(cut, "Temporary password set. Ada must change it at the next sign-in");

@@ -60,9 +60,7 @@ public sealed class UserListTests : ComponentTestContext
 
         await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("ada"));
         Sender.SentOf<ListUsersQuery>().Count().ShouldBe(1);
-        Wait(300);
-
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        WaitUntil(cut, 300, () => Rows(cut).Count.ShouldBe(1));
         Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(Search: "ada", SortBy: "name", PageSize: 25));
         Navigation.Uri.ShouldEndWith("/users?search=ada");
         Rows(cut)[0].TextContent.ShouldContain("Ada Lovelace");
@@ -139,9 +137,7 @@ public sealed class UserListTests : ComponentTestContext
 
         await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("ada"));
         await cut.InvokeAsync(() => Navigation.NavigateTo("/users?role=Member"));
-        Wait(300);
-
-        cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last()
+        WaitUntil(cut, 300, () => Sender.SentOf<ListUsersQuery>().Last()
             .ShouldBe(new ListUsersQuery("ada", UserRole.Member, SortBy: "name", PageSize: 25)));
         Navigation.Uri.ShouldEndWith("/users?role=Member&search=ada");
         cut.Find("input[placeholder='Name or email']").GetAttribute("value").ShouldBe("ada");
