@@ -360,14 +360,16 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     /// <summary>
     /// Reads the app's open-circuit count (<c>usermanagement.circuits.open</c>, an observable instrument: a session
     /// that attaches now reads the true count, which Blazor's own up-down counter cannot give it) with
-    /// dotnet-counters, in 5 s sessions until it is zero, for at most two minutes.
+    /// dotnet-counters, in 5 s sessions until it is zero, for at most four minutes: a circuit whose page went away
+    /// without telling the server (a page in error, a lost beacon) is kept for Blazor's disconnected-circuit
+    /// retention (3 minutes by default) before it is let go.
     /// </summary>
     private async Task<(int? Circuits, double Seconds)> CircuitsAfterCloseAsync(int processId)
     {
         var started = Stopwatch.GetTimestamp();
         int? circuits = null;
         // One session at a time (the runtime allows one metrics session per process); the last file is kept.
-        while (circuits != 0 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(2))
+        while (circuits != 0 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(4))
         {
             var file = Path.Combine(ResultStore.Directory, "load-circuits.json");
             File.Delete(file);
