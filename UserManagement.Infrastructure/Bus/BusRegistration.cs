@@ -80,7 +80,7 @@ public static class BusRegistration
                     bus.LocalQueue(BusOptions.BackgroundQueue).UseDurableInbox().Sequential();
                     break;
             }
-        
+
             // Domain events stay on this node whatever carries background work: every node's live pages need them all
             // (several nodes: a fan-out exchange, ADR 0021). Durable, so a crash after the commit delivers them at restart;
             // sequential, so they arrive in the order they were committed.
