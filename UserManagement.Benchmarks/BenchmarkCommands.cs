@@ -15,6 +15,8 @@ namespace UserManagement.Benchmarks;
 /// <item><c>import [--rows N] [--log file|console] [--command TEXT]</c>: the CSV import's background job against a raw batched insert of the
 /// same rows (fresh database files, default 20,000 rows); updates its section of docs/benchmarks.md.</item>
 /// <item><c>load --db PATH [--contexts 50] [--seconds 180]</c>: issue 11's load, the browser run with the edit mix (open a user, rename, save), the saves checked in the database and the circuit count read after the contexts close; <c>bash scripts/load.sh</c> runs it.</item>
+/// <item><c>events [--iterations N] [--command TEXT]</c>: how long a committed change takes to reach this node's subscribers through
+/// the bus's outbox, against in-process publishing (fresh database files); updates its section of docs/benchmarks.md.</item>
 /// <item><c>report [--command TEXT]</c>: writes docs/benchmarks.md from the figures kept under artifacts/benchmarks/.</item>
 /// <item><c>all --db PATH ...</c>: the three, then the report.</item>
 /// </list>
@@ -47,6 +49,10 @@ public static class BenchmarkCommands
                 await ResultStore.SaveAsync("load-command", options.Command);
                 await LoadReport.WriteAsync();
                 return 0;
+            case "events":
+                var (delivery, save) = await new DomainEventLatencyScenario(options.Iterations, Console.Out).RunAsync();
+                await BenchmarkReport.UpdateEventsSectionAsync(delivery, save, options.Command, MachineInfo.Describe());
+                return 0;
             case "report":
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
@@ -59,7 +65,7 @@ public static class BenchmarkCommands
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
             default:
-                Console.WriteLine("Commands: scenarios | import | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");
+                Console.WriteLine("Commands: scenarios | import | events | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");
                 return 2;
         }
     }

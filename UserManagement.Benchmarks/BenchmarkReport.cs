@@ -156,16 +156,39 @@ public static class BenchmarkReport
 
     private const string ImportHeading = "## Bulk import";
 
+    private const string EventsHeading = "## Domain event delivery";
+
     /// <summary>
     /// Writes the import's section into the existing docs/benchmarks.md (replacing the one there, or before
     /// "Where the ~350 ms..." when there is none), so that <c>import</c> alone updates its figure and keeps the others.
     /// </summary>
-    public static async Task UpdateImportSectionAsync(ScenarioResult import, string command)
+    public static Task UpdateImportSectionAsync(ScenarioResult import, string command) =>
+        UpdateSectionAsync(ImportHeading, ImportSection(import, command).ToString(), "\n## Where the");
+
+    /// <summary>Writes the domain-event latency section (issue 10, ADR 0021) of docs/benchmarks.md, leaving the rest as it is.</summary>
+    public static Task UpdateEventsSectionAsync(ScenarioResult delivery, ScenarioResult save, string command, MachineInfo machine)
+    {
+        var md = new StringBuilder();
+        md.AppendLine().AppendLine(EventsHeading).AppendLine();
+        md.AppendLine(Invariant($"Command: `{command}`, {machine.TakenAt:yyyy-MM-dd HH:mm} UTC, {machine.Cores} cores, load average {machine.LoadAverage} (other engineers' builds and tests). A fresh database file per side, the bus running as in the app; 20 saves first warm up. Each save creates one user; the time runs from the start of `SaveChangesAsync` until a subscriber of this node is called with the event (the live updates promise 1 s)."));
+        md.AppendLine();
+        md.AppendLine("| figure | outbox (ADR 0021) | in process (before) | target | met |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var result in new[] { delivery, save })
+        {
+            md.AppendLine(Invariant($"| {result.Name} | p50 {result.Handler.P50:0.0} ms, p95 {result.Handler.P95:0.0} ms, max {result.Handler.Milliseconds.Max():0.0} ms | p50 {result.Baseline!.P50:0.0} ms, p95 {result.Baseline.P95:0.0} ms | {result.Target ?? "-"} | {(result.Met switch { true => "yes", false => "**no**", null => "-" })} |"));
+        }
+
+        return UpdateSectionAsync(EventsHeading, md.ToString(), "\n## Where the");
+    }
+
+    /// <summary>Replaces the section under <paramref name="heading"/> (or inserts it before <paramref name="before"/>).</summary>
+    private static async Task UpdateSectionAsync(string heading, string section, string before)
     {
         var file = Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
         var text = (await File.ReadAllTextAsync(file)).Replace("\r\n", "\n", StringComparison.Ordinal);
-        var section = ImportSection(import, command).ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
-        var start = text.IndexOf("\n" + ImportHeading + "\n", StringComparison.Ordinal);
+        section = section.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var start = text.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
         if (start >= 0)
         {
             var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
@@ -173,12 +196,12 @@ public static class BenchmarkReport
         }
         else
         {
-            var before = text.IndexOf("\n## Where the", StringComparison.Ordinal);
-            text = before < 0 ? text + section : text[..before] + section + text[before..];
+            var at = text.IndexOf(before, StringComparison.Ordinal);
+            text = at < 0 ? text + section : text[..at] + section + text[at..];
         }
 
         await File.WriteAllTextAsync(file, text);
-        Console.WriteLine($"Updated the import section of {file}");
+        Console.WriteLine($"Updated the section {heading} of {file}");
     }
 
     private static StringBuilder ImportSection(ScenarioResult? import, string command)

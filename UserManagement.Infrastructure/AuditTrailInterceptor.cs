@@ -21,50 +21,121 @@ namespace UserManagement.Infrastructure;
 /// </list>
 /// Publishing logs the entries recorded from domain events (<see cref="AuditLog"/>: each one, or for bulk work a summary) and hands the events to
 /// <see cref="IDomainEventPublisher"/>. A failure there is logged: the change is committed and stays so.
+/// <para>
+/// With a running bus (<see cref="IDomainEventOutbox"/>, ADR 0021) a save's events are also written to the bus's outbox in
+/// the save's transaction, after the save succeeded and before the commit (a save outside a transaction gets one of its
+/// own, committed at once); at the commit they are handed to the bus, which delivers them; a rollback takes them back
+/// with the change. A crash between the commit and the delivery leaves them stored: the bus delivers them at restart.
+/// </para>
 /// </summary>
-public sealed partial class AuditTrailInterceptor(IDomainEventPublisher publisher, ILogger<AuditTrailInterceptor> logger)
+public sealed partial class AuditTrailInterceptor(
+    IDomainEventPublisher publisher, ILogger<AuditTrailInterceptor> logger, IDomainEventOutbox? outbox = null)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        Record(eventData.Context);
+        if (Record(eventData.Context) is { } db && ThroughOutbox(db))
+        {
+            db.AuditState.OwnTransaction = db.Database.BeginTransaction();
+        }
+
         return result;
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Record(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (Record(eventData.Context) is { } db && ThroughOutbox(db))
+        {
+            db.AuditState.OwnTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+
+        return result;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (Saved(eventData.Context) is { } batch)
-        {
-            PublishAsync([batch], CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        }
-
+        SavedAsync(eventData.Context, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public override async ValueTask<int> SavedChangesAsync(
         SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (Saved(eventData.Context) is { } batch)
-        {
-            await PublishAsync([batch], cancellationToken);
-        }
-
+        await SavedAsync(eventData.Context, cancellationToken);
         return result;
     }
 
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => TakeBack(eventData.Context);
-
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
     {
         TakeBack(eventData.Context);
-        return Task.CompletedTask;
+        EndOwnTransactionAsync(eventData.Context, commit: false, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TakeBack(eventData.Context);
+        await EndOwnTransactionAsync(eventData.Context, commit: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// True when this save's events go through the outbox and the save needs a transaction of the interceptor's own to
+    /// hold them (it has none). Marks the save either way.
+    /// </summary>
+    private bool ThroughOutbox(AppDbContext db)
+    {
+        if (db.AuditState.Saving is not { Events.Count: > 0 } batch || outbox is not { IsAccepting: true })
+        {
+            return false;
+        }
+
+        batch.ThroughOutbox = true;
+        return db.Database.CurrentTransaction is null;
+    }
+
+    private async Task SavedAsync(DbContext? context, CancellationToken cancellationToken)
+    {
+        var throughOutbox = StateOf(context)?.Saving?.ThroughOutbox == true;
+        try
+        {
+            if (Saved(context) is { } batch)
+            {
+                await PublishAsync([batch], cancellationToken);
+            }
+            else if (throughOutbox && context is AppDbContext db && db.AuditState.Uncommitted is [.., var waiting])
+            {
+                waiting.Stored = await outbox!.StoreAsync(db, waiting.Events, waiting.Context, cancellationToken);
+            }
+        }
+        catch
+        {
+            await EndOwnTransactionAsync(context, commit: false, CancellationToken.None);
+            throw;
+        }
+
+        await EndOwnTransactionAsync(context, commit: true, cancellationToken);
+    }
+
+    /// <summary>Commits (publishing through <see cref="TransactionCommittedAsync"/>) or rolls back the transaction begun for a save.</summary>
+    private static async Task EndOwnTransactionAsync(DbContext? context, bool commit, CancellationToken cancellationToken)
+    {
+        if (StateOf(context) is not { OwnTransaction: { } transaction } state)
+        {
+            return;
+        }
+
+        state.OwnTransaction = null;
+        await using (transaction)
+        {
+            if (commit)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+        }
     }
 
     public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
@@ -119,11 +190,11 @@ public sealed partial class AuditTrailInterceptor(IDomainEventPublisher publishe
 
     private static AuditTrailState? StateOf(DbContext? context) => (context as AppDbContext)?.AuditState;
 
-    private static void Record(DbContext? dbContext)
+    private static AppDbContext? Record(DbContext? dbContext)
     {
         if (dbContext is not AppDbContext db)
         {
-            return;
+            return null;
         }
 
         db.ChangeTracker.DetectChanges();
@@ -148,13 +219,14 @@ public sealed partial class AuditTrailInterceptor(IDomainEventPublisher publishe
         if (events.Count == 0 && securityEvents.Count == 0)
         {
             db.AuditState.Saving = null;
-            return;
+            return db;
         }
 
         var operation = OperationContext.Current;
         var entries = AuditTrail.EntriesFor(events, securityEvents, operation);
         db.AuditEntries.AddRange(entries);
         db.AuditState.Saving = new SaveBatch(sources, events, entries, operation);
+        return db;
     }
 
     /// <summary>After a save: clears what it recorded, and returns it when it is committed already (no open transaction).</summary>
@@ -212,7 +284,21 @@ public sealed partial class AuditTrailInterceptor(IDomainEventPublisher publishe
     {
         AuditLog.WriteAll(logger, [.. batches.SelectMany(b => b.Entries.Take(b.Events.Count))]);
 
-        var committed = batches.SelectMany(b => b.Events.Select(e => new CommittedEvent(e, b.Context))).ToList();
+        foreach (var batch in batches.Where(b => b.Stored is not null))
+        {
+            try
+            {
+                await batch.Stored!.DeliverAsync();
+            }
+            catch (Exception e)
+            {
+                // Stored and committed: the bus takes it up again at the next start.
+                LogPublishFailed(e, batch.Events.Count, batch.Context.CorrelationId);
+            }
+        }
+
+        var committed = batches.Where(b => b.Stored is null)
+            .SelectMany(b => b.Events.Select(e => new CommittedEvent(e, b.Context))).ToList();
         if (committed.Count == 0)
         {
             return;
@@ -244,14 +330,25 @@ internal sealed class AuditTrailState
     /// <summary>Saves made inside a transaction that has not committed yet.</summary>
     public List<SaveBatch> Uncommitted { get; } = [];
 
+    /// <summary>The transaction begun for a save outside one, to hold its events in the outbox; committed right after it.</summary>
+    public Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? OwnTransaction { get; set; }
+
     public void Reset()
     {
         Raised.Clear();
         Saving = null;
         Uncommitted.Clear();
+        OwnTransaction = null;
     }
 }
 
 /// <summary>One save's events and entries: the first <c>Events.Count</c> entries are those of the events, in order.</summary>
 internal sealed record SaveBatch(
-    IReadOnlyList<EventSourceEntity> Sources, IReadOnlyList<IDomainEvent> Events, IReadOnlyList<AuditEntry> Entries, OperationContext Context);
+    IReadOnlyList<EventSourceEntity> Sources, IReadOnlyList<IDomainEvent> Events, IReadOnlyList<AuditEntry> Entries, OperationContext Context)
+{
+    /// <summary>Its events go through the bus's outbox (ADR 0021).</summary>
+    public bool ThroughOutbox { get; set; }
+
+    /// <summary>Its events as written to the outbox in the transaction; delivered at the commit.</summary>
+    public IStoredDomainEvents? Stored { get; set; }
+}

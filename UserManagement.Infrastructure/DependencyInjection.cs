@@ -21,7 +21,8 @@ public static class DependencyInjection
         this IServiceCollection services, string? connectionString, string baseDirectory)
     {
         var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
-        services.AddSingleton<IDomainEventPublisher, InProcessDomainEventPublisher>();
+        services.AddSingleton<InProcessDomainEventPublisher>();
+        services.AddSingleton<IDomainEventPublisher>(sp => sp.GetRequiredService<InProcessDomainEventPublisher>());
         services.AddSingleton<AuditTrailInterceptor>();
         services.AddSingleton<MigrationProgressLogger>();
         services.AddSingleton<UserListReadModel>();

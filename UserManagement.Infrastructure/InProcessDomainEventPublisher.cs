@@ -10,7 +10,8 @@ namespace UserManagement.Infrastructure;
 /// Publishes committed events to the <see cref="IDomainEventSubscriber{TEvent}"/>s registered in this process, one
 /// event after the other in the order given, each in a service scope of the batch. A subscriber is found for the
 /// event's own type and for each event interface it implements (<c>IUserEvent</c>, <c>IDomainEvent</c>). A failing
-/// subscriber is logged and the others still run. A message bus replaces this class, and only this class.
+/// subscriber is logged and the others still run. With the bus running, committed events reach it through the bus's
+/// outbox (<c>DeliverDomainEventsHandler</c>, ADR 0021); without it, the interceptor calls it after the commit.
 /// </summary>
 public sealed partial class InProcessDomainEventPublisher(IServiceScopeFactory scopes, ILogger<InProcessDomainEventPublisher> logger)
     : IDomainEventPublisher

@@ -70,6 +70,9 @@ public sealed partial class JobRunner(IAppDbContextFactory dbFactory, JobFailure
     private async Task<bool> BeginAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Read under the write lock, like a batch: a delivery racing with one that just completed the job would
+        // otherwise write its stale "Running" over "Completed" and complete (and audit) the job a second time.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is null || job.IsFinished)
         {
@@ -85,6 +88,7 @@ public sealed partial class JobRunner(IAppDbContextFactory dbFactory, JobFailure
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         LogStarted(jobId, job.Kind, job.Attempts, job.Handled, job.Total);
         return true;
     }

@@ -21,6 +21,19 @@ public enum BusStorage
     PostgreSQL = 1,
 }
 
+public enum DomainEventDelivery
+{
+    /// <summary>
+    /// Each save's events are stored in the bus's outbox in the save's transaction and delivered after the commit through
+    /// the durable, sequential <c>domain-events</c> queue (ADR 0021). While the bus is not running in the process (the
+    /// command-line verbs, a process without hosted services) events are published in process after the commit.
+    /// </summary>
+    Outbox = 0,
+
+    /// <summary>Published in process after the commit (ADR 0013): a crash between the commit and the publishing loses them.</summary>
+    InProcess = 1,
+}
+
 /// <summary>The <c>Bus</c> section of the configuration.</summary>
 public sealed class BusOptions
 {
@@ -29,7 +42,13 @@ public sealed class BusOptions
     /// <summary>The one queue background messages travel on.</summary>
     public const string BackgroundQueue = "background";
 
+    /// <summary>The queue domain events travel on: one per node, since every node's subscribers need every event.</summary>
+    public const string DomainEventsQueue = "domain-events";
+
     public BusTransport Transport { get; set; } = BusTransport.Embedded;
+
+    /// <summary>How committed domain events reach this node's subscribers.</summary>
+    public DomainEventDelivery DomainEvents { get; set; } = DomainEventDelivery.Outbox;
 
     public BusStorage Storage { get; set; } = BusStorage.Sqlite;
 

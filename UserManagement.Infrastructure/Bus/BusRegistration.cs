@@ -80,7 +80,21 @@ public static class BusRegistration
                     bus.LocalQueue(BusOptions.BackgroundQueue).UseDurableInbox().Sequential();
                     break;
             }
+
+            // Domain events stay on this node whatever carries background work: every node's live pages need them all
+            // (several nodes: a fan-out exchange, ADR 0021). Durable, so a crash after the commit delivers them at restart;
+            // sequential, so they arrive in the order they were committed.
+            bus.Publish(route => route.Message<DeliverDomainEvents>().ToLocalQueue(BusOptions.DomainEventsQueue));
+            bus.LocalQueue(BusOptions.DomainEventsQueue).UseDurableInbox().Sequential();
         });
+
+        // Registered after the bus: it starts accepting once the bus runs and stops before the bus does.
+        if (options.DomainEvents == DomainEventDelivery.Outbox)
+        {
+            services.AddSingleton<DomainEventOutbox>();
+            services.AddSingleton<IDomainEventOutbox>(sp => sp.GetRequiredService<DomainEventOutbox>());
+            services.AddHostedService(sp => sp.GetRequiredService<DomainEventOutbox>());
+        }
 
         services.AddScoped<IBackgroundWork, OutboxBackgroundWork>();
         services.AddSingleton<IDeadLetterStore, WolverineDeadLetterStore>();

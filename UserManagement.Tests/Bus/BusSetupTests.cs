@@ -19,7 +19,7 @@ public sealed class BusSetupTests
         await using var app = await TestApp.StartAsync(bus: true);
 
         var busMessages = app.Get<HandlerGraph>().AllChains().Select(c => c.MessageType).ToList();
-        busMessages.ShouldBe([typeof(ApplyBulkUserActionJob), typeof(ImportUsersJob)], ignoreOrder: true, "the bus handles background messages only, never a mediator message");
+        busMessages.ShouldBe([typeof(ApplyBulkUserActionJob), typeof(ImportUsersJob), typeof(DeliverDomainEvents)], ignoreOrder: true, "the bus handles background messages and domain events only, never a mediator message");
 
         (await app.Send(new CreateUserCommand("Ada", "ada@example.com", UserRole.Member))).IsSuccess.ShouldBeTrue();
         var jobId = (await app.Send(new StartImportCommand("one.csv", ImportFiles.ValidRows(1)))).Value;

@@ -9,7 +9,8 @@ namespace UserManagement.Tests.Bus;
 
 /// <summary>
 /// The web app, as its own process, imports 20,000 rows and is killed with SIGKILL at a random point; started
-/// again, it finishes the job by itself, every row is there exactly once and the database is intact. Five rounds.
+/// again, it finishes the job by itself, every row is there exactly once, every domain event stored with a batch is
+/// delivered (none left waiting in the outbox, none dead-lettered) and the database is intact. Five rounds.
 /// </summary>
 public sealed class CrashTests
 {
@@ -44,6 +45,14 @@ public sealed class CrashTests
                 var done = await WaitForAsync(dataFile, jobId, j => j.IsFinished || j.Status == JobStatus.Failed, $"round {round}: finished after restart", second);
                 done.Status.ShouldBe(JobStatus.Completed, $"round {round}: {done.LastError}");
                 (done.Done, done.Skipped, done.Failed).ShouldBe((Rows, 0, 0), $"round {round}");
+
+                // The domain events of every committed batch, those the first process had not delivered when it was
+                // killed included, are delivered by the second (ADR 0021).
+                await using var events = new SqliteConnection($"Data Source={dataFile};Mode=ReadOnly;Pooling=False");
+                await events.OpenAsync();
+                await DomainEventOutboxTests.WaitForNoPendingEnvelopesAsync(events, $"round {round}: {second.Output}");
+                (await DomainEventOutboxTests.DeadLettersAsync(events)).ShouldBe(0, $"round {round}");
+                (await DomainEventOutboxTests.EnvelopesAsync(events, null, status: "Handled")).ShouldBeGreaterThan(0, $"round {round}: the import's events went through the outbox");
             }
 
             await using var db = Open(dataFile);
