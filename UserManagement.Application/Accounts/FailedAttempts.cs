@@ -29,7 +29,7 @@ internal static partial class FailedAttempts
                 SecurityEventType.LockedOut, utcNow,
                 $"locked for {SignInCommand.LockoutDuration.TotalMinutes:0} minutes after {SignInCommand.MaxFailedAttempts} wrong passwords",
                 userId, email, ipAddress: ipAddress);
-            db.SecurityEvents.Add(lockout);
+            db.Raise(lockout);
 
             // Published after the commit, so online administrators hear of it (the trail records it once, as LockedOut).
             var name = await db.Users.Where(u => u.Id == userId).Select(u => u.Name).SingleAsync(cancellationToken);
@@ -56,7 +56,7 @@ internal static partial class FailedAttempts
                 cancellationToken) > 0;
         if (locked)
         {
-            db.SecurityEvents.Add(SecurityEvent.Record(
+            db.Raise(SecurityEvent.Record(
                 SecurityEventType.SecondFactorLockedOut, utcNow,
                 $"codes refused for {SecondFactor.LockoutDuration.TotalMinutes:0} minutes after {SecondFactor.MaxFailedAttempts} wrong codes",
                 userId, email, ipAddress: ipAddress));
