@@ -52,7 +52,8 @@ public static class AuditTrail
         UserUnlocked e => Entry(e, context, AuditActions.UserUnlocked, [], "Sign-in lockout lifted."),
         SessionsEnded e => Entry(e, context, AuditActions.SessionsEnded, [],
             e.Count == 1 ? $"1 session ended: {e.Reason}." : $"{e.Count} sessions ended: {e.Reason}."),
-        UserLockedOut e => Entry(e, context, AuditActions.ForSecurityEvent(SecurityEventType.LockedOut), [], e.Detail),
+        UserLockedOut e => Entry(e, context, AuditActions.ForSecurityEvent(
+            e.Kind == LockoutKind.SecondFactor ? SecurityEventType.SecondFactorLockedOut : SecurityEventType.LockedOut), [], e.Detail),
         AuditTrailPruned e => AuditEntry.Create(e.OccurredAt, context, AuditActions.AuditTrailPruned, null, null, null, [],
             $"{e.Count} entries from before {Timestamp(e.Before)} removed: the retention is {e.RetentionDays} days."),
         JobStarted e => JobEntry(e, context, AuditActions.JobStarted, $"Started: {e.Total:N0} items to handle."),

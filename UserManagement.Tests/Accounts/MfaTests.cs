@@ -135,6 +135,35 @@ public sealed class MfaTests : AppTests
     }
 
     [Fact]
+    public async Task Should_record_each_code_step_in_the_trail_and_publish_a_code_lockout_once()
+    {
+        var (user, secret, _) = await Enrolled();
+        App.Published.Clear();
+        var pending = await SignInAs();
+        var wrong = CodeFor(secret) == "000000" ? "111111" : "000000";
+
+        for (var attempt = 1; attempt <= SecondFactor.MaxFailedAttempts; attempt++)
+        {
+            (await App.Send(new VerifySecondFactorCommand(pending.SessionId, wrong, "203.0.113.8"))).IsSuccess.ShouldBeFalse();
+        }
+
+        var published = App.Published.All.Where(p => p.Event is UserLockedOut).ShouldHaveSingleItem();
+        var lockout = (UserLockedOut)published.Event;
+        lockout.Kind.ShouldBe(LockoutKind.SecondFactor);
+        lockout.User.ShouldBe(new UserRef(user.Id, user.Name, Email));
+        lockout.LockedUntil.ShouldBe(Now + SecondFactor.LockoutDuration);
+        published.CommittedEntriesOfItsOperation.ShouldBeGreaterThan(0, "published only once committed");
+        (await App.SecurityEntriesAsync(SecurityEventType.SecondFactorRequested)).ShouldContain(e => e.TargetId == user.Id);
+        (await App.SecurityEntriesAsync(SecurityEventType.SecondFactorFailed)).Count.ShouldBe(SecondFactor.MaxFailedAttempts);
+        var entry = (await App.SecurityEntriesAsync(SecurityEventType.SecondFactorLockedOut)).ShouldHaveSingleItem("recorded once, from the published event");
+        entry.TargetId.ShouldBe(user.Id);
+        entry.TargetName.ShouldBe(user.Name);
+        entry.Detail.ShouldBe("codes refused for 15 minutes after 5 wrong codes (from 203.0.113.8)");
+        (await App.SecurityEntriesAsync(SecurityEventType.LockedOut)).ShouldBeEmpty("the password still signs in");
+        (await App.AuditEntriesAsync()).ShouldAllBe(e => !$"{e.Detail} {e.TargetEmail}".Contains(secret) && !$"{e.Detail}".Contains(wrong));
+    }
+
+    [Fact]
     public async Task Should_give_the_code_step_five_minutes_at_most()
     {
         var (_, secret, _) = await Enrolled();

@@ -461,7 +461,7 @@ public sealed class AuditTrailTests : AppTests
             new UserRoleChanged(user, UserRole.Administrator, UserRole.Member, now), new UserStatusChanged(user, UserStatus.Active, UserStatus.Disabled, now),
             new UserDeleted(user, UserRole.Member, UserStatus.Active, now), new PasswordReset(user, now, now), new PasswordChanged(user, now),
             new UserUnlocked(user, now), new SessionsEnded(user, 2, "why", now), new AuditTrailPruned(3, now, 30, now),
-            new UserLockedOut(user, now, "why", now),
+            new UserLockedOut(user, now, "why", now), new UserLockedOut(user, now, "why", now, LockoutKind.SecondFactor),
             new JobStarted(Guid.CreateVersion7(), JobKind.BulkDisable, "Disable 2 users", 2, now),
             new JobCompleted(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Created 2 users.", now),
             new JobCancelled(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Cancelled.", now),
