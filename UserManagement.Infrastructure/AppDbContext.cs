@@ -21,8 +21,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
-    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
-
     public DbSet<MfaRecoveryCode> RecoveryCodes => Set<MfaRecoveryCode>();
 
     public DbSet<Job> Jobs => Set<Job>();

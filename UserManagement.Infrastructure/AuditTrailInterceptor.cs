@@ -12,7 +12,7 @@ namespace UserManagement.Infrastructure;
 /// The one mechanism behind the audit trail and domain events, on every <see cref="AppDbContext"/>:
 /// <list type="number">
 /// <item>Saving: the domain events of the tracked entities (and those passed to <c>Raise</c>), in the order they
-/// happened, and the security events being added become audit entries of the same save, so of the same transaction
+/// happened, and the security events raised become audit entries of the same save, so of the same transaction
 /// (the handler's, when it opened one). Changing or deleting an entry is refused.</item>
 /// <item>Saved: without an open transaction the save has committed, so the events are published now; inside one,
 /// they wait for it.</item>
@@ -207,15 +207,15 @@ public sealed partial class AuditTrailInterceptor(
             .Select(e => e.Entity)
             .Where(e => e.RaisedEvents.Count > 0)
             .ToList();
-        var events = sources.SelectMany(s => s.RaisedEvents)
+        var raised = sources.SelectMany(s => s.RaisedEvents)
             .Concat(db.AuditState.Raised)
             .OrderBy(r => r.Sequence)
             .Select(r => r.Event)
             .ToList();
-        var securityEvents = db.ChangeTracker.Entries<SecurityEvent>()
-            .Where(e => e.State == EntityState.Added)
-            .Select(e => e.Entity)
-            .ToList();
+
+        // Security events are recorded, not published: their handlers log them, and nothing reacts to them.
+        var events = raised.Where(e => e is not SecurityEvent).ToList();
+        var securityEvents = raised.OfType<SecurityEvent>().ToList();
         if (events.Count == 0 && securityEvents.Count == 0)
         {
             db.AuditState.Saving = null;

@@ -71,7 +71,7 @@ public sealed partial class AdministratorBootstrap(
         // Generated or configured, it is a first password: it must be changed at the first sign-in and expires
         // like any temporary password (a configured one sits in configuration files and environment variables).
         user.SetPassword(hasher.Hash(password), temporary: true, now);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.AdministratorBootstrapped, now,
             generated ? "first administrator set up with a one-time password" : "first administrator set up from configuration",
             user.Id, user.Email));

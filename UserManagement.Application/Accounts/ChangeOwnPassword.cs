@@ -76,7 +76,7 @@ public sealed partial class ChangeOwnPasswordCommandHandler(
         await db.EndSessionsOfAsync(user.Ref, "password changed", now, cancellationToken);
         var session = UserSession.Start(user.Id, user.SecurityStamp, now);
         db.Sessions.Add(session);
-        db.SecurityEvents.Add(SecurityEvent.Record(SecurityEventType.PasswordChanged, now, "changed own password; other sessions ended", user.Id, user.Email));
+        db.Raise(SecurityEvent.Record(SecurityEventType.PasswordChanged, now, "changed own password; other sessions ended", user.Id, user.Email));
         var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
         if (error is not null)
         {
@@ -91,7 +91,7 @@ public sealed partial class ChangeOwnPasswordCommandHandler(
     private async Task<Result<SignedIn>> RefuseAsync(
         IAppDbContext db, User user, Caller caller, bool locked, DateTime now, CancellationToken cancellationToken)
     {
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.CurrentPasswordFailed, now, locked ? "password change refused: account locked; session ended" : "wrong current password at a password change",
             user.Id, user.Email));
         if (locked)

@@ -50,7 +50,7 @@ public sealed partial class EnableMfaCommandHandler(
         await db.RecoveryCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         var (codes, stored) = MfaRecoveryCode.Generate(user.Id, now);
         db.RecoveryCodes.AddRange(stored);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.MfaEnabled, now, replaced ? "authenticator replaced; new recovery codes" : "authenticator set up; recovery codes issued",
             user.Id, user.Email));
         var error = await Users.UserLoading.TrySaveUserAsync(db, user.Id, cancellationToken);

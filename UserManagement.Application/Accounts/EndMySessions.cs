@@ -47,7 +47,7 @@ public sealed partial class EndMySessionsCommandHandler(
         var me = await db.Users.Where(u => u.Id == caller.UserId).Select(u => new UserRef(u.Id, u.Name, u.Email)).FirstAsync(cancellationToken);
         db.RaiseSessionsEnded(me, ended, reason, now);
 
-        db.SecurityEvents.Add(SecurityEvent.Record(SecurityEventType.SessionEnded, now, $"{ended} session(s) {reason}", caller.UserId, caller.Email));
+        db.Raise(SecurityEvent.Record(SecurityEventType.SessionEnded, now, $"{ended} session(s) {reason}", caller.UserId, caller.Email));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogEnded(caller.UserId, ended);

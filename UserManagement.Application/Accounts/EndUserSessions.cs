@@ -32,7 +32,7 @@ public sealed partial class EndUserSessionsCommandHandler(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ended = await db.EndSessionsOfAsync(user, "ended by an administrator", now, cancellationToken);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.SessionEnded, now, $"{ended} session(s) ended by an administrator", user.Id, user.Email, caller.UserId));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

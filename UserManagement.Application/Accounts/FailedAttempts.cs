@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
+using UserManagement.Application.Users;
 
 namespace UserManagement.Application.Accounts;
 
@@ -29,13 +30,8 @@ internal static partial class FailedAttempts
                 SecurityEventType.LockedOut, utcNow,
                 $"locked for {SignInCommand.LockoutDuration.TotalMinutes:0} minutes after {SignInCommand.MaxFailedAttempts} wrong passwords",
                 userId, email, ipAddress: ipAddress);
-            db.SecurityEvents.Add(lockout);
-
-            // Published after the commit, so online administrators hear of it (the trail records it once, as LockedOut).
-            var name = await db.Users.Where(u => u.Id == userId).Select(u => u.Name).SingleAsync(cancellationToken);
-            db.Raise(new Users.UserLockedOut(
-                new Users.UserRef(userId, name, email), lockedUntil,
-                ipAddress is null ? lockout.Detail : $"{lockout.Detail} (from {ipAddress})", utcNow));
+            db.Raise(lockout);
+            await RaiseLockedOutAsync(db, lockout, lockedUntil, LockoutKind.Password, cancellationToken);
             LogLockedOut(logger, userId, lockedUntil);
         }
 
@@ -56,14 +52,30 @@ internal static partial class FailedAttempts
                 cancellationToken) > 0;
         if (locked)
         {
-            db.SecurityEvents.Add(SecurityEvent.Record(
+            var lockout = SecurityEvent.Record(
                 SecurityEventType.SecondFactorLockedOut, utcNow,
                 $"codes refused for {SecondFactor.LockoutDuration.TotalMinutes:0} minutes after {SecondFactor.MaxFailedAttempts} wrong codes",
-                userId, email, ipAddress: ipAddress));
+                userId, email, ipAddress: ipAddress);
+            db.Raise(lockout);
+            await RaiseLockedOutAsync(db, lockout, lockedUntil, LockoutKind.SecondFactor, cancellationToken);
             LogCodesLockedOut(logger, userId, lockedUntil);
         }
 
         return locked;
+    }
+
+    /// <summary>
+    /// Published after the commit, so online administrators hear of it. The trail records the lockout once, from this
+    /// event (the security event of the same fact is not recorded twice).
+    /// </summary>
+    private static async Task RaiseLockedOutAsync(
+        IAppDbContext db, SecurityEvent lockout, DateTime lockedUntil, LockoutKind kind, CancellationToken cancellationToken)
+    {
+        var userId = lockout.UserId!.Value;
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.Name).SingleAsync(cancellationToken);
+        db.Raise(new UserLockedOut(
+            new UserRef(userId, name, lockout.Email!), lockedUntil,
+            lockout.IpAddress is null ? lockout.Detail : $"{lockout.Detail} (from {lockout.IpAddress})", lockout.OccurredAt, kind));
     }
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "User {UserId} locked out until {LockedUntil:o}")]

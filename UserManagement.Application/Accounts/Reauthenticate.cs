@@ -56,7 +56,7 @@ public sealed partial class ReauthenticateCommandHandler(
 
         await db.Sessions.Where(s => s.Id == caller.SessionId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ReauthenticatedAt, now), cancellationToken);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.Reauthenticated, now, asCode ? "confirmed with an authenticator code" : "confirmed with the password", user.Id, user.Email));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -70,7 +70,7 @@ public sealed partial class ReauthenticateCommandHandler(
         var locked = alreadyLocked || (asCode
             ? await FailedAttempts.CountWrongCodeAsync(db, user.Id, user.Email, null, now, logger, cancellationToken)
             : await FailedAttempts.CountWrongPasswordAsync(db, user.Id, user.Email, null, now, logger, cancellationToken));
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.ReauthenticationFailed, now, asCode ? "wrong authenticator code" : "wrong password", user.Id, user.Email));
         if (locked)
         {

@@ -55,7 +55,7 @@ public sealed partial class ResetUserMfaCommandHandler(
 
         await db.RecoveryCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         await db.EndSessionsOfAsync(user.Ref, "MFA reset by an administrator", now, cancellationToken);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.MfaReset, now, "MFA reset by an administrator; recovery codes removed; sessions ended", user.Id, user.Email, caller.UserId));
         var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
         if (error is not null)

@@ -1,3 +1,5 @@
+using UserManagement.Application.Common;
+
 namespace UserManagement.Application.Accounts;
 
 public enum SecurityEventType
@@ -22,42 +24,41 @@ public enum SecurityEventType
 }
 
 /// <summary>
-/// A security-relevant event, kept for administrators to review. It never holds a password or a hash;
-/// <see cref="Detail"/> is a short fixed phrase.
+/// A security-relevant fact (a sign-in, a refusal, a lockout...), recorded in the audit trail like every change: a
+/// handler passes it to <see cref="IAppDbContext.Raise"/> and the save that follows writes its entry in the same
+/// transaction (ADR 0020). Unlike other domain events it is recorded, not published: nothing reacts to it, and its
+/// handler logs it (event ids 1000-1299). It never holds a password or a hash; <see cref="Detail"/> is a short fixed phrase.
 /// </summary>
-public sealed class SecurityEvent
+public sealed record SecurityEvent : IDomainEvent
 {
     private SecurityEvent()
     {
     }
 
-    public Guid Id { get; private set; }
+    public DateTime OccurredAt { get; private init; }
 
-    public DateTime OccurredAt { get; private set; }
-
-    public SecurityEventType Type { get; private set; }
+    public SecurityEventType Type { get; private init; }
 
     /// <summary>The account concerned, when known.</summary>
-    public Guid? UserId { get; private set; }
+    public Guid? UserId { get; private init; }
 
     /// <summary>
     /// The account's email. For a sign-in with an unknown email only a masked form (<see cref="MaskUnknownEmail"/>):
     /// what was typed may be a password typed into the wrong box.
     /// </summary>
-    public string? Email { get; private set; }
+    public string? Email { get; private init; }
 
     /// <summary>Who did it, when it was someone else (an administrator).</summary>
-    public Guid? ActorId { get; private set; }
+    public Guid? ActorId { get; private init; }
 
-    public string? IpAddress { get; private set; }
+    public string? IpAddress { get; private init; }
 
-    public string Detail { get; private set; } = string.Empty;
+    public string Detail { get; private init; } = string.Empty;
 
     public static SecurityEvent Record(
         SecurityEventType type, DateTime utcNow, string detail, Guid? userId = null, string? email = null,
         Guid? actorId = null, string? ipAddress = null) => new()
         {
-            Id = Guid.CreateVersion7(new DateTimeOffset(utcNow)),
             OccurredAt = utcNow,
             Type = type,
             UserId = userId,
@@ -73,6 +74,7 @@ public sealed class SecurityEvent
     /// </summary>
     public static string MaskUnknownEmail(string typed)
     {
+        ArgumentNullException.ThrowIfNull(typed);
         var trimmed = typed.Trim();
         var runes = trimmed.EnumerateRunes().ToList();
         var start = string.Concat(runes.Take(2).Select(r => r.ToString()));

@@ -57,7 +57,7 @@ public sealed partial class SetTemporaryPasswordCommandHandler(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         user.SetPassword(hasher.Hash(command.Password), temporary: true, now);
         await db.EndSessionsOfAsync(user.Ref, "temporary password set", now, cancellationToken);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.PasswordSet, now, "temporary password set by an administrator; sessions ended", user.Id, user.Email, caller.UserId));
         var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
         if (error is not null)

@@ -104,7 +104,7 @@ public sealed partial class SignInCommandHandler(
 
         var session = UserSession.Start(user.Id, stamp, now);
         db.Sessions.Add(session);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.SignInSucceeded, now, verification == PasswordVerification.SucceededRehashNeeded ? "signed in; hash upgraded" : "signed in",
             user.Id, user.Email, ipAddress: command.IpAddress));
         await db.SaveChangesAsync(cancellationToken);
@@ -126,7 +126,7 @@ public sealed partial class SignInCommandHandler(
 
         var session = UserSession.Start(user.Id, user.SecurityStamp, now, awaitingSecondFactor: true);
         db.Sessions.Add(session);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.SecondFactorRequested, now, user.IsLockedAt(now) ? "password right while locked; code asked" : "password right; code asked",
             user.Id, user.Email, ipAddress: command.IpAddress));
         await db.SaveChangesAsync(cancellationToken);
@@ -139,7 +139,7 @@ public sealed partial class SignInCommandHandler(
     {
         // An unknown "email" may be a password typed into the wrong box: keep only a masked form of it.
         var email = user?.Email ?? SecurityEvent.MaskUnknownEmail(command.Email);
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             SecurityEventType.SignInFailed, now, reason, user?.Id, email, ipAddress: command.IpAddress));
         await db.SaveChangesAsync(cancellationToken);
         LogSignInFailed(user?.Id, reason, command.IpAddress);

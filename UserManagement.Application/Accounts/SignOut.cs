@@ -27,7 +27,7 @@ public sealed partial class SignOutCommandHandler(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == caller.SessionId, cancellationToken);
         session?.End("signed out", now);
-        db.SecurityEvents.Add(SecurityEvent.Record(SecurityEventType.SessionEnded, now, "signed out", caller.UserId, caller.Email));
+        db.Raise(SecurityEvent.Record(SecurityEventType.SessionEnded, now, "signed out", caller.UserId, caller.Email));
         await db.SaveChangesAsync(cancellationToken);
         LogSignedOut(caller.UserId, caller.SessionId);
         return Result.Success();

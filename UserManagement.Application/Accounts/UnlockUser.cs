@@ -39,7 +39,7 @@ public sealed partial class UnlockUserCommandHandler(
             return user.Version;
         }
 
-        db.SecurityEvents.Add(SecurityEvent.Record(SecurityEventType.Unlocked, now, "unlocked by an administrator", user.Id, user.Email, caller.UserId));
+        db.Raise(SecurityEvent.Record(SecurityEventType.Unlocked, now, "unlocked by an administrator", user.Id, user.Email, caller.UserId));
         var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
         if (error is not null)
         {

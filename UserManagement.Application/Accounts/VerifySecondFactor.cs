@@ -54,7 +54,7 @@ public sealed partial class VerifySecondFactorCommandHandler(
         if (used is null)
         {
             var locked = await FailedAttempts.CountWrongCodeAsync(db, user.Id, user.Email, command.IpAddress, now, logger, cancellationToken);
-            db.SecurityEvents.Add(SecurityEvent.Record(SecurityEventType.SecondFactorFailed, now, "wrong or reused code", user.Id, user.Email, ipAddress: command.IpAddress));
+            db.Raise(SecurityEvent.Record(SecurityEventType.SecondFactorFailed, now, "wrong or reused code", user.Id, user.Email, ipAddress: command.IpAddress));
             if (locked)
             {
                 session.End("second factor locked", now);
@@ -78,7 +78,7 @@ public sealed partial class VerifySecondFactorCommandHandler(
         var left = used == SecondFactorUsed.RecoveryCode
             ? await db.RecoveryCodes.CountAsync(c => c.UserId == user.Id && c.UsedAt == null, cancellationToken)
             : (int?)null;
-        db.SecurityEvents.Add(SecurityEvent.Record(
+        db.Raise(SecurityEvent.Record(
             used == SecondFactorUsed.RecoveryCode ? SecurityEventType.RecoveryCodeUsed : SecurityEventType.SignInSucceeded, now,
             used == SecondFactorUsed.RecoveryCode ? $"signed in with a recovery code; {left} left" : "signed in with an authenticator code",
             user.Id, user.Email, ipAddress: command.IpAddress));

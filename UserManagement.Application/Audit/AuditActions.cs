@@ -43,6 +43,15 @@ public static partial class AuditActions
         [nameof(SecurityEventType.SignInFailed)] = "Sign-in failed",
         [nameof(SecurityEventType.LockedOut)] = "Locked out",
         [nameof(SecurityEventType.AdministratorBootstrapped)] = "First administrator set up",
+        [nameof(SecurityEventType.CurrentPasswordFailed)] = "Wrong current password",
+        [nameof(SecurityEventType.SecondFactorRequested)] = "Second factor asked",
+        [nameof(SecurityEventType.SecondFactorFailed)] = "Second factor refused",
+        [nameof(SecurityEventType.SecondFactorLockedOut)] = "Codes locked out",
+        [nameof(SecurityEventType.RecoveryCodeUsed)] = "Recovery code used",
+        [nameof(SecurityEventType.MfaEnabled)] = "MFA set up",
+        [nameof(SecurityEventType.MfaReset)] = "MFA reset",
+        [nameof(SecurityEventType.Reauthenticated)] = "Identity confirmed",
+        [nameof(SecurityEventType.ReauthenticationFailed)] = "Identity confirmation refused",
     };
 
     /// <summary>Every action, in the order the filter lists them.</summary>
@@ -67,6 +76,9 @@ public static partial class AuditActions
         SecurityEventType.SessionEnded => SessionsEnded,
         _ => type.ToString(),
     };
+
+    /// <summary>Whether <see cref="Label"/> has a label written for the action, rather than one made from its name.</summary>
+    public static bool HasLabel(string action) => Labels.ContainsKey(action);
 
     /// <summary>How the screen names an action: "Role changed" for UserRoleChanged.</summary>
     public static string Label(string action) =>

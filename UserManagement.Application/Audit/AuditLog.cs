@@ -25,6 +25,12 @@ public static class AuditLog
     private const string Template =
         "Audit {Action} of user {TargetId} ({TargetEmail}) by {ActorName} ({ActorId}), correlation {CorrelationId}; changes {Changes}; {Detail}";
 
+    /// <summary>Actions added later, with ids of their own beyond the ones counted from <see cref="FirstEventId"/>.</summary>
+    private static readonly Dictionary<string, int> LaterActions = new(StringComparer.Ordinal)
+    {
+        [AuditActions.ForSecurityEvent(Accounts.SecurityEventType.SecondFactorLockedOut)] = 1330,
+    };
+
     private static readonly string[] Actions =
     [
         AuditActions.UserCreated, AuditActions.UserUpdated, AuditActions.UserRoleChanged, AuditActions.UserStatusChanged,
@@ -37,7 +43,7 @@ public static class AuditLog
     public static int EventIdOf(string action)
     {
         var index = Array.IndexOf(Actions, action);
-        return index < 0 ? OtherEventId : FirstEventId + index;
+        return index >= 0 ? FirstEventId + index : LaterActions.GetValueOrDefault(action, OtherEventId);
     }
 
     /// <summary>Logs the entries of one save: each at Information, or for bulk work a summary per action and each at Debug.</summary>

@@ -13,7 +13,7 @@ namespace UserManagement.Application.Audit;
 public static class AuditTrail
 {
     /// <summary>
-    /// The entries for one save: the domain events in the order they happened, then the security events added in
+    /// The entries for one save: the domain events in the order they happened, then the security events raised in
     /// it, except those whose fact (action and user) an entry from a domain event already records.
     /// </summary>
     public static IReadOnlyList<AuditEntry> EntriesFor(
@@ -52,18 +52,21 @@ public static class AuditTrail
         UserUnlocked e => Entry(e, context, AuditActions.UserUnlocked, [], "Sign-in lockout lifted."),
         SessionsEnded e => Entry(e, context, AuditActions.SessionsEnded, [],
             e.Count == 1 ? $"1 session ended: {e.Reason}." : $"{e.Count} sessions ended: {e.Reason}."),
-        UserLockedOut e => Entry(e, context, AuditActions.ForSecurityEvent(SecurityEventType.LockedOut), [], e.Detail),
+        UserLockedOut e => Entry(e, context, AuditActions.ForSecurityEvent(
+            e.Kind == LockoutKind.SecondFactor ? SecurityEventType.SecondFactorLockedOut : SecurityEventType.LockedOut), [], e.Detail),
         AuditTrailPruned e => AuditEntry.Create(e.OccurredAt, context, AuditActions.AuditTrailPruned, null, null, null, [],
             $"{e.Count} entries from before {Timestamp(e.Before)} removed: the retention is {e.RetentionDays} days."),
         JobStarted e => JobEntry(e, context, AuditActions.JobStarted, $"Started: {e.Total:N0} items to handle."),
         JobCompleted e => JobEntry(e, context, AuditActions.JobCompleted, e.Summary),
         JobCancelled e => JobEntry(e, context, AuditActions.JobCancelled, e.Summary),
+        SecurityEvent e => EntryFor(e, context),
         _ => throw new InvalidOperationException($"The audit trail has no entry for {domainEvent.GetType().Name}."),
     };
 
     /// <summary>
-    /// The entry for a security event. An unknown email is not copied into the trail (it may be a password typed
-    /// into the wrong box), and neither is anything secret: security events hold none.
+    /// The entry for a security event: its user's email, or for an email that matches no account only the masked
+    /// form the event holds (<see cref="SecurityEvent.MaskUnknownEmail"/>: it may be a password typed into the wrong
+    /// box). Nothing secret: security events hold none.
     /// </summary>
     public static AuditEntry EntryFor(SecurityEvent securityEvent, OperationContext context)
     {
@@ -71,7 +74,7 @@ public static class AuditTrail
         var detail = securityEvent.IpAddress is null ? securityEvent.Detail : $"{securityEvent.Detail} (from {securityEvent.IpAddress})";
         return AuditEntry.Create(
             securityEvent.OccurredAt, context, AuditActions.ForSecurityEvent(securityEvent.Type), securityEvent.UserId, null,
-            securityEvent.UserId is null ? null : securityEvent.Email, [], detail);
+            securityEvent.Email, [], detail);
     }
 
     private static AuditEntry Entry(IUserEvent e, OperationContext context, string action, IReadOnlyList<FieldChange> changes, string? detail = null) =>

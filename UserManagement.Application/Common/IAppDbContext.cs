@@ -16,8 +16,6 @@ public interface IAppDbContext : IAsyncDisposable
 
     DbSet<UserSession> Sessions { get; }
 
-    DbSet<SecurityEvent> SecurityEvents { get; }
-
     DbSet<MfaRecoveryCode> RecoveryCodes { get; }
 
     DbSet<Job> Jobs { get; }
@@ -34,8 +32,8 @@ public interface IAppDbContext : IAsyncDisposable
 
     /// <summary>
     /// Saves tracked changes, and with them an audit entry for every domain event the tracked entities raised (and
-    /// every event passed to <see cref="Raise"/>) and every security event added, in the same transaction. The
-    /// events are published once that transaction commits: at once without an explicit transaction, else when it
+    /// every event passed to <see cref="Raise"/>, security events included), in the same transaction. The domain
+    /// events (not the security events) are published once that transaction commits: at once without an explicit transaction, else when it
     /// commits; never when it rolls back. A unique-index violation surfaces as
     /// <see cref="UniqueConstraintException"/> whatever the database engine, a stale version as
     /// <see cref="DbUpdateConcurrencyException"/>.
@@ -43,8 +41,9 @@ public interface IAppDbContext : IAsyncDisposable
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Raises an event for a change the change tracker does not see (ExecuteUpdate, ExecuteDelete). It is recorded
-    /// by the next <see cref="SaveChangesAsync"/>, in the order it was raised, and published like the others.
+    /// Raises an event for a change the change tracker does not see (ExecuteUpdate, ExecuteDelete), or a security
+    /// event (<see cref="SecurityEvent"/>). It is recorded by the next <see cref="SaveChangesAsync"/>, in the order
+    /// it was raised, and (a domain event) published like the others.
     /// </summary>
     void Raise(IDomainEvent domainEvent);
 

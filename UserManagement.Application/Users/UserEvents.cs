@@ -39,7 +39,17 @@ public sealed record UserUnlocked(UserRef User, DateTime OccurredAt) : IUserEven
 public sealed record SessionsEnded(UserRef User, int Count, string Reason, DateTime OccurredAt) : IUserEvent;
 
 /// <summary>
-/// Too many wrong passwords locked the user's sign-in until <see cref="LockedUntil"/>. Recorded in the trail as the
-/// <c>LockedOut</c> security event it stands for (with <see cref="Detail"/>), and published so online administrators hear of it.
+/// Too many wrong passwords locked the user's sign-in (or too many wrong authenticator or recovery codes locked their
+/// second factor: <see cref="Kind"/>) until <see cref="LockedUntil"/>. Recorded in the trail as the <c>LockedOut</c>
+/// or <c>SecondFactorLockedOut</c> security event it stands for (with <see cref="Detail"/>), and published so online
+/// administrators hear of it.
 /// </summary>
-public sealed record UserLockedOut(UserRef User, DateTime LockedUntil, string Detail, DateTime OccurredAt) : IUserEvent;
+public sealed record UserLockedOut(
+    UserRef User, DateTime LockedUntil, string Detail, DateTime OccurredAt, LockoutKind Kind = LockoutKind.Password) : IUserEvent;
+
+/// <summary>What a lockout refuses: passwords (sign-in), or authenticator and recovery codes (the second factor).</summary>
+public enum LockoutKind
+{
+    Password,
+    SecondFactor,
+}

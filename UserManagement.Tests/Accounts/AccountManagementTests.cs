@@ -69,9 +69,8 @@ public sealed class AccountManagementTests : AppTests
         var stored = (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed();
         stored.MustChangePassword.ShouldBeTrue();
         stored.Version.ShouldBe(version);
-        await using var db = await App.OpenDbAsync();
-        var recorded = await db.SecurityEvents.SingleAsync(e => e.Type == SecurityEventType.PasswordSet, TestContext.Current.CancellationToken);
-        recorded.UserId.ShouldBe(ada.Id);
+        var recorded = (await App.SecurityEntriesAsync(SecurityEventType.PasswordSet)).ShouldHaveSingleItem();
+        recorded.TargetId.ShouldBe(ada.Id);
         recorded.ActorId.ShouldBe(TestCurrentUser.Administrator.UserId);
     }
 
@@ -94,9 +93,7 @@ public sealed class AccountManagementTests : AppTests
         // Refused without counting as a wrong guess, and recorded.
         var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
         stored.FailedSignInCount.ShouldBe(0);
-        await using var db = await App.OpenDbAsync();
-        (await db.SecurityEvents.CountAsync(e => e.Type == SecurityEventType.SignInFailed && e.Detail == "temporary password expired", TestContext.Current.CancellationToken))
-            .ShouldBe(1);
+        (await App.SecurityEntriesAsync(SecurityEventType.SignInFailed)).Count(e => e.Detail == "temporary password expired").ShouldBe(1);
     }
 
     [Fact]

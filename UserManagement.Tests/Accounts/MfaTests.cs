@@ -15,8 +15,7 @@ public sealed class MfaTests : AppTests
 
     private DateTime Now => App.Clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>The code an authenticator app holding <paramref name="secret"/> shows now (RFC 6238, via Otp.NET).</summary>
-    private string CodeFor(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(Now);
+    private string CodeFor(string secret) => App.CodeFor(secret);
 
     private async Task<SignedIn> SignInAs(string email = Email) =>
         (await App.Send(new SignInCommand(email, Password, "203.0.113.7"))).ShouldSucceed();
@@ -25,15 +24,8 @@ public sealed class MfaTests : AppTests
         App.Caller.ActAs((await App.Get<SessionValidator>().ConfirmAsync(session.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull());
 
     /// <summary>An administrator with MFA on; returns the secret and the recovery codes.</summary>
-    private async Task<(UserDetails User, string Secret, IReadOnlyList<string> Codes)> Enrolled(UserRole role = UserRole.Administrator)
-    {
-        var user = await App.CreateUserWithPassword(Email, Password, role);
-        await ActAs(await SignInAs());
-        var enrolment = (await App.Send(new StartMfaEnrolmentQuery())).ShouldSucceed();
-        var codes = (await App.Send(new EnableMfaCommand(enrolment.Secret, CodeFor(enrolment.Secret)))).ShouldSucceed();
-        App.Clock.Advance(TimeSpan.FromSeconds(30)); // the next sign-in's code is a fresh one
-        return ((await App.Send(new GetUserQuery(user.Id))).Value, enrolment.Secret, codes);
-    }
+    private Task<(UserDetails User, string Secret, IReadOnlyList<string> Codes)> Enrolled(UserRole role = UserRole.Administrator) =>
+        App.CreateUserWithMfa(Email, Password, role);
 
     private async Task<User> Stored(Guid id)
     {
@@ -58,7 +50,7 @@ public sealed class MfaTests : AppTests
         var hashes = await db.RecoveryCodes.AsNoTracking().Where(c => c.UserId == user.Id).Select(c => c.CodeHash).ToListAsync(TestContext.Current.CancellationToken);
         hashes.Count.ShouldBe(10);
         hashes.ShouldAllBe(h => !codes.Any(c => h.Contains(c.Replace("-", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)));
-        (await db.SecurityEvents.AnyAsync(e => e.Type == SecurityEventType.MfaEnabled && e.UserId == user.Id, TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await App.SecurityEntriesAsync(SecurityEventType.MfaEnabled)).ShouldContain(e => e.TargetId == user.Id);
     }
 
     [Fact]
@@ -116,8 +108,7 @@ public sealed class MfaTests : AppTests
         (await App.Send(new VerifySecondFactorCommand(second.SessionId, codes[3], null))).ShouldFailWith<SecondFactorRefusedError, SignedIn>();
         App.Caller.ActAs(TestCurrentUser.Administrator);
         (await App.Send(new GetUserMfaQuery(user.Id))).ShouldSucceed().RecoveryCodesLeft.ShouldBe(9);
-        await using var db = await App.OpenDbAsync();
-        (await db.SecurityEvents.AnyAsync(e => e.Type == SecurityEventType.RecoveryCodeUsed && e.Detail.Contains("9 left"), TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await App.SecurityEntriesAsync(SecurityEventType.RecoveryCodeUsed)).ShouldContain(e => e.Detail!.Contains("9 left"));
     }
 
     [Fact]
@@ -141,6 +132,35 @@ public sealed class MfaTests : AppTests
         App.Clock.Advance(SecondFactor.LockoutDuration);
         var again = await SignInAs();
         (await App.Send(new VerifySecondFactorCommand(again.SessionId, CodeFor(secret), null))).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Should_record_each_code_step_in_the_trail_and_publish_a_code_lockout_once()
+    {
+        var (user, secret, _) = await Enrolled();
+        App.Published.Clear();
+        var pending = await SignInAs();
+        var wrong = CodeFor(secret) == "000000" ? "111111" : "000000";
+
+        for (var attempt = 1; attempt <= SecondFactor.MaxFailedAttempts; attempt++)
+        {
+            (await App.Send(new VerifySecondFactorCommand(pending.SessionId, wrong, "203.0.113.8"))).IsSuccess.ShouldBeFalse();
+        }
+
+        var published = App.Published.All.Where(p => p.Event is UserLockedOut).ShouldHaveSingleItem();
+        var lockout = (UserLockedOut)published.Event;
+        lockout.Kind.ShouldBe(LockoutKind.SecondFactor);
+        lockout.User.ShouldBe(new UserRef(user.Id, user.Name, Email));
+        lockout.LockedUntil.ShouldBe(Now + SecondFactor.LockoutDuration);
+        published.CommittedEntriesOfItsOperation.ShouldBeGreaterThan(0, "published only once committed");
+        (await App.SecurityEntriesAsync(SecurityEventType.SecondFactorRequested)).ShouldContain(e => e.TargetId == user.Id);
+        (await App.SecurityEntriesAsync(SecurityEventType.SecondFactorFailed)).Count.ShouldBe(SecondFactor.MaxFailedAttempts);
+        var entry = (await App.SecurityEntriesAsync(SecurityEventType.SecondFactorLockedOut)).ShouldHaveSingleItem("recorded once, from the published event");
+        entry.TargetId.ShouldBe(user.Id);
+        entry.TargetName.ShouldBe(user.Name);
+        entry.Detail.ShouldBe("codes refused for 15 minutes after 5 wrong codes (from 203.0.113.8)");
+        (await App.SecurityEntriesAsync(SecurityEventType.LockedOut)).ShouldBeEmpty("the password still signs in");
+        (await App.AuditEntriesAsync()).ShouldAllBe(e => !$"{e.Detail} {e.TargetEmail}".Contains(secret) && !$"{e.Detail}".Contains(wrong));
     }
 
     [Fact]
@@ -194,8 +214,7 @@ public sealed class MfaTests : AppTests
         next.SecondFactorRequired.ShouldBeFalse();
         next.MustEnrolMfa.ShouldBeTrue("an administrator whose MFA was reset sets it up again at once");
         (await Confirm(next.SessionId))!.IsAdministrator.ShouldBeFalse();
-        await using var db = await App.OpenDbAsync();
-        (await db.SecurityEvents.SingleAsync(e => e.Type == SecurityEventType.MfaReset, TestContext.Current.CancellationToken))
+        (await App.SecurityEntriesAsync(SecurityEventType.MfaReset)).ShouldHaveSingleItem()
             .ActorId.ShouldBe(TestCurrentUser.Administrator.UserId);
         App.Logs.Lines.ShouldContain(l => l.Contains("reset the MFA of user", StringComparison.Ordinal));
     }

@@ -103,9 +103,7 @@ public sealed class ReauthenticationTests : AppTests
         (await App.Send(new ReauthenticateCommand("the last wrong guess"))).ShouldFailWith<ForbiddenError>().Message.ShouldBe(ReauthenticateCommand.Locked);
 
         (await App.Get<SessionValidator>().ConfirmAsync(_session.SessionId, TestContext.Current.CancellationToken)).ShouldBeNull();
-        await using var db = await App.OpenDbAsync();
-        (await db.SecurityEvents.CountAsync(e => e.Type == SecurityEventType.ReauthenticationFailed, TestContext.Current.CancellationToken))
-            .ShouldBe(SignInCommand.MaxFailedAttempts);
+        (await App.SecurityEntriesAsync(SecurityEventType.ReauthenticationFailed)).Count.ShouldBe(SignInCommand.MaxFailedAttempts);
     }
 
     [Fact]

@@ -177,6 +177,13 @@ public sealed class TestApp : IAsyncDisposable
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
     }
 
+    /// <summary>The trail's entries recording one kind of security event, oldest first.</summary>
+    public async Task<List<AuditEntry>> SecurityEntriesAsync(SecurityEventType type)
+    {
+        var action = AuditActions.ForSecurityEvent(type);
+        return [.. (await AuditEntriesAsync()).Where(e => e.Action == action)];
+    }
+
     public async Task<List<User>> StoredUsersAsync()
     {
         await using var db = await OpenDbAsync();

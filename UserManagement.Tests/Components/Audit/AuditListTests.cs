@@ -90,6 +90,23 @@ public sealed class AuditListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Should_filter_by_a_security_action_under_its_readable_label()
+    {
+        await SeedAsync();
+        await App.AddAsync(
+            (Day.AddHours(5), Ben, AuditActions.ForSecurityEvent(Application.Accounts.SecurityEventType.MfaEnabled), Ada, "authenticator set up; recovery codes issued"),
+            (Day.AddHours(6), Ana, AuditActions.ForSecurityEvent(Application.Accounts.SecurityEventType.SecondFactorLockedOut), Grace, "codes refused for 15 minutes"));
+        var cut = Open("/audit");
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(6));
+        Actions(cut).Take(2).ShouldBe(["Codes locked out", "MFA set up"]);
+
+        await Pick(cut, "Action", "MFA set up");
+
+        cut.WaitForAssertion(() => Actions(cut).ShouldBe(["MFA set up"]));
+        Navigation.Uri.ShouldEndWith("/audit?action=MfaEnabled");
+    }
+
+    [Fact]
     public async Task Should_search_once_typing_pauses()
     {
         await SeedAsync();

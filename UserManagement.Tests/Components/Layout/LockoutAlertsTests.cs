@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using UserManagement.Application.Accounts;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Components.Layout;
+using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Live;
 using UserManagement.Web.Security;
 
@@ -37,6 +38,28 @@ public sealed class LockoutAlertsTests : ComponentTestContext
 
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent)
             .ShouldContain(t => t.Contains("Grace Hopper (grace@example.com) is locked out until 2026-01-15 09:45 UTC: too many wrong passwords.")));
+    }
+
+    [Fact]
+    public async Task Should_tell_an_online_administrator_that_the_codes_of_an_account_were_locked_out()
+    {
+        var (_, secret, _) = await App.CreateUserWithMfa("grace@example.com", Password, name: "Grace Hopper");
+        Authorization.SetClaims(
+            new Claim(ClaimTypes.NameIdentifier, TestCurrentUser.Administrator.UserId.ToString()), new Claim(AppClaims.CanAdminister, "true"));
+        var cut = RenderLayout();
+        var pending = (await App.Send(new SignInCommand("grace@example.com", Password, "203.0.113.9"))).ShouldSucceed();
+        var wrong = App.CodeFor(secret) == "000000" ? "111111" : "000000";
+        var lockedUntil = DisplayFormat.Timestamp(App.Clock.GetUtcNow().UtcDateTime + SecondFactor.LockoutDuration);
+
+        for (var i = 0; i < SecondFactor.MaxFailedAttempts; i++)
+        {
+            (await App.Send(new VerifySecondFactorCommand(pending.SessionId, wrong, "203.0.113.9"))).IsSuccess.ShouldBeFalse();
+        }
+
+        cut.WaitForAssertion(
+            () => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains(
+                $"Grace Hopper (grace@example.com) cannot use authenticator or recovery codes until {lockedUntil}: too many wrong codes.")),
+            TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -39,6 +39,24 @@ public sealed class UserHistoryTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Should_show_the_users_sign_ins_and_refusals_with_readable_labels()
+    {
+        var ada = await App.CreateUserWithPassword("ada@example.com", "a long enough password", name: "Ada");
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "not the password at all", "203.0.113.9"));
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "a long enough password", "203.0.113.9"));
+
+        var cut = RenderHistory(ada);
+
+        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBeGreaterThanOrEqualTo(3));
+        var recent = Rows(cut).Take(2).ToList();
+        recent.Select(r => r.QuerySelector("[data-testid=action]")!.TextContent.Trim()).ShouldBe(["Signed in", "Sign-in failed"]);
+        recent.Select(r => r.QuerySelector("[data-testid=actor]")!.TextContent.Trim()).ShouldAllBe(a => a == "anonymous");
+        recent[1].TextContent.ShouldContain("wrong password (from 203.0.113.9)");
+    }
+
+    [Fact]
     public async Task Should_page_through_a_long_history_on_the_server()
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");

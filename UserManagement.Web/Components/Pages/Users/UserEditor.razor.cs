@@ -1,0 +1,122 @@
+using Mediator;
+using Microsoft.Extensions.Logging;
+using MudBlazor;
+using UserManagement.Application.Common;
+using UserManagement.Application.Users;
+using UserManagement.Web.Components.Shared;
+
+namespace UserManagement.Web.Components.Pages.Users;
+
+/// <summary>
+/// The user page's saving: validates the form, sends the create or update, and puts a failure where the
+/// administrator is looking (the fields, the conflict view, the deleted-meanwhile notice or a snackbar). The loading
+/// and the markup are in <c>UserEditor.razor</c>.
+/// </summary>
+public partial class UserEditor
+{
+    private async Task SaveAsync()
+    {
+        if (_saving || _form is null)
+        {
+            return;
+        }
+
+        _saving = true;
+        try
+        {
+            if (!await _form.ValidateAsync())
+            {
+                Snackbar.Add("Nothing was saved: some fields need your attention.", Severity.Warning);
+                return;
+            }
+
+            await (IsNew ? CreateAsync() : UpdateAsync());
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+
+    /// <summary>Sends a save; null (and the administrator told why) when the database could not be reached.</summary>
+    private async Task<Result<T>?> TrySendAsync<T>(ICommand<Result<T>> command)
+    {
+        try
+        {
+            return await Sender.Send(command);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogError(e, "Sending {Command} failed", command.GetType().Name);
+            Snackbar.Add(UserFeedback.Unavailable, Severity.Error);
+            return null;
+        }
+    }
+
+    private async Task CreateAsync()
+    {
+        var result = await TrySendAsync(_model.ToCreateCommand());
+        if (result is not { IsSuccess: true })
+        {
+            await (result is null ? Task.CompletedTask : ShowErrorAsync(result.Error!));
+            return;
+        }
+
+        Snackbar.Add($"{_model.Name.Trim()} was created.", Severity.Success);
+        _baseline = _model.Values;
+        Navigation.NavigateTo($"users/{result.Value}");
+    }
+
+    private async Task UpdateAsync()
+    {
+        var result = await TrySendAsync(_model.ToUpdateCommand(_details!));
+        if (result is not { IsSuccess: true })
+        {
+            await (result is null ? Task.CompletedTask : ShowErrorAsync(result.Error!));
+            return;
+        }
+
+        Snackbar.Add("Changes saved.", Severity.Success);
+        _historyRevision++;
+        var saved = await Sender.Send(new GetUserQuery(_details!.Id));
+        if (saved.IsSuccess)
+        {
+            ResetTo(saved.Value);
+        }
+        else
+        {
+            _baseline = _model.Values;
+            _conflict = null;
+        }
+    }
+
+    /// <summary>Puts a failure where the administrator is looking: on the fields, the conflict view or a snackbar.</summary>
+    private async Task ShowErrorAsync(Application.Common.Error error)
+    {
+        switch (error)
+        {
+            case ValidationError validation:
+                await (_form?.ShowServerErrorsAsync(validation) ?? Task.CompletedTask);
+                break;
+
+            case ConflictError<UserDetails> conflict:
+                // Their save becomes the base: saving again applies the choices made below to their version.
+                _conflict = conflict.Current;
+                _details = conflict.Current;
+                _baseline = UserFormValues.Of(conflict.Current);
+                _historyRevision++;
+                Snackbar.Add("Someone else changed this user. Review their changes below.", Severity.Warning);
+                break;
+
+            case NotFoundError:
+                _deletedMeanwhile = true;
+                break;
+
+            default:
+                Snackbar.Add(UserFeedback.Describe(error), Severity.Error);
+                break;
+        }
+    }
+
+    private Task TookTheirsAsync(string field) => _form?.ForgetServerErrorAsync(field) ?? Task.CompletedTask;
+}
