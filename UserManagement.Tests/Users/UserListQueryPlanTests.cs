@@ -16,6 +16,8 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
 
     private TestApp App => database.App;
 
+    private UserListPageAnchors Anchors => App.Get<UserListPageAnchors>();
+
     /// <summary>One database for the class: enough users that broad searches take the windowed plan.</summary>
     public sealed class Database : IAsyncLifetime
     {
@@ -60,7 +62,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     {
         await using var connection = new SqliteConnection(App.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        var (sql, parameters) = await SqliteUserListReader.ExplainAsync(connection, request, fetchAll, TestContext.Current.CancellationToken);
+        var (sql, parameters) = await SqliteUserListReader.ExplainAsync(connection, request, fetchAll, Anchors, TestContext.Current.CancellationToken);
         return await PlanOf(sql, parameters);
     }
 
@@ -104,12 +106,27 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
                 plan.ShouldContain(step => step.Contains($"INDEX {index}", StringComparison.Ordinal), $"{sortBy} {kind}: {string.Join(" / ", plan)}");
                 ShouldNotScanTheTable(plan);
                 ShouldNotSort(plan);
-                if (request.Cursor is not null)
+                if (request.Cursor is not null || kind.StartsWith("jump", StringComparison.Ordinal))
                 {
+                    // A cursor seeks to its row; a jump to the anchor before its page (ADR 0022), not OFFSET from an end.
                     plan.ShouldContain(step => step.StartsWith($"SEARCH e USING INDEX {index} ((", StringComparison.Ordinal), $"{sortBy} {kind} seeks: {string.Join(" / ", plan)}");
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("createdAt")]
+    [InlineData("lastSignInAt")]
+    public async Task Should_read_page_anchors_by_seeking_the_sort_index_from_the_anchor_before(string sortBy)
+    {
+        var plan = await PlanOf(UserListPageAnchors.StepSql(sortBy), [new("$anchorKey", "M"), new("$anchorId", "0")]);
+
+        // A seek past the anchor, not a walk from the start (the generated last sign-in key is not covering; skipped rows are not read).
+        plan.ShouldContain(step => step.StartsWith($"SEARCH {UserListSchema.Table} USING ", StringComparison.Ordinal)
+            && step.Contains($"INDEX {UserListSchema.SortIndex(sortBy)} ((", StringComparison.Ordinal), string.Join(" / ", plan));
+        ShouldNotSort(plan);
     }
 
     [Fact]

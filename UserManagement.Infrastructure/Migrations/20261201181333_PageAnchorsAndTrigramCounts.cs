@@ -1,0 +1,24 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace UserManagement.Infrastructure.Migrations
+{
+    /// <inheritdoc />
+    public partial class PageAnchorsAndTrigramCounts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // The change counter that page anchors are keyed by, and the triggers again, now bumping it (ADR 0022).
+            Users.UserListReadModel.AddChangeCounter(migrationBuilder);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            // The counter and the triggers that bump it stay: a read model without anchors ignores them, and an
+            // older version's rebuild of the read model replaces the triggers with its own.
+        }
+    }
+}
