@@ -10,8 +10,9 @@ namespace UserManagement.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // The change counter that page anchors are keyed by, and the triggers again, now bumping it (ADR 0022).
-            Users.UserListReadModel.AddChangeCounter(migrationBuilder);
+            // The change counter that page anchors are keyed by, the triggers again, now bumping it, and the
+            // users per search trigram that a long search picks its rarest trigrams by (ADR 0022).
+            Users.UserListReadModel.AddChangeCounterAndTrigramCounts(migrationBuilder);
         }
 
         /// <inheritdoc />

@@ -83,16 +83,69 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     }
 
     /// <summary>The count query a search runs, for the same tests.</summary>
-    public static (string Sql, IReadOnlyList<SqliteParameter> Parameters) CountCommand(UserListRequest request)
+    public static async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> CountCommandAsync(
+        SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken = default)
     {
-        var filter = new Filter(request);
+        var filter = new Filter(request, await RareTrigramsAsync(connection, request, cancellationToken));
         return (filter.CountSql(), filter.Parameters);
     }
+
+    /// <summary>
+    /// For a substring search of more than <see cref="RareTrigramsAsked"/> trigrams, the <see cref="RareTrigramsAsked"/>
+    /// rarest of them as an FTS5 query (<c>"ABC" AND "XYZ" ...</c>), when the rarest is in at most
+    /// <see cref="RareTrigramLimit"/> users; otherwise null and the whole term is matched as a phrase. FTS5 reads
+    /// the list of every trigram of a phrase, and a long fragment of an email is full of trigrams that most users
+    /// have ("USE", "@EX", ".CO"); its rarest few find the same users and a handful more, which the rows' own
+    /// instr() conditions drop. The counts (<see cref="UserListSchema.TrigramCountsTable"/>) are an estimate, read
+    /// when the read model was built: a trigram new since then counts as rare, which it most likely is.
+    /// </summary>
+    private static async Task<string?> RareTrigramsAsync(SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Search is not { IsPrefix: false } search)
+        {
+            return null;
+        }
+
+        var runes = search.Key.EnumerateRunes().Select(r => r.ToString()).ToList();
+        var trigrams = Enumerable.Range(0, Math.Max(0, runes.Count - 2)).Select(i => runes[i] + runes[i + 1] + runes[i + 2]).Distinct(StringComparer.Ordinal).ToList();
+        if (trigrams.Count <= RareTrigramsAsked)
+        {
+            return null;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT Trigram, Count FROM {UserListSchema.TrigramCountsTable} WHERE Trigram IN ("
+            + string.Join(", ", trigrams.Select((_, i) => $"$t{i}")) + ")";
+        for (var i = 0; i < trigrams.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$t{i}", trigrams[i]);
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var rarest = trigrams.OrderBy(t => counts.GetValueOrDefault(t)).ThenBy(t => t, StringComparer.Ordinal).Take(RareTrigramsAsked).ToList();
+        return counts.GetValueOrDefault(rarest[0]) <= RareTrigramLimit
+            ? string.Join(" AND ", rarest.Select(Filter.Quoted))
+            : null;
+    }
+
+    /// <summary>How many of a long term's trigrams a search asks the trigram index for (<see cref="RareTrigramsAsync"/>).</summary>
+    public const int RareTrigramsAsked = 4;
+
+    /// <summary>The most users the rarest trigram of a term may be in for the search to ask for its rarest trigrams only.</summary>
+    public const int RareTrigramLimit = 10_000;
 
     private static async Task<Plan> PlanAsync(SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken)
     {
         var counts = await ReadCountsAsync(connection, cancellationToken);
-        var filter = new Filter(request);
+        var filter = new Filter(request, await RareTrigramsAsync(connection, request, cancellationToken));
         long matching;
         var capped = false;
         if (request.Search is null)
@@ -375,9 +428,14 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     {
         private readonly UserListRequest _request;
 
-        public Filter(UserListRequest request)
+        private readonly string? _rareTrigrams;
+
+        /// <param name="request">The request.</param>
+        /// <param name="rareTrigrams">When set, what the trigram index is asked instead of the whole term as a phrase (a superset of the matches).</param>
+        public Filter(UserListRequest request, string? rareTrigrams = null)
         {
             _request = request;
+            _rareTrigrams = rareTrigrams;
             if (request.Role is { } role)
             {
                 Parameters.Add(new SqliteParameter("$role", role.ToString()));
@@ -396,7 +454,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
             else if (request.Search is { } search)
             {
                 Parameters.Add(new SqliteParameter("$term", search.Key));
-                Parameters.Add(new SqliteParameter("$phrase", Quoted(search.Key)));
+                Parameters.Add(new SqliteParameter("$phrase", rareTrigrams ?? Quoted(search.Key)));
             }
         }
 
@@ -458,7 +516,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         /// <summary>Counts the matches of a search, up to one past <see cref="CountCap"/>.</summary>
         public string CountSql()
         {
-            if (_request is { Search.IsPrefix: false, Role: null, Status: null })
+            if (_request is { Search.IsPrefix: false, Role: null, Status: null } && _rareTrigrams is null)
             {
                 // The trigram index alone answers a plain substring search: a phrase of trigrams is an exact substring.
                 return $"SELECT count(*) FROM (SELECT 1 FROM ({MatchSource()}) LIMIT {CountCap + 1})";
@@ -472,7 +530,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
                 """;
         }
 
-        private static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        public static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
         /// <summary>The smallest text above every text that starts with <paramref name="prefix"/>, or null when there is none.</summary>
         private static string? PrefixEnd(string prefix)

@@ -25,8 +25,8 @@ public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
         }
     }
 
-    /// <summary>Adds the change counter to a read model built before it (migration PageAnchorsAndTrigramCounts).</summary>
-    public static void AddChangeCounter(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder)
+    /// <summary>Adds the change counter and the trigram counts to a read model built before them (migration PageAnchorsAndTrigramCounts).</summary>
+    public static void AddChangeCounterAndTrigramCounts(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder)
     {
         var steps = UserListSchema.ChangeCounterSteps;
         for (var i = 0; i < steps.Count; i++)

@@ -26,6 +26,13 @@ public static class UserListSchema
     /// </summary>
     public const string ChangesTable = "UserListChanges";
 
+    /// <summary>
+    /// How many users each trigram of the search index is in, read from the index when the read model is built:
+    /// an estimate that lets a long search ask for its rarest trigrams only (not kept in step: SQLite triggers
+    /// cannot split a text into trigrams, having no recursive CTE).
+    /// </summary>
+    public const string TrigramCountsTable = "UserListTrigramCounts";
+
     /// <summary>The index that serves filtering by role and status, in name order.</summary>
     public const string GroupIndex = "IX_UserListEntries_role_status_name";
 
@@ -51,7 +58,7 @@ public static class UserListSchema
         ["UserList_AfterInsertUser", "UserList_AfterUpdateUser", "UserList_AfterDeleteUser"];
 
     /// <summary>Every object the start-up check looks for (a later version that adds a table adds it here too).</summary>
-    public static IReadOnlyList<string> Objects { get; } = [.. UserTriggers, SearchTable, CountsTable, ChangesTable];
+    public static IReadOnlyList<string> Objects { get; } = [.. UserTriggers, SearchTable, CountsTable, ChangesTable, TrigramCountsTable];
 
     private const string EntryColumns =
         "Id, Name, NameKey, Email, EmailKey, Role, Status, CreatedAt, UpdatedAt, LastSignInAt, LockedUntil, Version";
@@ -65,6 +72,7 @@ public static class UserListSchema
     /// </summary>
     public static string DropSql { get; } = $"""
         {DropTriggersSql}
+        DROP TABLE IF EXISTS {TrigramCountsTable};
         DROP TABLE IF EXISTS {SearchTable};
         DROP TABLE IF EXISTS {CountsTable};
         DROP TABLE IF EXISTS {Table};
@@ -84,14 +92,23 @@ public static class UserListSchema
         UPDATE {ChangesTable} SET Version = Version + 1;
         """;
 
+    private static string TrigramCountsSql => $"""
+        DROP TABLE IF EXISTS {TrigramCountsTable};
+        CREATE TABLE {TrigramCountsTable} (Trigram TEXT NOT NULL PRIMARY KEY, Count INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE VIRTUAL TABLE temp.UserListTrigramVocabulary USING fts5vocab(main, {SearchTable}, row);
+        INSERT INTO {TrigramCountsTable} (Trigram, Count) SELECT term, doc FROM temp.UserListTrigramVocabulary;
+        DROP TABLE temp.UserListTrigramVocabulary;
+        """;
+
     /// <summary>
     /// What the migration PageAnchorsAndTrigramCounts adds to a read model built before it: the change counter,
-    /// and the triggers again, now bumping it. Safe to run on a read model that has both.
+    /// the triggers again, now bumping it, and the trigram counts. Safe to run on a read model that has them.
     /// </summary>
     public static IReadOnlyList<(string Name, string Sql)> ChangeCounterSteps { get; } =
     [
         ("count the changes to the list's orders", ChangesSql),
         ("keep the read model in step with Users, counting changes", DropTriggersSql + Triggers),
+        ("count the users each search trigram is in", TrigramCountsSql),
     ];
 
     /// <summary>The steps that build the read model from the Users table as it is, each with what it does.</summary>
@@ -142,6 +159,7 @@ public static class UserListSchema
                 NameKey, EmailKey, content='{Table}', content_rowid='Seq', tokenize='trigram case_sensitive 1');
             INSERT INTO {SearchTable} ({SearchTable}) VALUES ('rebuild');
             """));
+        steps.Add(("count the users each search trigram is in", TrigramCountsSql));
         steps.Add(("count the changes to the list's orders", ChangesSql));
         steps.Add(("keep the read model in step with Users", Triggers));
         return steps;

@@ -66,6 +66,13 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
         return await PlanOf(sql, parameters);
     }
 
+    private async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> CountCommand(UserListRequest request)
+    {
+        await using var connection = new SqliteConnection(App.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return await SqliteUserListReader.CountCommandAsync(connection, request, TestContext.Current.CancellationToken);
+    }
+
     private static void ShouldNotScanTheTable(List<string> plan)
     {
         plan.ShouldNotContain(step => step.StartsWith("SCAN e", StringComparison.Ordinal) && !step.Contains("USING", StringComparison.Ordinal), string.Join(" / ", plan));
@@ -142,7 +149,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     public async Task Should_find_search_matches_through_the_trigram_index_and_count_them_there()
     {
         var request = new UserListRequest(UserSearch.From("p1@ex"), null, null, "name", false, 1, 25);
-        var (countSql, countParameters) = SqliteUserListReader.CountCommand(request);
+        var (countSql, countParameters) = await CountCommand(request);
 
         var count = await PlanOf(countSql, countParameters);
         var page = await PageSteps(request);
@@ -154,6 +161,43 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
         filtered.ShouldContain(step => step.Contains("UserListSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" / ", filtered));
         ShouldNotScanTheTable(page);
         ShouldNotScanTheTable(filtered);
+    }
+
+    [Fact]
+    public async Task Should_ask_the_trigram_index_for_the_rarest_trigrams_of_a_long_term_and_confirm_the_rows_with_instr()
+    {
+        // The counts the read model keeps, read again now that the users are in (the migration ran on an empty database).
+        await using (var connection = new SqliteConnection(App.ConnectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = UserListSchema.ChangeCounterSteps.Single(s => s.Name.Contains("trigram", StringComparison.Ordinal)).Sql;
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var rare = new UserListRequest(UserSearch.From("p11234@example"), null, null, "name", false, 1, 25);
+        var common = rare with { Search = UserSearch.From("common") };
+        var (countSql, countParameters) = await CountCommand(rare);
+        var (_, commonParameters) = await CountCommand(common);
+
+        // "@EX", "EXA"... are in every user: only the three rarest trigrams of the term are asked for.
+        var asked = (string)countParameters.Single(p => p.ParameterName == "$phrase").Value!;
+        asked.Split(" AND ").Length.ShouldBe(SqliteUserListReader.RareTrigramsAsked, asked);
+        asked.ShouldNotContain("@EX");
+        asked.ShouldNotContain("EXA");
+        ((string)commonParameters.Single(p => p.ParameterName == "$phrase").Value!).ShouldBe("\"COMMON\"", "a term whose trigrams are all common is matched as a phrase");
+        var count = await PlanOf(countSql, countParameters);
+        count.ShouldContain(step => step.Contains("UserListSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" / ", count));
+        count.ShouldContain(step => step.StartsWith("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), string.Join(" / ", count));
+        ShouldNotScanTheTable(count);
+        var page = await PageSteps(rare);
+        page.ShouldContain(step => step.Contains("UserListSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" / ", page));
+        ShouldNotScanTheTable(page);
+
+        // The rows' instr() conditions keep the answer exact: "p11234@example" only, not "p1123@..." or "p21234@...".
+        var found = (await App.Send(new ListUsersQuery(Search: "p11234@example"))).ShouldSucceed();
+        found.Items.Select(u => u.Email).ShouldBe(["p11234@example.com"]);
+        found.TotalCount.ShouldBe(1);
     }
 
     [Fact]
@@ -175,7 +219,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     public async Task Should_find_a_one_letter_search_through_the_name_and_email_indexes()
     {
         var request = new UserListRequest(UserSearch.From("q"), null, null, "name", false, 1, 25);
-        var (countSql, countParameters) = SqliteUserListReader.CountCommand(request);
+        var (countSql, countParameters) = await CountCommand(request);
 
         var plan = await PageSteps(request, fetchAll: true);
         var count = await PlanOf(countSql, countParameters);
