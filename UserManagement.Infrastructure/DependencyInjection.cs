@@ -26,6 +26,7 @@ public static class DependencyInjection
         services.AddSingleton<AuditTrailInterceptor>();
         services.AddSingleton<MigrationProgressLogger>();
         services.AddSingleton<UserListReadModel>();
+        services.AddSingleton<UserListPageAnchors>();
         services.AddSingleton<IUserListReader, SqliteUserListReader>();
         // Any other interceptor registered as a service joins too (the tests add one that fails on cue).
         services.AddPooledDbContextFactory<AppDbContext>((provider, options) => options

@@ -25,7 +25,7 @@ namespace UserManagement.Infrastructure.Users;
 /// Every plan is forced with INDEXED BY or CROSS JOIN, so it cannot drift with statistics; tests pin them
 /// with EXPLAIN QUERY PLAN.
 /// </summary>
-public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> contexts) : IUserListReader
+public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> contexts, UserListPageAnchors anchors) : IUserListReader
 {
     /// <summary>A search stops counting here and reports "10,000+": counting every match of a broad term costs more than the page.</summary>
     public const int CountCap = 10_000;
@@ -47,7 +47,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         // One snapshot for the count and the rows; a deferred transaction only reads, it never blocks a writer.
         await using var snapshot = connection.BeginTransaction(deferred: true);
 
-        var plan = await PlanAsync(connection, request, cancellationToken);
+        var plan = await AnchorAsync(connection, await PlanAsync(connection, request, cancellationToken), anchors, readNow: false, cancellationToken);
         var page = plan.Matching == 0 ? [] : await ReadRowsAsync(connection, plan, cancellationToken);
         if (plan.Strategy == Strategy.WalkThenFetch && page.Count < request.PageSize)
         {
@@ -59,11 +59,20 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         return Describe(request, plan, page);
     }
 
-    /// <summary>The SQL for a page, without running it: what the query plan tests look at.</summary>
+    /// <summary>
+    /// The SQL for a page, without running it: what the query plan tests look at. With <paramref name="anchors"/>,
+    /// a jump seeks from its anchor as the reader's does (the anchors are read first if they are not known).
+    /// </summary>
     public static async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> ExplainAsync(
-        SqliteConnection connection, UserListRequest request, bool fetchAll = false, CancellationToken cancellationToken = default)
+        SqliteConnection connection, UserListRequest request, bool fetchAll = false, UserListPageAnchors? anchors = null,
+        CancellationToken cancellationToken = default)
     {
         var plan = await PlanAsync(connection, request, cancellationToken);
+        if (anchors is not null)
+        {
+            plan = await AnchorAsync(connection, plan, anchors, readNow: true, cancellationToken);
+        }
+
         if (fetchAll && plan.Strategy == Strategy.WalkThenFetch)
         {
             plan = plan with { Strategy = Strategy.FetchAndSort };
@@ -74,16 +83,69 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     }
 
     /// <summary>The count query a search runs, for the same tests.</summary>
-    public static (string Sql, IReadOnlyList<SqliteParameter> Parameters) CountCommand(UserListRequest request)
+    public static async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> CountCommandAsync(
+        SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken = default)
     {
-        var filter = new Filter(request);
+        var filter = new Filter(request, await RareTrigramsAsync(connection, request, cancellationToken));
         return (filter.CountSql(), filter.Parameters);
     }
+
+    /// <summary>
+    /// For a substring search of more than <see cref="RareTrigramsAsked"/> trigrams, the <see cref="RareTrigramsAsked"/>
+    /// rarest of them as an FTS5 query (<c>"ABC" AND "XYZ" ...</c>), when the rarest is in at most
+    /// <see cref="RareTrigramLimit"/> users; otherwise null and the whole term is matched as a phrase. FTS5 reads
+    /// the list of every trigram of a phrase, and a long fragment of an email is full of trigrams that most users
+    /// have ("USE", "@EX", ".CO"); its rarest few find the same users and a handful more, which the rows' own
+    /// instr() conditions drop. The counts (<see cref="UserListSchema.TrigramCountsTable"/>) are an estimate, read
+    /// when the read model was built: a trigram new since then counts as rare, which it most likely is.
+    /// </summary>
+    private static async Task<string?> RareTrigramsAsync(SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Search is not { IsPrefix: false } search)
+        {
+            return null;
+        }
+
+        var runes = search.Key.EnumerateRunes().Select(r => r.ToString()).ToList();
+        var trigrams = Enumerable.Range(0, Math.Max(0, runes.Count - 2)).Select(i => runes[i] + runes[i + 1] + runes[i + 2]).Distinct(StringComparer.Ordinal).ToList();
+        if (trigrams.Count <= RareTrigramsAsked)
+        {
+            return null;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT Trigram, Count FROM {UserListSchema.TrigramCountsTable} WHERE Trigram IN ("
+            + string.Join(", ", trigrams.Select((_, i) => $"$t{i}")) + ")";
+        for (var i = 0; i < trigrams.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$t{i}", trigrams[i]);
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var rarest = trigrams.OrderBy(t => counts.GetValueOrDefault(t)).ThenBy(t => t, StringComparer.Ordinal).Take(RareTrigramsAsked).ToList();
+        return counts.GetValueOrDefault(rarest[0]) <= RareTrigramLimit
+            ? string.Join(" AND ", rarest.Select(Filter.Quoted))
+            : null;
+    }
+
+    /// <summary>How many of a long term's trigrams a search asks the trigram index for (<see cref="RareTrigramsAsync"/>).</summary>
+    public const int RareTrigramsAsked = 4;
+
+    /// <summary>The most users the rarest trigram of a term may be in for the search to ask for its rarest trigrams only.</summary>
+    public const int RareTrigramLimit = 10_000;
 
     private static async Task<Plan> PlanAsync(SqliteConnection connection, UserListRequest request, CancellationToken cancellationToken)
     {
         var counts = await ReadCountsAsync(connection, cancellationToken);
-        var filter = new Filter(request);
+        var filter = new Filter(request, await RareTrigramsAsync(connection, request, cancellationToken));
         long matching;
         var capped = false;
         if (request.Search is null)
@@ -172,30 +234,22 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
             parameters.Add(new SqliteParameter("$cursorKey", cursor.Key));
             parameters.Add(new SqliteParameter("$cursorId", cursor.Id.ToString().ToUpperInvariant()));
         }
-        else if (request.Page == 1)
+        else if (Locate(plan) is { } span)
         {
-            backwards = false;
-        }
-        else if (request.Offset >= plan.Matching)
-        {
-            return (string.Empty, parameters, false);
-        }
-        else if (!plan.Capped && request.Offset + request.PageSize >= plan.Matching)
-        {
-            // The last page: the end of the order, read backwards.
-            backwards = true;
-            limit = plan.Matching - request.Offset;
-        }
-        else if (!plan.Capped && request.Offset > plan.Matching / 2)
-        {
-            // A jump past the middle: skip fewer rows from the end.
-            backwards = true;
-            offset = plan.Matching - request.Offset - request.PageSize;
+            (backwards, offset, limit) = span;
+            if (plan.Anchor is { } anchor)
+            {
+                // Seek to the anchor before the page in the order read, and skip only the rows after it.
+                var reading = request.Descending != backwards;
+                conditions.Add($"({SortColumn(request)}, e.Id) {(reading ? "<=" : ">=")} ($anchorKey, $anchorId)");
+                parameters.Add(new SqliteParameter("$anchorKey", anchor.Key));
+                parameters.Add(new SqliteParameter("$anchorId", anchor.Id));
+                offset -= anchor.Position;
+            }
         }
         else
         {
-            offset = request.Offset;
-            backwards = false;
+            return (string.Empty, parameters, false);
         }
 
         var descending = request.Descending != backwards;
@@ -230,6 +284,65 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
                 """,
         };
         return (sql, parameters, backwards);
+    }
+
+    /// <summary>
+    /// Where a page without a cursor lies: whether it is read from the end of the order, how many rows come
+    /// before it in the order read, and how many it holds; null when the page is past the end.
+    /// </summary>
+    private static (bool Backwards, long Offset, long Limit)? Locate(Plan plan)
+    {
+        var request = plan.Request;
+        if (request.Page == 1)
+        {
+            return (false, 0, request.PageSize);
+        }
+
+        if (request.Offset >= plan.Matching)
+        {
+            return null;
+        }
+
+        if (!plan.Capped && request.Offset + request.PageSize >= plan.Matching)
+        {
+            // The last page: the end of the order, read backwards.
+            return (true, 0, plan.Matching - request.Offset);
+        }
+
+        // A jump past the middle skips fewer rows from the end.
+        return !plan.Capped && request.Offset > plan.Matching / 2
+            ? (true, plan.Matching - request.Offset - request.PageSize, request.PageSize)
+            : (false, request.Offset, request.PageSize);
+    }
+
+    /// <summary>
+    /// For a jump in the unfiltered list, the anchor nearest before the page in the order it is read
+    /// (<see cref="UserListPageAnchors"/>), so the page is sought rather than skipped to. When the order's anchors
+    /// are not known for this snapshot's version, the jump skips by OFFSET and they are read in the background;
+    /// with <paramref name="readNow"/> they are read first, in this snapshot.
+    /// </summary>
+    private static async Task<Plan> AnchorAsync(
+        SqliteConnection connection, Plan plan, UserListPageAnchors anchors, bool readNow, CancellationToken cancellationToken)
+    {
+        if (plan is not { Strategy: Strategy.SortIndex, Request.Cursor: null } || Locate(plan) is not { Offset: >= UserListPageAnchors.Spacing } span)
+        {
+            return plan;
+        }
+
+        var (sortBy, descending) = (plan.Request.SortBy, plan.Request.Descending != span.Backwards);
+        var version = await UserListPageAnchors.VersionAsync(connection, cancellationToken);
+        var anchor = anchors.Nearest(sortBy, descending, span.Offset, plan.Matching, version);
+        if (anchor is null && readNow)
+        {
+            await anchors.ReadAsync(connection, sortBy, cancellationToken);
+            anchor = anchors.Nearest(sortBy, descending, span.Offset, plan.Matching, version);
+        }
+        else if (anchor is null)
+        {
+            anchors.ReadInBackground(sortBy);
+        }
+
+        return plan with { Anchor = anchor };
     }
 
     private static Page<UserListItem> Describe(UserListRequest request, Plan plan, List<Row> rows)
@@ -302,7 +415,11 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         FetchAndSort,
     }
 
-    private sealed record Plan(UserListRequest Request, Filter Filter, Strategy Strategy, long Matching, bool Capped);
+    private sealed record Plan(UserListRequest Request, Filter Filter, Strategy Strategy, long Matching, bool Capped)
+    {
+        /// <summary>The row a jump seeks to before skipping the rest, when the order's anchors serve it.</summary>
+        public PageAnchor? Anchor { get; init; }
+    }
 
     private sealed record Row(UserListItem Item, string Key);
 
@@ -311,9 +428,14 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
     {
         private readonly UserListRequest _request;
 
-        public Filter(UserListRequest request)
+        private readonly string? _rareTrigrams;
+
+        /// <param name="request">The request.</param>
+        /// <param name="rareTrigrams">When set, what the trigram index is asked instead of the whole term as a phrase (a superset of the matches).</param>
+        public Filter(UserListRequest request, string? rareTrigrams = null)
         {
             _request = request;
+            _rareTrigrams = rareTrigrams;
             if (request.Role is { } role)
             {
                 Parameters.Add(new SqliteParameter("$role", role.ToString()));
@@ -332,7 +454,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
             else if (request.Search is { } search)
             {
                 Parameters.Add(new SqliteParameter("$term", search.Key));
-                Parameters.Add(new SqliteParameter("$phrase", Quoted(search.Key)));
+                Parameters.Add(new SqliteParameter("$phrase", rareTrigrams ?? Quoted(search.Key)));
             }
         }
 
@@ -394,7 +516,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
         /// <summary>Counts the matches of a search, up to one past <see cref="CountCap"/>.</summary>
         public string CountSql()
         {
-            if (_request is { Search.IsPrefix: false, Role: null, Status: null })
+            if (_request is { Search.IsPrefix: false, Role: null, Status: null } && _rareTrigrams is null)
             {
                 // The trigram index alone answers a plain substring search: a phrase of trigrams is an exact substring.
                 return $"SELECT count(*) FROM (SELECT 1 FROM ({MatchSource()}) LIMIT {CountCap + 1})";
@@ -408,7 +530,7 @@ public sealed class SqliteUserListReader(IDbContextFactory<AppDbContext> context
                 """;
         }
 
-        private static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        public static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
         /// <summary>The smallest text above every text that starts with <paramref name="prefix"/>, or null when there is none.</summary>
         private static string? PrefixEnd(string prefix)

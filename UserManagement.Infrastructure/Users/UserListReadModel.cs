@@ -25,8 +25,18 @@ public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
         }
     }
 
+    /// <summary>Adds the change counter and the trigram counts to a read model built before them (migration PageAnchorsAndTrigramCounts).</summary>
+    public static void AddChangeCounterAndTrigramCounts(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder)
+    {
+        var steps = UserListSchema.ChangeCounterSteps;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            migrationBuilder.Sql(MigrationProgressLogger.Step(i + 1, steps.Count, steps[i].Name, steps[i].Sql));
+        }
+    }
+
     public static void Drop(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder) =>
-        migrationBuilder.Sql(UserListSchema.DropSql);
+        migrationBuilder.Sql(UserListSchema.DropSql + $"DROP TABLE IF EXISTS {UserListSchema.ChangesTable};");
 
     public async Task EnsureAsync(DbContext db, CancellationToken cancellationToken = default)
     {

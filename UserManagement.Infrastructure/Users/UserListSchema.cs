@@ -20,6 +20,19 @@ public static class UserListSchema
     public const string SearchTable = "UserListSearch";
     public const string CountsTable = "UserListCounts";
 
+    /// <summary>
+    /// One row whose <c>Version</c> every write to Users bumps (the same triggers): a cache of positions in the
+    /// list's orders (<see cref="UserListPageAnchors"/>) holds only while it is unchanged.
+    /// </summary>
+    public const string ChangesTable = "UserListChanges";
+
+    /// <summary>
+    /// How many users each trigram of the search index is in, read from the index when the read model is built:
+    /// an estimate that lets a long search ask for its rarest trigrams only (not kept in step: SQLite triggers
+    /// cannot split a text into trigrams, having no recursive CTE).
+    /// </summary>
+    public const string TrigramCountsTable = "UserListTrigramCounts";
+
     /// <summary>The index that serves filtering by role and status, in name order.</summary>
     public const string GroupIndex = "IX_UserListEntries_role_status_name";
 
@@ -45,7 +58,7 @@ public static class UserListSchema
         ["UserList_AfterInsertUser", "UserList_AfterUpdateUser", "UserList_AfterDeleteUser"];
 
     /// <summary>Every object the start-up check looks for (a later version that adds a table adds it here too).</summary>
-    public static IReadOnlyList<string> Objects { get; } = [.. UserTriggers, SearchTable, CountsTable];
+    public static IReadOnlyList<string> Objects { get; } = [.. UserTriggers, SearchTable, CountsTable, ChangesTable, TrigramCountsTable];
 
     private const string EntryColumns =
         "Id, Name, NameKey, Email, EmailKey, Role, Status, CreatedAt, UpdatedAt, LastSignInAt, LockedUntil, Version";
@@ -53,15 +66,50 @@ public static class UserListSchema
     private const string UserColumns =
         "Id, Name, NormalizedName, Email, NormalizedEmail, Role, Status, CreatedAt, UpdatedAt, LastSignInAt, LockedUntil, Version";
 
-    /// <summary>Removes the whole read model: the triggers first, so nothing writes to what is being dropped.</summary>
+    /// <summary>
+    /// Removes the whole read model: the triggers first, so nothing writes to what is being dropped. The change
+    /// counter stays (a rebuild bumps it), so a running app's cached positions can never match a rebuilt list.
+    /// </summary>
     public static string DropSql { get; } = $"""
-        DROP TRIGGER IF EXISTS UserList_AfterInsertUser;
-        DROP TRIGGER IF EXISTS UserList_AfterUpdateUser;
-        DROP TRIGGER IF EXISTS UserList_AfterDeleteUser;
+        {DropTriggersSql}
+        DROP TABLE IF EXISTS {TrigramCountsTable};
         DROP TABLE IF EXISTS {SearchTable};
         DROP TABLE IF EXISTS {CountsTable};
         DROP TABLE IF EXISTS {Table};
         """;
+
+    private const string DropTriggersSql = """
+        DROP TRIGGER IF EXISTS UserList_AfterInsertUser;
+        DROP TRIGGER IF EXISTS UserList_AfterUpdateUser;
+        DROP TRIGGER IF EXISTS UserList_AfterDeleteUser;
+        """;
+
+    private static string ChangesSql => $"""
+        CREATE TABLE IF NOT EXISTS {ChangesTable} (
+            Id INTEGER PRIMARY KEY CHECK (Id = 1),
+            Version INTEGER NOT NULL);
+        INSERT OR IGNORE INTO {ChangesTable} (Id, Version) VALUES (1, 0);
+        UPDATE {ChangesTable} SET Version = Version + 1;
+        """;
+
+    private static string TrigramCountsSql => $"""
+        DROP TABLE IF EXISTS {TrigramCountsTable};
+        CREATE TABLE {TrigramCountsTable} (Trigram TEXT NOT NULL PRIMARY KEY, Count INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE VIRTUAL TABLE temp.UserListTrigramVocabulary USING fts5vocab(main, {SearchTable}, row);
+        INSERT INTO {TrigramCountsTable} (Trigram, Count) SELECT term, doc FROM temp.UserListTrigramVocabulary;
+        DROP TABLE temp.UserListTrigramVocabulary;
+        """;
+
+    /// <summary>
+    /// What the migration PageAnchorsAndTrigramCounts adds to a read model built before it: the change counter,
+    /// the triggers again, now bumping it, and the trigram counts. Safe to run on a read model that has them.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Sql)> ChangeCounterSteps { get; } =
+    [
+        ("count the changes to the list's orders", ChangesSql),
+        ("keep the read model in step with Users, counting changes", DropTriggersSql + Triggers),
+        ("count the users each search trigram is in", TrigramCountsSql),
+    ];
 
     /// <summary>The steps that build the read model from the Users table as it is, each with what it does.</summary>
     public static IReadOnlyList<(string Name, string Sql)> BuildSteps { get; } = CreateSteps();
@@ -111,6 +159,8 @@ public static class UserListSchema
                 NameKey, EmailKey, content='{Table}', content_rowid='Seq', tokenize='trigram case_sensitive 1');
             INSERT INTO {SearchTable} ({SearchTable}) VALUES ('rebuild');
             """));
+        steps.Add(("count the users each search trigram is in", TrigramCountsSql));
+        steps.Add(("count the changes to the list's orders", ChangesSql));
         steps.Add(("keep the read model in step with Users", Triggers));
         return steps;
     }
@@ -123,6 +173,7 @@ public static class UserListSchema
             INSERT INTO {SearchTable} (rowid, NameKey, EmailKey) VALUES (last_insert_rowid(), new.NormalizedName, new.NormalizedEmail);
             INSERT INTO {CountsTable} (Role, Status, Count) VALUES (new.Role, new.Status, 1)
                 ON CONFLICT (Role, Status) DO UPDATE SET Count = Count + 1;
+            UPDATE {ChangesTable} SET Version = Version + 1;
         END;
 
         CREATE TRIGGER UserList_AfterDeleteUser AFTER DELETE ON Users BEGIN
@@ -130,6 +181,7 @@ public static class UserListSchema
                 SELECT 'delete', Seq, NameKey, EmailKey FROM {Table} WHERE Id = old.Id;
             DELETE FROM {Table} WHERE Id = old.Id;
             UPDATE {CountsTable} SET Count = Count - 1 WHERE Role = old.Role AND Status = old.Status;
+            UPDATE {ChangesTable} SET Version = Version + 1;
         END;
 
         CREATE TRIGGER UserList_AfterUpdateUser AFTER UPDATE ON Users BEGIN
@@ -148,6 +200,7 @@ public static class UserListSchema
             INSERT INTO {CountsTable} (Role, Status, Count)
                 SELECT new.Role, new.Status, 1 WHERE old.Role IS NOT new.Role OR old.Status IS NOT new.Status
                 ON CONFLICT (Role, Status) DO UPDATE SET Count = Count + 1;
+            UPDATE {ChangesTable} SET Version = Version + 1;
         END;
         """;
 }

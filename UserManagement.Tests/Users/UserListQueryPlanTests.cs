@@ -16,6 +16,8 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
 
     private TestApp App => database.App;
 
+    private UserListPageAnchors Anchors => App.Get<UserListPageAnchors>();
+
     /// <summary>One database for the class: enough users that broad searches take the windowed plan.</summary>
     public sealed class Database : IAsyncLifetime
     {
@@ -60,8 +62,15 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     {
         await using var connection = new SqliteConnection(App.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        var (sql, parameters) = await SqliteUserListReader.ExplainAsync(connection, request, fetchAll, TestContext.Current.CancellationToken);
+        var (sql, parameters) = await SqliteUserListReader.ExplainAsync(connection, request, fetchAll, Anchors, TestContext.Current.CancellationToken);
         return await PlanOf(sql, parameters);
+    }
+
+    private async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> CountCommand(UserListRequest request)
+    {
+        await using var connection = new SqliteConnection(App.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return await SqliteUserListReader.CountCommandAsync(connection, request, TestContext.Current.CancellationToken);
     }
 
     private static void ShouldNotScanTheTable(List<string> plan)
@@ -104,12 +113,27 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
                 plan.ShouldContain(step => step.Contains($"INDEX {index}", StringComparison.Ordinal), $"{sortBy} {kind}: {string.Join(" / ", plan)}");
                 ShouldNotScanTheTable(plan);
                 ShouldNotSort(plan);
-                if (request.Cursor is not null)
+                if (request.Cursor is not null || kind.StartsWith("jump", StringComparison.Ordinal))
                 {
+                    // A cursor seeks to its row; a jump to the anchor before its page (ADR 0022), not OFFSET from an end.
                     plan.ShouldContain(step => step.StartsWith($"SEARCH e USING INDEX {index} ((", StringComparison.Ordinal), $"{sortBy} {kind} seeks: {string.Join(" / ", plan)}");
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("createdAt")]
+    [InlineData("lastSignInAt")]
+    public async Task Should_read_page_anchors_by_seeking_the_sort_index_from_the_anchor_before(string sortBy)
+    {
+        var plan = await PlanOf(UserListPageAnchors.StepSql(sortBy), [new("$anchorKey", "M"), new("$anchorId", "0")]);
+
+        // A seek past the anchor, not a walk from the start (the generated last sign-in key is not covering; skipped rows are not read).
+        plan.ShouldContain(step => step.StartsWith($"SEARCH {UserListSchema.Table} USING ", StringComparison.Ordinal)
+            && step.Contains($"INDEX {UserListSchema.SortIndex(sortBy)} ((", StringComparison.Ordinal), string.Join(" / ", plan));
+        ShouldNotSort(plan);
     }
 
     [Fact]
@@ -125,7 +149,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     public async Task Should_find_search_matches_through_the_trigram_index_and_count_them_there()
     {
         var request = new UserListRequest(UserSearch.From("p1@ex"), null, null, "name", false, 1, 25);
-        var (countSql, countParameters) = SqliteUserListReader.CountCommand(request);
+        var (countSql, countParameters) = await CountCommand(request);
 
         var count = await PlanOf(countSql, countParameters);
         var page = await PageSteps(request);
@@ -137,6 +161,43 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
         filtered.ShouldContain(step => step.Contains("UserListSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" / ", filtered));
         ShouldNotScanTheTable(page);
         ShouldNotScanTheTable(filtered);
+    }
+
+    [Fact]
+    public async Task Should_ask_the_trigram_index_for_the_rarest_trigrams_of_a_long_term_and_confirm_the_rows_with_instr()
+    {
+        // The counts the read model keeps, read again now that the users are in (the migration ran on an empty database).
+        await using (var connection = new SqliteConnection(App.ConnectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = UserListSchema.ChangeCounterSteps.Single(s => s.Name.Contains("trigram", StringComparison.Ordinal)).Sql;
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var rare = new UserListRequest(UserSearch.From("p11234@example"), null, null, "name", false, 1, 25);
+        var common = rare with { Search = UserSearch.From("common") };
+        var (countSql, countParameters) = await CountCommand(rare);
+        var (_, commonParameters) = await CountCommand(common);
+
+        // "@EX", "EXA"... are in every user: only the three rarest trigrams of the term are asked for.
+        var asked = (string)countParameters.Single(p => p.ParameterName == "$phrase").Value!;
+        asked.Split(" AND ").Length.ShouldBe(SqliteUserListReader.RareTrigramsAsked, asked);
+        asked.ShouldNotContain("@EX");
+        asked.ShouldNotContain("EXA");
+        ((string)commonParameters.Single(p => p.ParameterName == "$phrase").Value!).ShouldBe("\"COMMON\"", "a term whose trigrams are all common is matched as a phrase");
+        var count = await PlanOf(countSql, countParameters);
+        count.ShouldContain(step => step.Contains("UserListSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" / ", count));
+        count.ShouldContain(step => step.StartsWith("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), string.Join(" / ", count));
+        ShouldNotScanTheTable(count);
+        var page = await PageSteps(rare);
+        page.ShouldContain(step => step.Contains("UserListSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" / ", page));
+        ShouldNotScanTheTable(page);
+
+        // The rows' instr() conditions keep the answer exact: "p11234@example" only, not "p1123@..." or "p21234@...".
+        var found = (await App.Send(new ListUsersQuery(Search: "p11234@example"))).ShouldSucceed();
+        found.Items.Select(u => u.Email).ShouldBe(["p11234@example.com"]);
+        found.TotalCount.ShouldBe(1);
     }
 
     [Fact]
@@ -158,7 +219,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     public async Task Should_find_a_one_letter_search_through_the_name_and_email_indexes()
     {
         var request = new UserListRequest(UserSearch.From("q"), null, null, "name", false, 1, 25);
-        var (countSql, countParameters) = SqliteUserListReader.CountCommand(request);
+        var (countSql, countParameters) = await CountCommand(request);
 
         var plan = await PageSteps(request, fetchAll: true);
         var count = await PlanOf(countSql, countParameters);
