@@ -42,6 +42,8 @@ if (AppCommands.IsBusCommand(args))
 }
 
 app.UseRequestCorrelation();
+// The open-circuit instrument exists from the start: a listener on a fresh node reads 0, not nothing.
+app.Services.GetRequiredService<OpenCircuits>();
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 var bootstrap = await app.Services.GetRequiredService<AdministratorBootstrap>().EnsureAdministratorAsync(

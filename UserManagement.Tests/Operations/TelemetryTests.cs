@@ -115,6 +115,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     public async Task Should_give_the_open_circuit_count_to_a_listener_that_attaches_after_the_circuits_opened()
     {
         var host = _sandbox.Start("circuits.db");
+        ReadOpenCircuits(host).ShouldBe(0, "the instrument exists before the first circuit: a fresh node reads 0, not nothing");
         var circuits = new List<AsyncServiceScope>();
         for (var i = 0; i < 3; i++)
         {
