@@ -25,25 +25,20 @@ public static class AuditLog
     private const string Template =
         "Audit {Action} of user {TargetId} ({TargetEmail}) by {ActorName} ({ActorId}), correlation {CorrelationId}; changes {Changes}; {Detail}";
 
-    /// <summary>Actions added later, with ids of their own beyond the ones counted from <see cref="FirstEventId"/>.</summary>
-    private static readonly Dictionary<string, int> LaterActions = new(StringComparer.Ordinal)
-    {
-        [AuditActions.ForSecurityEvent(Accounts.SecurityEventType.SecondFactorLockedOut)] = 1330,
-    };
-
     private static readonly string[] Actions =
     [
         AuditActions.UserCreated, AuditActions.UserUpdated, AuditActions.UserRoleChanged, AuditActions.UserStatusChanged,
         AuditActions.UserDeleted, AuditActions.PasswordReset, AuditActions.PasswordChanged, AuditActions.UserUnlocked,
         AuditActions.SessionsEnded, AuditActions.AuditTrailPruned, AuditActions.ForSecurityEvent(Accounts.SecurityEventType.LockedOut),
         AuditActions.JobStarted, AuditActions.JobCompleted, AuditActions.JobCancelled,
+        AuditActions.ForSecurityEvent(Accounts.SecurityEventType.SecondFactorLockedOut),
     ];
 
     /// <summary>The event id an action is logged with.</summary>
     public static int EventIdOf(string action)
     {
         var index = Array.IndexOf(Actions, action);
-        return index >= 0 ? FirstEventId + index : LaterActions.GetValueOrDefault(action, OtherEventId);
+        return index >= 0 ? FirstEventId + index : OtherEventId;
     }
 
     /// <summary>Logs the entries of one save: each at Information, or for bulk work a summary per action and each at Debug.</summary>
