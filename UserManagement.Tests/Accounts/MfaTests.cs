@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using OtpNet;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
@@ -14,8 +13,6 @@ public sealed class MfaTests : AppTests
     private const string Password = "a long enough password";
 
     private DateTime Now => App.Clock.GetUtcNow().UtcDateTime;
-
-    private string CodeFor(string secret) => App.CodeFor(secret);
 
     private async Task<SignedIn> SignInAs(string email = Email) =>
         (await App.Send(new SignInCommand(email, Password, "203.0.113.7"))).ShouldSucceed();
@@ -59,7 +56,7 @@ public sealed class MfaTests : AppTests
         await App.CreateUserWithPassword(Email, Password, UserRole.Administrator);
         await ActAs(await SignInAs());
         var enrolment = (await App.Send(new StartMfaEnrolmentQuery())).ShouldSucceed();
-        var wrong = CodeFor(enrolment.Secret) == "000000" ? "111111" : "000000";
+        var wrong = App.CodeFor(enrolment.Secret) == "000000" ? "111111" : "000000";
 
         (await App.Send(new EnableMfaCommand(enrolment.Secret, wrong))).ShouldFailOnField(nameof(EnableMfaCommand.Code))
             .ShouldBe([EnableMfaCommand.WrongCode]);
@@ -75,7 +72,7 @@ public sealed class MfaTests : AppTests
 
         pending.SecondFactorRequired.ShouldBeTrue();
         (await Confirm(pending.SessionId)).ShouldBeNull("the password alone opens nothing");
-        var signedIn = (await App.Send(new VerifySecondFactorCommand(pending.SessionId, CodeFor(secret), "203.0.113.7"))).ShouldSucceed();
+        var signedIn = (await App.Send(new VerifySecondFactorCommand(pending.SessionId, App.CodeFor(secret), "203.0.113.7"))).ShouldSucceed();
         signedIn.SessionId.ShouldBe(pending.SessionId);
         (await Confirm(signedIn.SessionId)).ShouldNotBeNull().IsAdministrator.ShouldBeTrue();
         (await Stored(user.Id)).LastSignInAt.ShouldBe(Now);
@@ -85,7 +82,7 @@ public sealed class MfaTests : AppTests
     public async Task Should_refuse_a_code_used_once_already()
     {
         var (_, secret, _) = await Enrolled();
-        var code = CodeFor(secret);
+        var code = App.CodeFor(secret);
         var first = await SignInAs();
         (await App.Send(new VerifySecondFactorCommand(first.SessionId, code, null))).ShouldSucceed();
 
@@ -116,7 +113,7 @@ public sealed class MfaTests : AppTests
     {
         var (user, secret, _) = await Enrolled();
         var pending = await SignInAs();
-        var wrong = CodeFor(secret) == "000000" ? "111111" : "000000";
+        var wrong = App.CodeFor(secret) == "000000" ? "111111" : "000000";
 
         for (var attempt = 1; attempt < SecondFactor.MaxFailedAttempts; attempt++)
         {
@@ -131,7 +128,7 @@ public sealed class MfaTests : AppTests
 
         App.Clock.Advance(SecondFactor.LockoutDuration);
         var again = await SignInAs();
-        (await App.Send(new VerifySecondFactorCommand(again.SessionId, CodeFor(secret), null))).ShouldSucceed();
+        (await App.Send(new VerifySecondFactorCommand(again.SessionId, App.CodeFor(secret), null))).ShouldSucceed();
     }
 
     [Fact]
@@ -140,7 +137,7 @@ public sealed class MfaTests : AppTests
         var (user, secret, _) = await Enrolled();
         App.Published.Clear();
         var pending = await SignInAs();
-        var wrong = CodeFor(secret) == "000000" ? "111111" : "000000";
+        var wrong = App.CodeFor(secret) == "000000" ? "111111" : "000000";
 
         for (var attempt = 1; attempt <= SecondFactor.MaxFailedAttempts; attempt++)
         {
@@ -171,7 +168,7 @@ public sealed class MfaTests : AppTests
 
         App.Clock.Advance(UserSession.SecondFactorTimeout);
 
-        (await App.Send(new VerifySecondFactorCommand(pending.SessionId, CodeFor(secret), null)))
+        (await App.Send(new VerifySecondFactorCommand(pending.SessionId, App.CodeFor(secret), null)))
             .ShouldFailWith<SecondFactorRefusedError, SignedIn>().Message.ShouldBe(SecondFactorRefusedError.Expired);
     }
 
@@ -189,7 +186,7 @@ public sealed class MfaTests : AppTests
 
         var pending = await SignInAs();
         pending.SecondFactorRequired.ShouldBeTrue();
-        (await App.Send(new VerifySecondFactorCommand(pending.SessionId, CodeFor(secret), null))).ShouldSucceed();
+        (await App.Send(new VerifySecondFactorCommand(pending.SessionId, App.CodeFor(secret), null))).ShouldSucceed();
         var stored = await Stored(user.Id);
         stored.LockedUntil.ShouldBeNull("both factors lift the lockout");
         stored.FailedSignInCount.ShouldBe(0);
@@ -200,7 +197,7 @@ public sealed class MfaTests : AppTests
     {
         var (user, secret, _) = await Enrolled();
         var pending = await SignInAs();
-        var session = (await App.Send(new VerifySecondFactorCommand(pending.SessionId, CodeFor(secret), null))).ShouldSucceed();
+        var session = (await App.Send(new VerifySecondFactorCommand(pending.SessionId, App.CodeFor(secret), null))).ShouldSucceed();
         App.Caller.ActAs(TestCurrentUser.Administrator);
         var mfa = (await App.Send(new GetUserMfaQuery(user.Id))).ShouldSucceed();
         mfa.Enabled.ShouldBeTrue();
@@ -247,7 +244,7 @@ public sealed class MfaTests : AppTests
         App.Caller.ActAs(held);
         (await App.Send(new ListUsersQuery())).ShouldFailWith<ForbiddenError, Page<UserListItem>>();
         var enrolment = (await App.Send(new StartMfaEnrolmentQuery())).ShouldSucceed();
-        (await App.Send(new EnableMfaCommand(enrolment.Secret, CodeFor(enrolment.Secret)))).ShouldSucceed();
+        (await App.Send(new EnableMfaCommand(enrolment.Secret, App.CodeFor(enrolment.Secret)))).ShouldSucceed();
         (await Confirm(late.SessionId))!.IsAdministrator.ShouldBeTrue();
     }
 
