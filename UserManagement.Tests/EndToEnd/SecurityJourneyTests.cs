@@ -129,6 +129,9 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
         await Assertions.Expect(here.Locator(".mud-snackbar").Filter(new() { HasText = "The session was ended." })).ToBeVisibleAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.First).ToContainTextAsync("This browser");
+        // The other browser's open page is sent to sign-in by itself (at once through the live event, at the latest
+        // by the 30 s re-check): wait for that before visiting again, or the two navigations race (seen in CI).
+        await Assertions.Expect(elsewhere).ToHaveURLAsync(new Regex("/signin"), new() { Timeout = 45_000 });
         await elsewhere.GotoAsync("/users");
         await Assertions.Expect(elsewhere).ToHaveURLAsync(new Regex("/signin"));
     }
