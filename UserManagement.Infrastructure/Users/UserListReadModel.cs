@@ -16,24 +16,16 @@ public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
         + string.Join(", ", UserListSchema.Objects.Select(t => $"'{t}'")) + ")";
 
     /// <summary>Builds the read model inside one migration, one logged step per SQL command.</summary>
-    public static void Build(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder)
-    {
-        var steps = UserListSchema.BuildSteps;
-        for (var i = 0; i < steps.Count; i++)
-        {
-            migrationBuilder.Sql(MigrationProgressLogger.Step(i + 1, steps.Count, steps[i].Name, steps[i].Sql));
-        }
-    }
+    public static void Build(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder) =>
+        RunSteps(migrationBuilder, UserListSchema.BuildSteps);
 
     /// <summary>Adds the change counter and the trigram counts to a read model built before them (migration PageAnchorsAndTrigramCounts).</summary>
-    public static void AddChangeCounterAndTrigramCounts(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder)
-    {
-        var steps = UserListSchema.ChangeCounterSteps;
-        for (var i = 0; i < steps.Count; i++)
-        {
-            migrationBuilder.Sql(MigrationProgressLogger.Step(i + 1, steps.Count, steps[i].Name, steps[i].Sql));
-        }
-    }
+    public static void AddChangeCounterAndTrigramCounts(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder) =>
+        RunSteps(migrationBuilder, UserListSchema.ChangeCounterSteps);
+
+    /// <summary>Writes the triggers again as this version has them (migration ListOrderChangesOnly).</summary>
+    public static void ReplaceTriggers(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder) =>
+        RunSteps(migrationBuilder, UserListSchema.TriggerSteps);
 
     public static void Drop(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(UserListSchema.DropSql + $"DROP TABLE IF EXISTS {UserListSchema.ChangesTable};");
@@ -55,6 +47,14 @@ public sealed partial class UserListReadModel(ILogger<UserListReadModel> logger)
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static void RunSteps(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder migrationBuilder, IReadOnlyList<(string Name, string Sql)> steps)
+    {
+        for (var i = 0; i < steps.Count; i++)
+        {
+            migrationBuilder.Sql(MigrationProgressLogger.Step(i + 1, steps.Count, steps[i].Name, steps[i].Sql));
+        }
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,

@@ -21,8 +21,9 @@ public static class UserListSchema
     public const string CountsTable = "UserListCounts";
 
     /// <summary>
-    /// One row whose <c>Version</c> every write to Users bumps (the same triggers): a cache of positions in the
-    /// list's orders (<see cref="UserListPageAnchors"/>) holds only while it is unchanged.
+    /// One row whose <c>Version</c> the same triggers bump whenever a write to Users can move a row in one of the
+    /// list's orders (an insert, a delete, an update of a sort column): a cache of positions in those orders
+    /// (<see cref="UserListPageAnchors"/>) holds only while it is unchanged.
     /// </summary>
     public const string ChangesTable = "UserListChanges";
 
@@ -111,6 +112,16 @@ public static class UserListSchema
         ("count the users each search trigram is in", TrigramCountsSql),
     ];
 
+    /// <summary>
+    /// What the migration ListOrderChangesOnly changes: the triggers again, now bumping the change counter only
+    /// when an update moves a row in one of the list's orders, and leaving the list's row alone when an update
+    /// changes nothing it shows.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Sql)> TriggerSteps { get; } =
+    [
+        ("keep the read model in step with Users, counting only changes to its orders", DropTriggersSql + Triggers),
+    ];
+
     /// <summary>The steps that build the read model from the Users table as it is, each with what it does.</summary>
     public static IReadOnlyList<(string Name, string Sql)> BuildSteps { get; } = CreateSteps();
 
@@ -194,13 +205,24 @@ public static class UserListSchema
             UPDATE {Table} SET Id = new.Id, Name = new.Name, NameKey = new.NormalizedName, Email = new.Email,
                 EmailKey = new.NormalizedEmail, Role = new.Role, Status = new.Status, CreatedAt = new.CreatedAt,
                 UpdatedAt = new.UpdatedAt, LastSignInAt = new.LastSignInAt, LockedUntil = new.LockedUntil, Version = new.Version
-            WHERE Id = old.Id;
+            WHERE Id = old.Id AND ({Changed(UserColumns)});
             UPDATE {CountsTable} SET Count = Count - 1
                 WHERE Role = old.Role AND Status = old.Status AND (old.Role IS NOT new.Role OR old.Status IS NOT new.Status);
             INSERT INTO {CountsTable} (Role, Status, Count)
                 SELECT new.Role, new.Status, 1 WHERE old.Role IS NOT new.Role OR old.Status IS NOT new.Status
                 ON CONFLICT (Role, Status) DO UPDATE SET Count = Count + 1;
-            UPDATE {ChangesTable} SET Version = Version + 1;
+            UPDATE {ChangesTable} SET Version = Version + 1 WHERE {Changed(OrderColumns)};
         END;
         """;
+
+    /// <summary>
+    /// The columns of Users the list's orders read (each sort key, and Id, which breaks ties): an update that
+    /// changes none of them (a failed sign-in, a lockout, a new session stamp) moves no row in any order, so it
+    /// leaves the change counter, and the page anchors it keys, as they are.
+    /// </summary>
+    private const string OrderColumns = "Id, NormalizedName, NormalizedEmail, Role, Status, CreatedAt, UpdatedAt, LastSignInAt";
+
+    /// <summary>A condition, for an update trigger, that is true when any of <paramref name="columns"/> changed.</summary>
+    private static string Changed(string columns) =>
+        string.Join(" OR ", columns.Split(", ").Select(c => $"old.{c} IS NOT new.{c}"));
 }

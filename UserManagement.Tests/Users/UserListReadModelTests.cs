@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
@@ -143,7 +144,7 @@ public sealed class UserListReadModelTests : AppTests
 
         // The anchors of the old list are not used (the version moved on); the new ones are read and then used.
         var after = await JumpEverywhereAsync();
-        after.ShouldBeGreaterThan(before, "every write to Users bumps the list's version");
+        after.ShouldBeGreaterThan(before, "writes that move rows bump the list's version");
         await anchors.WhenIdleAsync();
         anchors.Known("name", after).ShouldBeGreaterThan(1, "the anchors were read again for the changed list");
         (await JumpEverywhereAsync()).ShouldBe(after);
@@ -164,6 +165,43 @@ public sealed class UserListReadModelTests : AppTests
                 }
             }
 
+            await using var connection = new SqliteConnection(App.ConnectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            return await UserListPageAnchors.VersionAsync(connection, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Should_count_a_change_to_the_lists_orders_only_when_a_write_can_move_a_row()
+    {
+        const string Password = "correct horse battery staple";
+        var grace = await App.CreateUserWithPassword("grace@navy.example", Password, name: "Grace Hopper");
+        var version = await VersionAsync();
+
+        // Failed sign-ins up to a lockout change what the row shows (locked until) but no sort column.
+        for (var i = 0; i < SignInCommand.MaxFailedAttempts; i++)
+        {
+            (await App.Send(new SignInCommand("grace@navy.example", "wrong " + i, "203.0.113.9"))).IsSuccess.ShouldBeFalse();
+        }
+
+        (await VersionAsync()).ShouldBe(version, "failed sign-ins and the lockout move no row in any order");
+        (await List(new ListUsersQuery(Search: "grace"))).Items.Single().LockedUntil.ShouldNotBeNull("the list still shows the lockout");
+
+        // Each of these moves the row in some order: renamed (name), signed in (last sign-in), changed (updated at).
+        await using (var db = await App.OpenDbAsync())
+        {
+            await db.Users.Where(u => u.Id == grace.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignInAt, Now), TestContext.Current.CancellationToken);
+        }
+
+        var signedIn = await VersionAsync();
+        signedIn.ShouldBeGreaterThan(version, "a sign-in moves the row in the last-sign-in order");
+        var stored = (await App.Send(new GetUserQuery(grace.Id))).ShouldSucceed();
+        (await App.Send(new UpdateUserCommand(grace.Id, "Grace B. Hopper", "grace@navy.example", UserRole.Member, stored.Version))).ShouldSucceed();
+        (await VersionAsync()).ShouldBeGreaterThan(signedIn, "a rename moves the row in the name order");
+        await ShouldMatchTheUsersTable();
+
+        async Task<long> VersionAsync()
+        {
             await using var connection = new SqliteConnection(App.ConnectionString);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             return await UserListPageAnchors.VersionAsync(connection, TestContext.Current.CancellationToken);
