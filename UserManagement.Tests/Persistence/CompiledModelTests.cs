@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using UserManagement.Infrastructure.CompiledModel;
+using UserManagement.Tests.Support;
+
+namespace UserManagement.Tests.Persistence;
+
+/// <summary>
+/// The app starts on EF Core's compiled model (UserManagement.Infrastructure/CompiledModel, ADR 0023) instead of
+/// building the model from the configurations at start-up. It must say exactly what the configurations say.
+/// </summary>
+public sealed class CompiledModelTests
+{
+    private const string Fix =
+        "The compiled model is stale: run `dotnet ef dbcontext optimize --project UserManagement.Infrastructure "
+        + "--startup-project UserManagement.Infrastructure --output-dir CompiledModel --namespace UserManagement.Infrastructure.CompiledModel` "
+        + "and commit the result.";
+
+    [Fact]
+    public async Task Should_start_on_the_compiled_model_and_have_it_match_the_configurations()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var db = await app.OpenDbAsync();
+
+        db.Model.ShouldBeOfType<AppDbContextModel>("the app uses the compiled model, found by its assembly attribute");
+
+        // The design-time model is built from OnModelCreating and the configurations, as migrations see it.
+        var configured = Describe(db.GetService<IDesignTimeModel>().Model);
+        var compiled = Describe(db.Model);
+        compiled.ShouldBe(configured, Fix);
+        configured.ShouldContain("Users", Case.Sensitive, "the description covers the tables");
+    }
+
+    /// <summary>Everything about a model that reaches SQL or values: tables, columns, conversions, keys, indexes, relationships.</summary>
+    private static string Describe(IReadOnlyModel model)
+    {
+        var text = new StringBuilder();
+        foreach (var entity in model.GetEntityTypes().OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{entity.Name} -> {entity.GetTableName()}");
+            foreach (var property in entity.GetProperties().OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                var converter = property.GetValueConverter();
+                text.AppendLine(
+                    CultureInfo.InvariantCulture,
+                    $"  {property.Name}: {property.ClrType.Name} column {property.GetColumnName()} nullable={property.IsNullable} "
+                    + $"max={property.GetMaxLength()} token={property.IsConcurrencyToken} generated={property.ValueGenerated} "
+                    + $"converter={converter?.ModelClrType.Name}->{converter?.ProviderClrType.Name} provider={property.GetProviderClrType()?.Name} "
+                    + $"comparer={property.GetValueComparer()?.GetType().Name} default={property.GetDefaultValueSql()}");
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  key {(key.IsPrimaryKey() ? "primary " : string.Empty)}({string.Join(", ", key.Properties.Select(p => p.Name))})");
+            }
+
+            foreach (var index in entity.GetIndexes().OrderBy(i => i.GetDatabaseName(), StringComparer.Ordinal))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  index {index.GetDatabaseName()} ({string.Join(", ", index.Properties.Select(p => p.Name))}) unique={index.IsUnique} filter={index.GetFilter()}");
+            }
+
+            foreach (var foreignKey in entity.GetForeignKeys())
+            {
+                text.AppendLine(
+                    CultureInfo.InvariantCulture,
+                    $"  foreign key ({string.Join(", ", foreignKey.Properties.Select(p => p.Name))}) -> {foreignKey.PrincipalEntityType.Name} "
+                    + $"on delete {foreignKey.DeleteBehavior} required={foreignKey.IsRequired}");
+            }
+        }
+
+        return text.ToString();
+    }
+}
