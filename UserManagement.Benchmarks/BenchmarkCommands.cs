@@ -49,6 +49,10 @@ public static class BenchmarkCommands
                 await ResultStore.SaveAsync("load-command", options.Command);
                 await LoadReport.WriteAsync();
                 return 0;
+            case "startup":
+                var starts = await new BrowserLoad(options.Database, 1, TimeSpan.Zero, Console.Out).TimeStartsAsync(options.Iterations);
+                await BenchmarkReport.UpdateStartupSectionAsync(starts, options.Command, MachineInfo.Describe());
+                return 0;
             case "events":
                 var (delivery, save) = await new DomainEventLatencyScenario(options.Iterations, Console.Out).RunAsync();
                 await BenchmarkReport.UpdateEventsSectionAsync(delivery, save, options.Command, MachineInfo.Describe());
@@ -65,7 +69,7 @@ public static class BenchmarkCommands
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
             default:
-                Console.WriteLine("Commands: scenarios | import | events | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");
+                Console.WriteLine("Commands: scenarios | import | events | startup | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");
                 return 2;
         }
     }

@@ -156,6 +156,29 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         }
         """;
 
+    /// <summary>
+    /// Starts the app <paramref name="runs"/> times on the database, each time as an operator would and with
+    /// nothing else, and times each start until /signin answers; the app is stopped after each.
+    /// </summary>
+    public async Task<Samples> TimeStartsAsync(int runs)
+    {
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var port = FreePort();
+            var started = Stopwatch.GetTimestamp();
+            using var app = StartApp(port);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            var seconds = await WaitUntilAnsweringAsync(http, app, started);
+            times.Add(seconds * 1000);
+            log.WriteLine($"Start {i + 1} of {runs} to the sign-in page answering: {seconds:F2} s");
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+        }
+
+        return new Samples(times);
+    }
+
     public async Task<BrowserResult> RunAsync()
     {
         var port = FreePort();
