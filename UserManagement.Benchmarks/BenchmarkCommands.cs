@@ -12,6 +12,8 @@ namespace UserManagement.Benchmarks;
 /// <item><c>scenarios --db PATH [--iterations N] [--only list,jump,filter,search,get,create,export,audit] [--audit-entries N]</c>: the handlers against a seeded database, with raw baselines.</item>
 /// <item><c>micro</c>: BenchmarkDotNet, in process (mediator dispatch).</item>
 /// <item><c>browser --db PATH [--contexts N] [--seconds N]</c>: the real app in Chromium (needs a Release build of the web app).</item>
+/// <item><c>heap --db PATH [--at 10,50]</c>: the managed heap after a full GC with that many users lists open, the dumps kept
+/// under artifacts/benchmarks/heap-N.gcdump to compare by type.</item>
 /// <item><c>import [--rows N] [--log file|console] [--command TEXT]</c>: the CSV import's background job against a raw batched insert of the
 /// same rows (fresh database files, default 20,000 rows); updates its section of docs/benchmarks.md.</item>
 /// <item><c>load --db PATH [--contexts 50] [--seconds 180]</c>: issue 11's load, the browser run with the edit mix (open a user, rename, save), the saves checked in the database and the circuit count read after the contexts close; <c>bash scripts/load.sh</c> runs it.</item>
@@ -38,6 +40,10 @@ public static class BenchmarkCommands
                 return 0;
             case "browser":
                 await RunBrowserAsync(options);
+                return 0;
+            case "heap":
+                await new BrowserLoad(options.Database, 0, TimeSpan.Zero, Console.Out).HeapAsync(
+                    [.. options.At.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))]);
                 return 0;
             case "import":
                 await BenchmarkReport.UpdateImportSectionAsync(await RunImportAsync(options), options.Command);
@@ -69,7 +75,7 @@ public static class BenchmarkCommands
                 await BenchmarkReport.WriteAsync(options.Command, environment);
                 return 0;
             default:
-                Console.WriteLine("Commands: scenarios | import | events | startup | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");
+                Console.WriteLine("Commands: scenarios | heap | import | events | startup | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");
                 return 2;
         }
     }
@@ -95,7 +101,7 @@ public static class BenchmarkCommands
     }
 
     private sealed record Options(
-        string Database, int Iterations, int Rows, string Log, int Contexts, int Seconds, string Command, IReadOnlySet<string> Only, long AuditEntries)
+        string Database, int Iterations, int Rows, string Log, int Contexts, int Seconds, string Command, IReadOnlySet<string> Only, long AuditEntries, string At)
     {
         public static Options Parse(IEnumerable<string> args)
         {
@@ -110,7 +116,8 @@ public static class BenchmarkCommands
                 int.Parse(Value("--seconds", "120"), CultureInfo.InvariantCulture),
                 Value("--command", "bash scripts/benchmarks.sh"),
                 Value("--only", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
-                long.Parse(Value("--audit-entries", "5000000"), CultureInfo.InvariantCulture));
+                long.Parse(Value("--audit-entries", "5000000"), CultureInfo.InvariantCulture),
+                Value("--at", "10,50"));
         }
     }
 }

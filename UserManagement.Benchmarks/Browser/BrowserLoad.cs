@@ -449,13 +449,21 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         throw new InvalidOperationException("The app did not answer /signin.");
     }
 
-    /// <summary>The managed heap after a full, compacting GC, as dotnet-gcdump reports it.</summary>
-    private async Task<long> HeapAfterFullGcAsync(int processId)
+    /// <summary>
+    /// The managed heap after a full, compacting GC, as dotnet-gcdump reports it. With <paramref name="keepAs"/>
+    /// the dump stays under artifacts/benchmarks with that name (for <c>dotnet-gcdump report</c> by type).
+    /// </summary>
+    private async Task<long> HeapAfterFullGcAsync(int processId, string? keepAs = null)
     {
-        var file = Path.Combine(ResultStore.Directory, $"heap-{processId}-{DateTime.UtcNow.Ticks}.gcdump");
+        var file = Path.Combine(ResultStore.Directory, keepAs ?? $"heap-{processId}-{DateTime.UtcNow.Ticks}.gcdump");
+        File.Delete(file);
         await RunToolAsync("dotnet-gcdump", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", file);
         var report = await RunToolAsync("dotnet-gcdump", "report", file);
-        File.Delete(file);
+        if (keepAs is null)
+        {
+            File.Delete(file);
+        }
+
         var total = report.Split('\n').Select(l => TotalLine().Match(l)).FirstOrDefault(m => m.Success)
             ?? throw new InvalidOperationException($"dotnet-gcdump report printed no total:\n{report}");
         log.WriteLine($"  dotnet-gcdump: {total.Value.Trim()}");

@@ -281,6 +281,25 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Should_name_each_row_button_and_the_lock_in_a_css_tooltip_without_a_tooltip_component()
+    {
+        await App.CreateUserWithPassword("locked@example.com", "the right passphrase");
+        for (var i = 0; i < Application.Accounts.SignInCommand.MaxFailedAttempts; i++)
+        {
+            await App.Send(new Application.Accounts.SignInCommand("locked@example.com", "wrong", null));
+        }
+
+        var cut = Open("/users");
+        cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldNotBeNull());
+
+        // Every tooltip a row shows is drawn by CSS from data-tip (ADR 0023): a MudTooltip per button kept four
+        // components per button in every open circuit.
+        var tips = Rows(cut).Single().QuerySelectorAll(".row-tip").Select(e => e.GetAttribute("data-tip")).ToList();
+        tips.ShouldBe(["Sign-in locked until 2026-01-15 09:45 UTC", "Open", "Disable", "Unlock", "Delete"]);
+        cut.FindComponents<MudBlazor.MudTooltip>().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Should_show_when_each_user_last_signed_in()
     {
         await App.CreateUserWithPassword("signer@example.com", "the right passphrase");

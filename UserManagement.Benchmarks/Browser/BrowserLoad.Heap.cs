@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace UserManagement.Benchmarks.Browser;
+
+public sealed partial class BrowserLoad
+{
+    /// <summary>
+    /// Opens the users list in one browser context after another and, at each count in <paramref name="circuits"/>,
+    /// takes a gcdump after a full GC, kept as artifacts/benchmarks/heap-N.gcdump: the difference between two dumps
+    /// by type (<c>dotnet-gcdump report</c>) is what each circuit retains. Prints the managed heap at each count
+    /// and the slope per circuit between the first and the last.
+    /// </summary>
+    public async Task<IReadOnlyList<(int Circuits, long Bytes)>> HeapAsync(IReadOnlyList<int> circuits)
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var started = Stopwatch.GetTimestamp();
+        using var app = StartApp(port);
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
+        await WaitUntilAnsweringAsync(http, app, started);
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = LaunchArgs,
+        });
+        var state = await SignInAsync(browser, baseUrl);
+        var errors = new ErrorCounter();
+        var pages = new List<Microsoft.Playwright.IPage>();
+        var heaps = new List<(int, long)>();
+        try
+        {
+            foreach (var count in circuits)
+            {
+                await OpenUntilAsync(browser, baseUrl, state, pages, count, errors);
+                var bytes = await HeapAfterFullGcAsync(app.Id, $"heap-{count}.gcdump");
+                heaps.Add((count, bytes));
+                log.WriteLine($"{count} circuits: managed heap {bytes / 1024.0 / 1024:F1} MB (artifacts/benchmarks/heap-{count}.gcdump)");
+            }
+
+            if (heaps.Count > 1)
+            {
+                var (first, last) = (heaps[0], heaps[^1]);
+                log.WriteLine($"Retained per circuit: {(last.Item2 - first.Item2) / (double)(last.Item1 - first.Item1) / 1024:F0} KB ({first.Item1} → {last.Item1} circuits), {errors.Count} circuit errors");
+            }
+
+            foreach (var error in errors.Distinct().Take(8))
+            {
+                log.WriteLine($"  error: {error}");
+            }
+
+            return heaps;
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+        }
+    }
+}
