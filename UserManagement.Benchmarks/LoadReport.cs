@@ -43,6 +43,16 @@ public static class LoadReport
         Row(md, "Open circuits after the contexts close (`usermanagement.circuits.open`, read with dotnet-counters)", "0",
             load.CircuitsAfterClose is { } c ? Invariant($"{c} after {load.SecondsToZeroCircuits:0} s") : "not reported by the meter",
             load.CircuitsAfterClose == 0);
+        if (load.ErrorKinds is { Count: > 0 } kinds)
+        {
+            // What the pages said when a step failed or the reconnect dialog / error UI showed: the cause, not just a count.
+            md.AppendLine().AppendLine("Errors seen, most frequent first (page console, `circuit trouble:` lines from the page's watch, timed-out steps):").AppendLine();
+            foreach (var kind in kinds)
+            {
+                md.AppendLine(Invariant($"- `{kind.Replace("`", "'", StringComparison.Ordinal)}`"));
+            }
+        }
+
         return md.ToString();
     }
 

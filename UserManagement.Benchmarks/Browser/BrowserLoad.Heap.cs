@@ -45,9 +45,9 @@ public sealed partial class BrowserLoad
                 log.WriteLine($"Retained per circuit: {(last.Item2 - first.Item2) / (double)(last.Item1 - first.Item1) / 1024:F0} KB ({first.Item1} → {last.Item1} circuits), {errors.Count} circuit errors");
             }
 
-            foreach (var error in errors.Distinct().Take(8))
+            foreach (var kind in errors.Kinds(8))
             {
-                log.WriteLine($"  error: {error}");
+                log.WriteLine($"  error: {kind}");
             }
 
             return heaps;

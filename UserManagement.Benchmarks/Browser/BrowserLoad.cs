@@ -27,7 +27,8 @@ public sealed record BrowserResult(
     int? CircuitsAfterClose = null,
     double SecondsToZeroCircuits = 0,
     int ServerErrors = 0,
-    int CircuitTroubleShown = 0)
+    int CircuitTroubleShown = 0,
+    IReadOnlyList<string>? ErrorKinds = null)
 {
     /// <summary>Every event the load timed (next page, search minus the pause, save), pooled.</summary>
     public Samples Events => Samples.Of(Save is null ? [NextPage, Search] : [NextPage, Search, Save]);
@@ -236,9 +237,9 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             }
 
             log.WriteLine($"{contexts} contexts for {duration.TotalSeconds:F0} s: {next.Count} page steps, {search.Count} searches, {save.Count} saves, {errors.Count} circuit errors, {trouble} reconnect/error UI shown, {_serverErrors} server errors");
-            foreach (var error in errors.Distinct().Take(8))
+            foreach (var kind in errors.Kinds(8))
             {
-                log.WriteLine($"  error: {error}");
+                log.WriteLine($"  error: {kind}");
             }
 
             if (!edits)
@@ -263,7 +264,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             var writes = await ledger.VerifyAsync();
             log.WriteLine($"Writes: {writes}");
             return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
-                contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble);
+                contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble, errors.Kinds(8));
         }
         finally
         {
@@ -515,11 +516,13 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             }
         }
 
-        public List<string> Distinct()
+        /// <summary>The most frequent errors, each as "N× text" (the page path and numbers left as they are).</summary>
+        public List<string> Kinds(int count)
         {
             lock (_errors)
             {
-                return [.. _errors.Distinct(StringComparer.Ordinal)];
+                return [.. _errors.GroupBy(e => e, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Take(count)
+                    .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()}× {g.Key}"))];
             }
         }
 
