@@ -65,6 +65,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
         await page.ReloadAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Name", new() { Exact = true })).ToBeFocusedAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("CSP check");
         await page.GetByRole(AriaRole.Combobox, new() { Name = "Role" }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Administrator" }).ClickAsync();
@@ -97,6 +98,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
         var page = await SignedIn(email, "second admin phrase");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New user", Exact = true }).Last.ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Name", new() { Exact = true })).ToBeFocusedAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync($"Made by {Tag}");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync($"made-{Tag}@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();

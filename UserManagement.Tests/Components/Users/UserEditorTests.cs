@@ -52,6 +52,29 @@ public sealed class UserEditorTests : ComponentTestContext
     }
 
     [Fact]
+    public void Should_ask_the_browser_to_start_a_new_user_at_its_first_field()
+    {
+        var module = JSInterop.SetupModule("./js/app.js");
+
+        OpenNew();
+
+        module.VerifyInvoke("focusFirstFieldUnlessTyping");
+    }
+
+    [Fact]
+    public async Task Should_leave_the_focus_alone_when_an_existing_user_opens()
+    {
+        var module = JSInterop.SetupModule("./js/app.js");
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+
+        var cut = Open($"/users/{ada.Id}");
+
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        Input(cut, "Name").GetAttribute("value").ShouldBe("Ada");
+        module.VerifyNotInvoke("focusFirstFieldUnlessTyping");
+    }
+
+    [Fact]
     public async Task Should_show_the_validators_messages_as_the_administrator_types()
     {
         var cut = OpenNew();

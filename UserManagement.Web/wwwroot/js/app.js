@@ -7,6 +7,18 @@ export function markInteractive() {
   document.body.dataset.interactive = "true";
 }
 
+// Focuses the first editable field inside the container, unless the person is already in a field: on a slow
+// connection this runs after the page is shown, and must not take the focus from where they went meanwhile.
+export function focusFirstFieldUnlessTyping(container) {
+  const active = document.activeElement;
+  const typing = active instanceof HTMLElement
+    && (container.contains(active) || active.isContentEditable || active.matches("input, textarea, select"));
+  if (typing) {
+    return;
+  }
+  container.querySelector("input:not([readonly]):not([disabled]):not([type=hidden]), textarea:not([readonly]), select")?.focus();
+}
+
 // Remembers the colour scheme for this browser for a year; the server reads it when it prerenders.
 export function rememberTheme(isDark) {
   document.cookie = `um-theme=${isDark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
