@@ -201,6 +201,29 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : BrowserTe
     }
 
     [Fact]
+    public async Task Should_hide_a_row_tooltip_on_escape_until_the_pointer_moves_to_another()
+    {
+        await Arrange($"Tip {Tag}", $"tip-{Tag}@example.com");
+        var page = await Open($"/users?search={Tag}");
+        var open = Row(page, $"Tip {Tag}").Locator(".row-tip[data-tip='Open']");
+        var delete = Row(page, $"Tip {Tag}").Locator(".row-tip[data-tip='Delete']");
+        static async Task TipShown(ILocator tip, bool shown) => await tip.Page.WaitForFunctionAsync(
+            "([tip, shown]) => (getComputedStyle(tip, '::after').display !== 'none') === shown",
+            new object[] { await tip.ElementHandleAsync(), shown });
+
+        await open.HoverAsync();
+        await TipShown(open, shown: true);
+
+        await page.Keyboard.PressAsync("Escape");
+        await TipShown(open, shown: false);
+
+        await delete.HoverAsync();
+        await TipShown(delete, shown: true);
+        await open.HoverAsync();
+        await TipShown(open, shown: true);
+    }
+
+    [Fact]
     public async Task Should_create_edit_and_delete_with_the_keyboard_alone()
     {
         var page = await Open("/users/new");

@@ -41,3 +41,25 @@ export async function downloadFile(fileName, contentType, streamRef) {
   link.remove();
   URL.revokeObjectURL(url);
 }
+
+// The row tooltips are drawn by CSS (.row-tip in app.css). Escape hides the one shown without moving the pointer
+// or the focus (WCAG 2.2, 1.4.13); it shows again once the focus moves or the pointer reaches another tooltip.
+let dismissedTip = null;
+document.addEventListener("keydown", event => {
+  if (event.key !== "Escape") {
+    return;
+  }
+  const shown = document.activeElement?.closest(".row-tip") ?? document.querySelector(".row-tip:hover");
+  if (shown) {
+    dismissedTip = shown;
+    shown.dataset.tipDismissed = "true";
+  }
+});
+function showDismissedTipAgain(event) {
+  if (dismissedTip && event.target.closest?.(".row-tip") !== dismissedTip) {
+    delete dismissedTip.dataset.tipDismissed;
+    dismissedTip = null;
+  }
+}
+document.addEventListener("focusin", showDismissedTipAgain);
+document.addEventListener("pointerover", showDismissedTipAgain);
