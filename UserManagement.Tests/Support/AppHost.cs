@@ -83,13 +83,12 @@ public sealed class AppHost(
     /// <summary>
     /// A service scope signed in as the given administrator (on a real session of its own), for sending messages
     /// straight to the app's mediator to arrange data or check what is stored. The session is reused while its
-    /// sign-in still counts as a recent re-authentication (half of <see cref="Reauthentication.Window"/>): a long,
-    /// loaded run once sent a sensitive change on a sign-in older than the window, and it was refused.
+    /// sign-in still counts as a recent re-authentication (<see cref="ReusedSignIn"/>), on the app's clock.
     /// </summary>
     public async Task<AsyncServiceScope> AdministratorScopeAsync(string email, string password)
     {
         var now = Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (_administrator is not { } administrator || now - administrator.SignedInAt >= Reauthentication.Window / 2)
+        if (_administrator is not { } administrator || ReusedSignIn.IsStale(now - administrator.SignedInAt))
         {
             administrator = (await SignInAsync(email, password), now);
             _administrator = administrator;
