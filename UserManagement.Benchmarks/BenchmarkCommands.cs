@@ -72,7 +72,9 @@ public static class BenchmarkCommands
                 await RunImportAsync(options);
                 await ResultStore.SaveAsync("micro", MicroRunner.Run());
                 await RunBrowserAsync(options);
-                await BenchmarkReport.WriteAsync(options.Command, environment);
+                var startups = await new BrowserLoad(options.Database, 1, TimeSpan.Zero, Console.Out).TimeStartsAsync(5);
+                await BenchmarkReport.WriteAsync(options.Command, MachineInfo.Describe());
+                await BenchmarkReport.UpdateStartupSectionAsync(startups, options.Command, MachineInfo.Describe());
                 return 0;
             default:
                 Console.WriteLine("Commands: scenarios | heap | import | events | startup | micro | browser | load | report | all   (options: --db PATH --iterations N --rows N --log file|console --contexts N --seconds N --command TEXT --only GROUPS --audit-entries N)");

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace UserManagement.Benchmarks.Browser;
 
 public sealed partial class BrowserLoad
@@ -12,50 +10,33 @@ public sealed partial class BrowserLoad
     /// </summary>
     public async Task<IReadOnlyList<(int Circuits, long Bytes)>> HeapAsync(IReadOnlyList<int> circuits)
     {
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-        var started = Stopwatch.GetTimestamp();
-        using var app = StartApp(port);
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilAnsweringAsync(http, app, started);
+        await using var app = await StartAnsweringAsync();
+        var baseUrl = app.BaseUrl;
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = LaunchArgs,
-        });
+        await using var browser = await LaunchChromiumAsync(playwright);
         var state = await SignInAsync(browser, baseUrl);
         var errors = new ErrorCounter();
         var pages = new List<Microsoft.Playwright.IPage>();
         var heaps = new List<(int, long)>();
-        try
+        foreach (var count in circuits)
         {
-            foreach (var count in circuits)
-            {
-                await OpenUntilAsync(browser, baseUrl, state, pages, count, errors);
-                var bytes = await HeapAfterFullGcAsync(app.Id, $"heap-{count}.gcdump");
-                heaps.Add((count, bytes));
-                log.WriteLine($"{count} circuits: managed heap {bytes / 1024.0 / 1024:F1} MB (artifacts/benchmarks/heap-{count}.gcdump)");
-            }
-
-            if (heaps.Count > 1)
-            {
-                var (first, last) = (heaps[0], heaps[^1]);
-                log.WriteLine($"Retained per circuit: {(last.Item2 - first.Item2) / (double)(last.Item1 - first.Item1) / 1024:F0} KB ({first.Item1} → {last.Item1} circuits), {errors.Count} circuit errors");
-            }
-
-            foreach (var kind in errors.Kinds(8))
-            {
-                log.WriteLine($"  error: {kind}");
-            }
-
-            return heaps;
+            await OpenUntilAsync(browser, baseUrl, state, pages, count, errors);
+            var bytes = await HeapAfterFullGcAsync(app.Process.Id, $"heap-{count}.gcdump");
+            heaps.Add((count, bytes));
+            log.WriteLine($"{count} circuits: managed heap {bytes / 1024.0 / 1024:F1} MB (artifacts/benchmarks/heap-{count}.gcdump)");
         }
-        finally
+
+        if (heaps.Count > 1)
         {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
+            var (first, last) = (heaps[0], heaps[^1]);
+            log.WriteLine($"Retained per circuit: {(last.Item2 - first.Item2) / (double)(last.Item1 - first.Item1) / 1024:F0} KB ({first.Item1} → {last.Item1} circuits), {errors.Count} circuit errors");
         }
+
+        foreach (var kind in errors.Kinds(20))
+        {
+            log.WriteLine($"  error: {kind}");
+        }
+
+        return heaps;
     }
 }
