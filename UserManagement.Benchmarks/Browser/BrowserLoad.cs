@@ -62,7 +62,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
                 const now = (ui && getComputedStyle(ui).display !== 'none' ? 'error UI ' : '')
                     + (modal && (modal.open || getComputedStyle(modal).display !== 'none') ? 'reconnect dialog ' + modal.className : '')
                     + (document.querySelector('.blazor-error-boundary') ? 'error boundary' : '');
-                if (now && !was) { window.__circuitTrouble++; console.warn('circuit trouble: ' + now + ' on ' + location.pathname); }
+                if (now && !was) { window.__circuitTrouble++; console.warn('circuit trouble: ' + now + ' on ' + location.pathname + ' (document ' + document.readyState + ')'); }
                 was = !!now;
             }, 100);
         })();
