@@ -29,7 +29,7 @@ public static class LoadReport
         var md = new StringBuilder();
         md.AppendLine().AppendLine(Heading).AppendLine();
         md.AppendLine(Invariant($"- Command: `{command}` ({load.Contexts} Chromium contexts for {load.Seconds:0} s; each keeps one circuit and mixes next page 4 : sort 1 : search 2 : open a user, rename and save 3)."));
-        md.AppendLine(Invariant($"- Date: {after?.TakenAt:yyyy-MM-dd HH:mm} UTC. Load average (1, 5, 15 min) before: {before?.LoadAverage}; after: {after?.LoadAverage} on {after?.Cores} cores shared with other engineers' builds and tests, and with the 50 pages' own Chromium."));
+        md.AppendLine(Invariant($"- Date: {after?.TakenAt:yyyy-MM-dd HH:mm} UTC. Load average (1, 5, 15 min) before: {before?.LoadAverage}; after: {after?.LoadAverage} on {after?.Cores} cores shared with other engineers' builds and tests, and with the {load.Contexts} pages' own Chromium."));
         md.AppendLine().AppendLine("| criterion | target | measured | met |").AppendLine("|---|---|---|---|");
         Row(md, "Circuit errors (timed-out or failed steps, console errors, reconnect dialog / error UI shown, server `fail`/`crit` log entries)", "0",
             Invariant($"{load.CircuitErrors} failed steps or console errors (each reconnect/error UI shown is logged as one too), {load.CircuitTroubleShown} reconnect/error UI shown, {load.ServerErrors} server errors"),
@@ -43,6 +43,11 @@ public static class LoadReport
         Row(md, "Open circuits after the contexts close (`usermanagement.circuits.open`, read with dotnet-counters)", "0",
             load.CircuitsAfterClose is { } c ? Invariant($"{c} after {load.SecondsToZeroCircuits:0} s") : "not reported by the meter",
             load.CircuitsAfterClose == 0);
+        if (load.Cpu is { } cpu)
+        {
+            md.AppendLine().AppendLine(Invariant($"Where the CPU went while the contexts ran ({cpu.WallSeconds:0} s on {cpu.Cores} cores, from /proc/stat and the app's process): the machine was busy {cpu.MachineBusySeconds:0} s of {cpu.WallSeconds * cpu.Cores:0} s ({cpu.BusyShareOfCores:P0}); the app used {cpu.ServerSeconds:0.0} s of it ({cpu.ServerShareOfBusy:P0}), {cpu.ServerMillisecondsPerEvent:0.0} ms per timed event. The rest was the {load.Contexts} pages' Chromium, the script and whatever else the shared machine ran."));
+        }
+
         if (load.ErrorKinds is { Count: > 0 } kinds)
         {
             // What the pages said when a step failed or the reconnect dialog / error UI showed: the cause, not just a count.

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 using UserManagement.Application.Common;
 using UserManagement.Benchmarks.Scenarios;
 using UserManagement.Web.Operations;
+using static System.FormattableString;
 
 namespace UserManagement.Benchmarks.Browser;
 
@@ -28,13 +29,28 @@ public sealed record BrowserResult(
     double SecondsToZeroCircuits = 0,
     int ServerErrors = 0,
     int CircuitTroubleShown = 0,
-    IReadOnlyList<string>? ErrorKinds = null)
+    IReadOnlyList<string>? ErrorKinds = null,
+    CpuShare? Cpu = null)
 {
     /// <summary>Every event the load timed (next page, search minus the pause, save), pooled.</summary>
     public Samples Events => Samples.Of(Save is null ? [NextPage, Search] : [NextPage, Search, Save]);
 
     /// <summary>Managed heap retained per open circuit, between 10 and 50 circuits, in KB.</summary>
     public double RetainedKilobytesPerCircuit => (HeapAt50Bytes - HeapAt10Bytes) / 40.0 / 1024;
+}
+
+/// <summary>
+/// Where the CPU went while the contexts ran: the app's own process against every core of the machine (Chromium,
+/// the load script and anything else running). Shows whether the server or its clients held the cores.
+/// </summary>
+public sealed record CpuShare(double ServerSeconds, double MachineBusySeconds, double WallSeconds, int Cores, int Events)
+{
+    public double ServerShareOfBusy => MachineBusySeconds > 0 ? ServerSeconds / MachineBusySeconds : 0;
+
+    public double BusyShareOfCores => WallSeconds > 0 ? MachineBusySeconds / (WallSeconds * Cores) : 0;
+
+    /// <summary>The app's CPU time per timed event (page step, search or save), in milliseconds.</summary>
+    public double ServerMillisecondsPerEvent => Events > 0 ? ServerSeconds * 1000 / Events : 0;
 }
 
 /// <summary>
@@ -52,17 +68,20 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     private const int UsersPerContext = 20;
 
     // Counts, in the page, each time the reconnect dialog opens, the error bar shows or an error boundary renders.
+    // Not while the document is still loading: app.css, which hides the error bar, may not have arrived yet, so its
+    // computed style says "shown" although the browser, which waits for the stylesheet before it paints, shows nothing.
     private const string TroubleWatch = """
         window.__circuitTrouble = 0;
         (() => {
             let was = false;
             setInterval(() => {
+                if (document.readyState === 'loading') return;
                 const ui = document.querySelector('#blazor-error-ui');
                 const modal = document.querySelector('#components-reconnect-modal');
                 const now = (ui && getComputedStyle(ui).display !== 'none' ? 'error UI ' : '')
                     + (modal && (modal.open || getComputedStyle(modal).display !== 'none') ? 'reconnect dialog ' + modal.className : '')
                     + (document.querySelector('.blazor-error-boundary') ? 'error boundary' : '');
-                if (now && !was) { window.__circuitTrouble++; console.warn('circuit trouble: ' + now + ' on ' + location.pathname + ' (document ' + document.readyState + ')'); }
+                if (now && !was) { window.__circuitTrouble++; console.warn('circuit trouble: ' + now + ' on ' + location.pathname); }
                 was = !!now;
             }, 100);
         })();
@@ -91,7 +110,9 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         }
         """;
 
+    private readonly Lock _echoLock = new();
     private int _serverErrors;
+    private bool _echoingEntry;
 
     private const string AdminEmail = "bench-admin@example.com";
     private const string AdminPassword = "benchmark admin passphrase 42";
@@ -212,7 +233,17 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         var search = new List<double>();
         var save = new List<double>();
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var (mixStarted, serverCpuBefore, busyBefore) = (Stopwatch.GetTimestamp(), ServerCpuSeconds(app.Process), MachineInfo.BusyCpuSeconds());
         await Task.WhenAll(pages.Select((page, i) => new Driver(page, i, edits ? owned[i] : [], ledger, errors, next, search, save).RunAsync(deadline)));
+        var cpu = busyBefore is { } b && MachineInfo.BusyCpuSeconds() is { } busyAfter
+            ? new CpuShare(ServerCpuSeconds(app.Process) - serverCpuBefore, busyAfter - b, Stopwatch.GetElapsedTime(mixStarted).TotalSeconds,
+                Environment.ProcessorCount, next.Count + search.Count + save.Count)
+            : null;
+        if (cpu is not null)
+        {
+            log.WriteLine(Invariant($"CPU while the contexts ran: the app {cpu.ServerSeconds:F1} s ({cpu.ServerMillisecondsPerEvent:F1} ms per timed event), the machine busy {cpu.MachineBusySeconds:F1} s of {cpu.WallSeconds * cpu.Cores:F0} s ({cpu.BusyShareOfCores:P0}); the app's share of the busy time {cpu.ServerShareOfBusy:P0}"));
+        }
+
         var trouble = 0;
         foreach (var page in pages)
         {
@@ -228,7 +259,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         if (!edits)
         {
             return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
-                contexts, duration.TotalSeconds, heapAt10, heapAt50);
+                contexts, duration.TotalSeconds, heapAt10, heapAt50, Cpu: cpu);
         }
 
         // Closing with beforeunload lets Blazor tell the server the circuit is gone (its disconnect beacon);
@@ -246,7 +277,13 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         var writes = await ledger.VerifyAsync();
         log.WriteLine($"Writes: {writes}");
         return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
-            contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble, errors.Kinds(8));
+            contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble, errors.Kinds(8), cpu);
+    }
+
+    private static double ServerCpuSeconds(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 
     internal static async Task WaitForRowsAsync(IPage page)
@@ -350,17 +387,31 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         return process;
     }
 
+    // The console logger writes an entry as a header line ("fail: Category[EventId]") followed by indented lines:
+    // the message, then the exception and its stack. An error entry is echoed whole, so that the run says why.
     private void Echo(string? line)
     {
-        if (line is not null && (line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("crit", StringComparison.OrdinalIgnoreCase)))
+        if (line is null)
         {
-            // The console logger starts an error entry with "fail:" and a critical one with "crit:".
+            return;
+        }
+
+        lock (_echoLock)
+        {
             if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
             {
-                Interlocked.Increment(ref _serverErrors);
+                _serverErrors++;
+                _echoingEntry = true;
+            }
+            else if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
+            {
+                _echoingEntry = false;
             }
 
-            log.WriteLine($"  app: {line}");
+            if (_echoingEntry)
+            {
+                log.WriteLine($"  app: {line}");
+            }
         }
     }
 
