@@ -58,6 +58,15 @@ public static class LoadReport
             }
         }
 
+        if (load.ServerErrorKinds is { Count: > 0 } serverKinds)
+        {
+            md.AppendLine().AppendLine("The app's error log entries (header, message, exception), most frequent first:").AppendLine();
+            foreach (var kind in serverKinds)
+            {
+                md.AppendLine(Invariant($"- `{kind.Replace("`", "'", StringComparison.Ordinal)}`"));
+            }
+        }
+
         return md.ToString();
     }
 

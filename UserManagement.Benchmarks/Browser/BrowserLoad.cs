@@ -30,7 +30,8 @@ public sealed record BrowserResult(
     int ServerErrors = 0,
     int CircuitTroubleShown = 0,
     IReadOnlyList<string>? ErrorKinds = null,
-    CpuShare? Cpu = null)
+    CpuShare? Cpu = null,
+    IReadOnlyList<string>? ServerErrorKinds = null)
 {
     /// <summary>Every event the load timed (next page, search minus the pause, save), pooled.</summary>
     public Samples Events => Samples.Of(Save is null ? [NextPage, Search] : [NextPage, Search, Save]);
@@ -113,6 +114,8 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     private readonly Lock _echoLock = new();
     private int _serverErrors;
     private bool _echoingEntry;
+    private readonly List<string> _entry = [];
+    private readonly ErrorCounter _serverErrorKinds = new();
 
     private const string AdminEmail = "bench-admin@example.com";
     private const string AdminPassword = "benchmark admin passphrase 42";
@@ -256,6 +259,18 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             log.WriteLine($"  error: {kind}");
         }
 
+        List<string> serverErrorKinds;
+        lock (_echoLock)
+        {
+            CountServerError();
+            serverErrorKinds = _serverErrorKinds.Kinds(8);
+        }
+
+        foreach (var kind in serverErrorKinds)
+        {
+            log.WriteLine($"  server error: {kind}");
+        }
+
         if (!edits)
         {
             return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
@@ -277,7 +292,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         var writes = await ledger.VerifyAsync();
         log.WriteLine($"Writes: {writes}");
         return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
-            contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble, errors.Kinds(8), cpu);
+            contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble, errors.Kinds(8), cpu, serverErrorKinds);
     }
 
     private static double ServerCpuSeconds(Process process)
@@ -388,7 +403,8 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     }
 
     // The console logger writes an entry as a header line ("fail: Category[EventId]") followed by indented lines:
-    // the message, then the exception and its stack. An error entry is echoed whole, so that the run says why.
+    // the message, then the exception and its stack. An error entry is echoed whole, so that the run says why, and
+    // its header, message and exception line are counted as one kind of server error.
     private void Echo(string? line)
     {
         if (line is null)
@@ -398,14 +414,21 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
 
         lock (_echoLock)
         {
-            if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+            var header = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
+            if (header || (line.Length > 0 && !char.IsWhiteSpace(line[0])))
+            {
+                CountServerError();
+                _echoingEntry = header;
+            }
+
+            if (header)
             {
                 _serverErrors++;
-                _echoingEntry = true;
+                _entry.Add(line[5..].Trim());
             }
-            else if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
+            else if (_echoingEntry && _entry.Count is > 0 and < 3)
             {
-                _echoingEntry = false;
+                _entry.Add(line.Trim());
             }
 
             if (_echoingEntry)
@@ -414,6 +437,23 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             }
         }
     }
+
+    // Adds the entry read so far to the server's error kinds, without what differs between two of the same kind
+    // (the app's address and port, a circuit's id).
+    private void CountServerError()
+    {
+        if (_entry.Count > 0)
+        {
+            _serverErrorKinds.Add(CircuitId().Replace(AppAddress().Replace(string.Join(" — ", _entry), string.Empty), "'…'"));
+            _entry.Clear();
+        }
+    }
+
+    [GeneratedRegex("https?://[^/\\s]+")]
+    private static partial Regex AppAddress();
+
+    [GeneratedRegex("'[A-Za-z0-9_-]{30,}'")]
+    private static partial Regex CircuitId();
 
     /// <summary>
     /// Reads the app's open-circuit count (<c>usermanagement.circuits.open</c>, an observable instrument: a session
