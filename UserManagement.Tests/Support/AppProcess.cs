@@ -21,6 +21,13 @@ public sealed partial class AppProcess : IAsyncDisposable
         _directory = directory;
     }
 
+    /// <summary>
+    /// How long a start may take before the test gives up on it. A start that fails ends the process, and that is
+    /// reported at once; this only catches one that hangs. It starts in about 3 s on a quiet 2-core machine and took
+    /// over a minute there with a load average of 60 (two test runs and 50 Chromium pages beside it).
+    /// </summary>
+    public static readonly TimeSpan StartPatience = TimeSpan.FromMinutes(3);
+
     public string BaseUrl { get; private set; } = string.Empty;
 
     public IReadOnlyList<string> Output
@@ -72,7 +79,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         app._process.BeginErrorReadLine();
         try
         {
-            app.BaseUrl = await app._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            app.BaseUrl = await app._listening.Task.WaitAsync(StartPatience, TestContext.Current.CancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
