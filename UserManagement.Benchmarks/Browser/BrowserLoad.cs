@@ -455,6 +455,9 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     [GeneratedRegex("'[A-Za-z0-9_-]{30,}'")]
     private static partial Regex CircuitId();
 
+    [GeneratedRegex("\\s+")]
+    private static partial Regex Whitespace();
+
     /// <summary>
     /// Reads the app's open-circuit count (<c>usermanagement.circuits.open</c>, an observable instrument: a session
     /// that attaches now reads the true count, which Blazor's own up-down counter cannot give it) with
@@ -605,6 +608,10 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             // Blazor starts its console lines with a timestamp ("[2026-12-02T00:05:01.123Z] Error: ..."): without
             // it, the same error counts as one kind.
             var kind = error.StartsWith('[') && error.IndexOf("] ", StringComparison.Ordinal) is var end and > 0 ? error[(end + 2)..] : error;
+
+            // Playwright's timeouts carry a call log on further lines: one line, so that a kind is one list item in
+            // the report; and the app's address, which changes from run to run, left out.
+            kind = AppAddress().Replace(Whitespace().Replace(kind, " ").Trim(), string.Empty);
             lock (_errors)
             {
                 _errors.Add(kind);
