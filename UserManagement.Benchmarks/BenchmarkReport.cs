@@ -166,18 +166,10 @@ public static class BenchmarkReport
     private static List<(string Heading, string Section)> KeptSections(string text)
     {
         text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
-        var kept = new List<(string, string)>();
-        foreach (var heading in new[] { EventsHeading, StartupHeading })
-        {
-            var start = text.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
-            if (start >= 0)
-            {
-                var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-                kept.Add((heading, end < 0 ? text[start..] : text[start..end]));
-            }
-        }
-
-        return kept;
+        return [.. new[] { EventsHeading, StartupHeading }
+            .Select(heading => (heading, Section: MarkdownSections.Find(text, heading)))
+            .Where(kept => kept.Section is not null)
+            .Select(kept => (kept.heading, kept.Section!))];
     }
 
     private const string ImportHeading = "## Bulk import";
@@ -228,18 +220,7 @@ public static class BenchmarkReport
         var file = Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
         var text = (await File.ReadAllTextAsync(file)).Replace("\r\n", "\n", StringComparison.Ordinal);
         section = section.Replace("\r\n", "\n", StringComparison.Ordinal);
-        var start = text.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
-        if (start >= 0)
-        {
-            var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            text = text[..start] + section + (end < 0 ? string.Empty : text[end..]);
-        }
-        else
-        {
-            var at = text.IndexOf(before, StringComparison.Ordinal);
-            text = at < 0 ? text + section : text[..at] + section + text[at..];
-        }
-
+        text = MarkdownSections.Replace(text, heading, section, before);
         await File.WriteAllTextAsync(file, text);
         Console.WriteLine($"Updated the section {heading} of {file}");
     }

@@ -76,22 +76,7 @@ public static class LoadReport
         var file = Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
         var text = File.Exists(file) ? await File.ReadAllTextAsync(file) : "# Benchmarks\n";
         var section = (await RenderAsync()).Replace("\r\n", "\n", StringComparison.Ordinal);
-        var start = text.IndexOf("\n" + Heading, StringComparison.Ordinal);
-        var end = text.IndexOf("\n" + Next, StringComparison.Ordinal);
-        if (start >= 0)
-        {
-            var after = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            text = text[..start] + section + (after >= 0 ? text[after..] : string.Empty);
-        }
-        else if (end >= 0)
-        {
-            text = text[..end] + section + text[end..];
-        }
-        else
-        {
-            text += section;
-        }
-
+        text = MarkdownSections.Replace(text.Replace("\r\n", "\n", StringComparison.Ordinal), Heading, section, "\n" + Next);
         await File.WriteAllTextAsync(file, text);
         Console.WriteLine($"Wrote the load section of {file}");
     }
