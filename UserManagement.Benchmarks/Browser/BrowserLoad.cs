@@ -69,8 +69,9 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
     private const int UsersPerContext = 20;
 
     // Counts, in the page, each time the reconnect dialog opens, the error bar shows or an error boundary renders.
-    // Not while the document is still loading: app.css, which hides the error bar, may not have arrived yet, so its
-    // computed style says "shown" although the browser, which waits for the stylesheet before it paints, shows nothing.
+    // Not while the document is still loading: the stylesheets that hide the error bar (MudBlazor's and app.css) may
+    // not have arrived yet, so its computed style says "shown" although Chromium, which waits for them before it
+    // paints, shows nothing.
     private const string TroubleWatch = """
         window.__circuitTrouble = 0;
         (() => {
