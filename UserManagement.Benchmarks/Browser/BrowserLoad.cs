@@ -112,11 +112,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         }
         """;
 
-    private readonly Lock _echoLock = new();
-    private int _serverErrors;
-    private bool _echoingEntry;
-    private readonly List<string> _entry = [];
-    private readonly ErrorCounter _serverErrorKinds = new();
+    private readonly AppErrorLog _appErrors = new(log);
 
     private const string AdminEmail = "bench-admin@example.com";
     private const string AdminPassword = "benchmark admin passphrase 42";
@@ -254,19 +250,13 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
             trouble += await page.EvaluateAsync<int>("() => window.__circuitTrouble ?? 0");
         }
 
-        log.WriteLine($"{contexts} contexts for {duration.TotalSeconds:F0} s: {next.Count} page steps, {search.Count} searches, {save.Count} saves, {errors.Count} circuit errors, {trouble} reconnect/error UI shown, {_serverErrors} server errors");
+        log.WriteLine($"{contexts} contexts for {duration.TotalSeconds:F0} s: {next.Count} page steps, {search.Count} searches, {save.Count} saves, {errors.Count} circuit errors, {trouble} reconnect/error UI shown, {_appErrors.Count} server errors");
         foreach (var kind in errors.Kinds(20))
         {
             log.WriteLine($"  error: {kind}");
         }
 
-        List<string> serverErrorKinds;
-        lock (_echoLock)
-        {
-            CountServerError();
-            serverErrorKinds = _serverErrorKinds.Kinds(8);
-        }
-
+        var serverErrorKinds = _appErrors.Kinds(8);
         foreach (var kind in serverErrorKinds)
         {
             log.WriteLine($"  server error: {kind}");
@@ -293,7 +283,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         var writes = await ledger.VerifyAsync();
         log.WriteLine($"Writes: {writes}");
         return new BrowserResult(signInPage, firstUsersPage, new Samples(next), new Samples(search), DebounceMilliseconds, errors.Count,
-            contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _serverErrors, trouble, errors.Kinds(8), cpu, serverErrorKinds);
+            contexts, duration.TotalSeconds, 0, 0, new Samples(save), writes, circuits, toZero, _appErrors.Count, trouble, errors.Kinds(8), cpu, serverErrorKinds);
     }
 
     private static double ServerCpuSeconds(Process process)
@@ -396,65 +386,12 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
         start.Environment["Security__SignInPermitLimit"] = "100000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => Echo(e.Data);
-        process.ErrorDataReceived += (_, e) => Echo(e.Data);
+        process.OutputDataReceived += (_, e) => _appErrors.Read(e.Data);
+        process.ErrorDataReceived += (_, e) => _appErrors.Read(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
-
-    // The console logger writes an entry as a header line ("fail: Category[EventId]") followed by indented lines:
-    // the message, then the exception and its stack. An error entry is echoed whole, so that the run says why, and
-    // its header, message and exception line are counted as one kind of server error.
-    private void Echo(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_echoLock)
-        {
-            var header = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
-            if (header || (line.Length > 0 && !char.IsWhiteSpace(line[0])))
-            {
-                CountServerError();
-                _echoingEntry = header;
-            }
-
-            if (header)
-            {
-                _serverErrors++;
-                _entry.Add(line[5..].Trim());
-            }
-            else if (_echoingEntry && _entry.Count is > 0 and < 3)
-            {
-                _entry.Add(line.Trim());
-            }
-
-            if (_echoingEntry)
-            {
-                log.WriteLine($"  app: {line}");
-            }
-        }
-    }
-
-    // Adds the entry read so far to the server's error kinds, without what differs between two of the same kind
-    // (the app's address and port, a circuit's id).
-    private void CountServerError()
-    {
-        if (_entry.Count > 0)
-        {
-            _serverErrorKinds.Add(CircuitId().Replace(AppAddress().Replace(string.Join(" — ", _entry), string.Empty), "'…'"));
-            _entry.Clear();
-        }
-    }
-
-    [GeneratedRegex("https?://[^/\\s]+")]
-    private static partial Regex AppAddress();
-
-    [GeneratedRegex("'[A-Za-z0-9_-]{30,}'")]
-    private static partial Regex CircuitId();
 
     [GeneratedRegex("\\s+")]
     private static partial Regex Whitespace();
@@ -612,7 +549,7 @@ public sealed partial class BrowserLoad(string database, int contexts, TimeSpan 
 
             // Playwright's timeouts carry a call log on further lines: one line, so that a kind is one list item in
             // the report; and the app's address, which changes from run to run, left out.
-            kind = AppAddress().Replace(Whitespace().Replace(kind, " ").Trim(), string.Empty);
+            kind = AppErrorLog.AppAddress().Replace(Whitespace().Replace(kind, " ").Trim(), string.Empty);
             lock (_errors)
             {
                 _errors.Add(kind);
