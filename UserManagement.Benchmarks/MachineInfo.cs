@@ -26,8 +26,9 @@ public sealed record MachineInfo(string Cpu, int Cores, string Memory, string Os
             return null;
         }
 
-        // "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks of 1/100 s.
-        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+        // "cpu  user nice system idle iowait irq softirq steal guest guest_nice", in clock ticks of 1/100 s. Only the
+        // first eight: guest time is already counted in user and nice.
+        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
             .Select(t => long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         return (ticks.Sum() - ticks[3] - ticks[4]) / 100.0;
     }
