@@ -55,4 +55,37 @@ public sealed class ImportUsersTests : IAsyncLifetime
         summaries.ShouldAllBe(r => (string?)r.Values["CorrelationId"] == JobRunner.CorrelationId(started.Value)
             && (string?)r.Values["ActorName"] == TestCurrentUser.Administrator.Email);
     }
+
+    [Fact]
+    public async Task Should_keep_the_file_name_as_the_jobs_title_without_direction_overrides_or_control_characters()
+    {
+        // Finding 10 of the third outside test: "people", U+202E, "exe.csv" reads as "peoplevsc.exe".
+        var started = await _app.Send(new StartImportCommand("\u2067people\u202Eexe.csv\u202C\u0007\u2069", ImportFiles.ValidRows(2)));
+        started.IsSuccess.ShouldBeTrue(started.ToString());
+
+        var job = await _app.WaitUntilFinishedAsync(started.Value);
+
+        job.Title.ShouldBe("peopleexe.csv");
+        (await _app.Send(new GetJobQuery(started.Value))).ShouldSucceed().Job.Title.ShouldBe("peopleexe.csv");
+        (await _app.AuditEntriesAsync()).Where(e => e.CorrelationId == JobRunner.CorrelationId(started.Value) && e.Detail != null)
+            .ShouldAllBe(e => !UserRules.HasForbiddenCharacters(e.Detail!));
+    }
+
+    [Fact]
+    public void Should_strip_what_a_name_may_not_hold_from_a_jobs_title()
+    {
+        (string Given, string Shown)[] cases =
+        [
+            ("\u202E\u202C", Job.UntitledTitle),
+            ("  a\tb\u0000c.csv ", "abc.csv"),
+            ("caf\u00E9 \uD83D\uDE00.csv", "caf\u00E9 \uD83D\uDE00.csv"),
+            ("broken\uD83D.csv", "broken.csv"),
+            ("\uDE00broken.csv", "broken.csv"),
+        ];
+
+        foreach (var (given, shown) in cases)
+        {
+            Job.Create(JobKind.UserImport, given, Guid.CreateVersion7(), "ana@example.com", 1, TestApp.Start.UtcDateTime).Title.ShouldBe(shown);
+        }
+    }
 }
