@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Users;
@@ -66,6 +67,26 @@ public sealed class UserExportTests : IAsyncLifetime
         rows.Skip(1).Select(r => r[1]).ShouldBe(["formula@example.com", "ada@example.com"], "members only, by email descending");
         rows[1][0].ShouldBe("'=HYPERLINK(\"http://evil.example\")", "a cell that starts like a formula is written as text");
         rows[2][0].ShouldBe("Lovelace, Ada");
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task Should_leave_no_formula_cell_for_a_spreadsheet_that_splits_on_semicolons_or_tabs()
+    {
+        var names = CsvWriterTests.Hostile.Where(n => UserRules.IsValidName(n) && n == UserRules.NormalizeName(n)).Distinct().ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            await CreateAsync(names[i], $"hostile{i}@example.com");
+        }
+
+        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var text = await client.Http.GetStringAsync(new Uri("/users/export.csv?search=hostile", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        names.ShouldContain("a;=2+5;b");
+        SpreadsheetReading.FormulaCells(text).ShouldBeEmpty();
+        Csv.Parse(text.TrimStart('\uFEFF')).Skip(1).Select(r => r[0]).ShouldBe(names.Select(CsvWriter.Neutralize), ignoreOrder: true);
         client.Dispose();
     }
 }
