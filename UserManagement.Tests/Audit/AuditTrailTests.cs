@@ -5,6 +5,7 @@ using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Audit;
@@ -447,6 +448,32 @@ public sealed class AuditTrailTests : AppTests
 
         refused.Message.ShouldContain("append-only");
         (await App.AuditEntriesAsync()).ShouldHaveSingleItem().ActorName.ShouldBe(TestCurrentUser.Administrator.Email);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_delete_of_an_entry_in_the_database_itself()
+    {
+        // Finding 12 of the third outside test: the trigger refused UPDATE but not DELETE.
+        await App.CreateUser("Ada", "ada@example.com");
+        await using var connection = new SqliteConnection(App.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+
+        foreach (var sql in new[]
+        {
+            "DELETE FROM AuditEntries",
+            "DELETE FROM AuditEntries WHERE OccurredAt < '9999-12-31'",
+            "UPDATE AuditTrailPruning SET \"Before\" = NULL; DELETE FROM AuditEntries",
+        })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+
+            var refused = await Should.ThrowAsync<SqliteException>(() => command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+
+            refused.Message.ShouldContain(AuditTrailSql.DeleteGuardMessage, customMessage: sql);
+        }
+
+        (await App.AuditEntriesAsync()).ShouldHaveSingleItem().Action.ShouldBe(AuditActions.UserCreated);
     }
 
     [Fact]
