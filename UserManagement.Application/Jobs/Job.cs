@@ -91,6 +91,11 @@ public sealed class Job
 
     public bool CancellationRequested { get; private set; }
 
+    /// <summary>Who asked to cancel it: whom the cancel is attributed to, not the requester.</summary>
+    public Guid? CancellationRequestedById { get; private set; }
+
+    public string? CancellationRequestedBy { get; private set; }
+
     /// <summary>How often the worker took it up: more than once means it was retried or resumed.</summary>
     public int Attempts { get; private set; }
 
@@ -139,15 +144,24 @@ public sealed class Job
 
     public void Complete(string summary, DateTime utcNow) => Finish(JobStatus.Completed, summary, utcNow);
 
-    /// <summary>Asks the worker to stop after its current batch. False when the job has already finished.</summary>
-    public bool RequestCancellation()
+    /// <summary>
+    /// <paramref name="by"/> asks the worker to stop after its current batch. False when the job has already finished.
+    /// When several ask, the cancel is attributed to the first.
+    /// </summary>
+    public bool RequestCancellation(Guid? byId, string by)
     {
         if (IsFinished)
         {
             return false;
         }
 
-        CancellationRequested = true;
+        if (!CancellationRequested)
+        {
+            CancellationRequested = true;
+            CancellationRequestedById = byId;
+            CancellationRequestedBy = by;
+        }
+
         return true;
     }
 

@@ -492,6 +492,9 @@ public sealed class AuditTrailTests : AppTests
             new JobStarted(Guid.CreateVersion7(), JobKind.BulkDisable, "Disable 2 users", 2, now),
             new JobCompleted(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Created 2 users.", now),
             new JobCancelled(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Cancelled.", now),
+            new JobStopped(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Stopped because ana@example.com was disabled.", now),
+            new DeadLetterRetried(Guid.CreateVersion7(), "ImportUsersJob", Guid.CreateVersion7(), now),
+            new DeadLetterDiscarded(Guid.CreateVersion7(), "ImportUsersJob", null, now),
         ];
         var eventTypes = typeof(IDomainEvent).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDomainEvent).IsAssignableFrom(t));

@@ -96,6 +96,7 @@ public sealed class CrashTests
                 await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER hold BEFORE INSERT ON Users BEGIN SELECT RAISE(ABORT, 'held (test)'); END;");
             }
 
+            await app.ActAsStoredAdministratorAsync();
             var started = await app.Send(new StartImportCommand("crash.csv", ImportFiles.ValidRows(Rows, "crash")));
             started.IsSuccess.ShouldBeTrue(started.ToString());
             await app.WaitForJobAsync(started.Value, j => j.LastError != null, "held");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Audit;
@@ -18,6 +19,7 @@ public sealed class AuditExportTests : IAsyncLifetime
     private const string AdminPassword = "root export passphrase";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+    private readonly LogCapture _logs = new();
     private AppHost _host = null!;
 
     public ValueTask InitializeAsync()
@@ -26,7 +28,7 @@ public sealed class AuditExportTests : IAsyncLifetime
         {
             ["Bootstrap:AdminEmail"] = AdminEmail,
             ["Bootstrap:AdminPassword"] = AdminPassword,
-        });
+        }, logs: _logs);
         return ValueTask.CompletedTask;
     }
 
@@ -51,6 +53,23 @@ public sealed class AuditExportTests : IAsyncLifetime
     {
         await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
+    }
+
+    private async Task<IReadOnlyList<AuditEntryItem>> EntriesAsync(SecurityEventType type)
+    {
+        await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
+        return (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
+            new ListAuditEntriesQuery(new AuditFilter(Action: AuditActions.ForSecurityEvent(type)), PageSize: ListAuditEntriesQuery.MaxPageSize))).ShouldSucceed().Items;
+    }
+
+    private async Task<Guid> AddMemberAsync()
+    {
+        var member = (await SendAsync(new CreateUserCommand("Member", "member@export.example", UserRole.Member))).Value;
+        await SendAsync(new SetTemporaryPasswordCommand(member, "temporary member phrase", 1));
+        await using var self = await _host.ScopeSignedInAsAsync("member@export.example", "temporary member phrase");
+        (await self.ServiceProvider.GetRequiredService<IMediator>().Send(new ChangeOwnPasswordCommand("temporary member phrase", "member export passphrase"), TestContext.Current.CancellationToken))
+            .IsSuccess.ShouldBeTrue();
+        return member;
     }
 
     [Fact]
@@ -95,7 +114,8 @@ public sealed class AuditExportTests : IAsyncLifetime
 
         var text = await client.Http.GetStringAsync(new Uri("/audit/export.csv?search=hostile", UriKind.Relative), TestContext.Current.CancellationToken);
 
-        Csv.Parse(text.TrimStart('\uFEFF')).Count.ShouldBe(1 + (2 * names.Count));
+        // The header, each user's two entries, and the export's own entry (its filter names the search).
+        Csv.Parse(text.TrimStart('\uFEFF')).Count.ShouldBe(1 + (2 * names.Count) + 1);
         SpreadsheetReading.FormulaCells(text).ShouldBeEmpty();
     }
 
@@ -122,6 +142,45 @@ public sealed class AuditExportTests : IAsyncLifetime
 
         Csv.Parse(shortSearch.TrimStart('\uFEFF')).Count.ShouldBe(Csv.Parse(everything.TrimStart('\uFEFF')).Count, "a search too short is left out, as on the page");
         Csv.Parse(everything.TrimStart('\uFEFF')).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Should_record_an_export_of_the_trail_in_the_trail_with_who_and_which_filter()
+    {
+        using var client = await SignedInAsync();
+
+        await client.Http.GetStringAsync(new Uri("/audit/export.csv?action=UserCreated&search=ada", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        var exported = (await EntriesAsync(SecurityEventType.Exported)).ShouldHaveSingleItem();
+        (exported.ActorName, exported.TargetId).ShouldBe((AdminEmail, (Guid?)null));
+        exported.Detail.ShouldBe("Audit trail (search \u201cada\u201d, action \u201cUserCreated\u201d)");
+        _logs.Records.ShouldContain(r => r.EventId.Id == 1160 && r.Message.Contains("exported Audit trail", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_record_and_log_a_member_refused_an_export_and_still_send_them_to_access_denied()
+    {
+        // Finding 7 of the third outside test: the refusal left neither an entry nor a log line.
+        var member = await AddMemberAsync();
+        using var memberClient = await SignedInAsync("member@export.example", "member export passphrase");
+
+        foreach (var path in new[] { "/users/export.csv", "/audit/export.csv", "/audit" })
+        {
+            var refused = await memberClient.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+            refused.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
+            refused.Headers.Location!.ToString().ShouldContain("/access-denied", customMessage: path);
+        }
+
+        var entries = await EntriesAsync(SecurityEventType.ExportRefused);
+        entries.Select(e => e.Detail).ShouldBe(
+        [
+            "Audit trail: refused, only administrators may export",
+            "Users list: refused, only administrators may export",
+        ], "one per export asked for; the page refusal is no export");
+        entries.ShouldAllBe(e => e.ActorId == member && e.ActorName == "member@export.example" && e.TargetId == member);
+        _logs.Records.Where(r => r.EventId.Id == 1161 && r.Level == Microsoft.Extensions.Logging.LogLevel.Warning)
+            .Select(r => r.Values["What"]).ShouldBe(["Users list", "Audit trail"]);
+        (await EntriesAsync(SecurityEventType.Exported)).ShouldBeEmpty();
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using Mediator;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -87,6 +89,25 @@ public sealed class UserExportTests : IAsyncLifetime
         names.ShouldContain("a;=2+5;b");
         SpreadsheetReading.FormulaCells(text).ShouldBeEmpty();
         Csv.Parse(text.TrimStart('\uFEFF')).Skip(1).Select(r => r[0]).ShouldBe(names.Select(CsvWriter.Neutralize), ignoreOrder: true);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task Should_record_each_export_in_the_audit_trail_with_who_and_which_filter()
+    {
+        // Finding 7 of the third outside test: an export left no entry.
+        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        await client.Http.GetStringAsync(new Uri("/users/export.csv?search=ada&role=Member&sort=email&desc=true", UriKind.Relative), TestContext.Current.CancellationToken);
+        await client.Http.GetStringAsync(new Uri("/users/export.csv", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
+        var page = (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
+            new ListAuditEntriesQuery(new AuditFilter(Action: AuditActions.ForSecurityEvent(SecurityEventType.Exported))), TestContext.Current.CancellationToken)).ShouldSucceed();
+        page.Items.Select(e => e.Detail).ShouldBe(
+            ["Users list (everything), sorted by name", "Users list (search \u201cada\u201d, role Member), sorted by email descending"], "newest first");
+        page.Items.ShouldAllBe(e => e.ActorName == AdminEmail && e.TargetId == null);
         client.Dispose();
     }
 }
