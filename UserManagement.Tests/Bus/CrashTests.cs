@@ -91,12 +91,12 @@ public sealed class CrashTests
             ["Bus:RetryDelays:0"] = "01:00:00",
         }))
         {
+            await app.ActAsStoredAdministratorAsync();
             await using (var db = await app.OpenDbAsync())
             {
                 await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER hold BEFORE INSERT ON Users BEGIN SELECT RAISE(ABORT, 'held (test)'); END;");
             }
 
-            await app.ActAsStoredAdministratorAsync();
             var started = await app.Send(new StartImportCommand("crash.csv", ImportFiles.ValidRows(Rows, "crash")));
             started.IsSuccess.ShouldBeTrue(started.ToString());
             await app.WaitForJobAsync(started.Value, j => j.LastError != null, "held");
