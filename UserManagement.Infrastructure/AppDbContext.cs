@@ -38,6 +38,20 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(AuditTrailSql.Matching(text));
 
+    public async Task<int> RemoveAuditEntriesBeforeAsync(DateTime before, CancellationToken cancellationToken = default)
+    {
+        // The trigger lets these deletions through only while the cut-off is set; it must never be committed set.
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Audit entries are removed only inside the pruning's own transaction.");
+        }
+
+        await Database.ExecuteSqlAsync(AuditTrailSql.BeginPruning(before), cancellationToken);
+        var removed = await AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
+        await Database.ExecuteSqlRawAsync(AuditTrailSql.EndPruning, cancellationToken);
+        return removed;
+    }
+
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
         try

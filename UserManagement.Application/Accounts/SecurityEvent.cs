@@ -21,6 +21,12 @@ public enum SecurityEventType
     MfaReset,
     Reauthenticated,
     ReauthenticationFailed,
+
+    /// <summary>An administrator downloaded a CSV export (the users list, the audit trail).</summary>
+    Exported,
+
+    /// <summary>A signed-in user who may not use the console asked for an export and was refused.</summary>
+    ExportRefused,
 }
 
 /// <summary>

@@ -23,6 +23,9 @@ public static partial class AuditActions
     public const string JobStarted = nameof(Jobs.JobStarted);
     public const string JobCompleted = nameof(Jobs.JobCompleted);
     public const string JobCancelled = nameof(Jobs.JobCancelled);
+    public const string JobStopped = nameof(Jobs.JobStopped);
+    public const string DeadLetterRetried = nameof(Jobs.DeadLetterRetried);
+    public const string DeadLetterDiscarded = nameof(Jobs.DeadLetterDiscarded);
 
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
@@ -39,6 +42,9 @@ public static partial class AuditActions
         [JobStarted] = "Job started",
         [JobCompleted] = "Job completed",
         [JobCancelled] = "Job cancelled",
+        [JobStopped] = "Job stopped",
+        [DeadLetterRetried] = "Dead letter retried",
+        [DeadLetterDiscarded] = "Dead letter discarded",
         [nameof(SecurityEventType.SignInSucceeded)] = "Signed in",
         [nameof(SecurityEventType.SignInFailed)] = "Sign-in failed",
         [nameof(SecurityEventType.LockedOut)] = "Locked out",
@@ -52,6 +58,8 @@ public static partial class AuditActions
         [nameof(SecurityEventType.MfaReset)] = "MFA reset",
         [nameof(SecurityEventType.Reauthenticated)] = "Identity confirmed",
         [nameof(SecurityEventType.ReauthenticationFailed)] = "Identity confirmation refused",
+        [nameof(SecurityEventType.Exported)] = "Exported",
+        [nameof(SecurityEventType.ExportRefused)] = "Export refused",
     };
 
     /// <summary>Every action, in the order the filter lists them.</summary>
@@ -62,7 +70,7 @@ public static partial class AuditActions
             UserCreated, UserUpdated, UserRoleChanged, UserStatusChanged, UserDeleted, PasswordReset, PasswordChanged,
             UserUnlocked, SessionsEnded,
         }.Concat(Enum.GetValues<SecurityEventType>().Select(ForSecurityEvent)).Append(AuditTrailPruned)
-            .Concat([JobStarted, JobCompleted, JobCancelled]).Distinct(),
+            .Concat([JobStarted, JobCompleted, JobCancelled, JobStopped, DeadLetterRetried, DeadLetterDiscarded]).Distinct(),
     ];
 
     public static bool IsKnown(string? action) => action is not null && All.Contains(action, StringComparer.Ordinal);

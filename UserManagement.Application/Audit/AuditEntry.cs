@@ -5,8 +5,8 @@ namespace UserManagement.Application.Audit;
 /// <summary>
 /// One line of the audit trail: when (UTC), who, which action, on which user, and what changed. Written in the
 /// same transaction as the change it records and never changed afterwards: it has no method that changes it,
-/// the database context refuses to update or delete it, and a trigger refuses an UPDATE. The one deletion is
-/// pruning by the configured retention (<see cref="AuditRetention"/>), which is itself recorded.
+/// the database context refuses to update or delete it, and triggers refuse an UPDATE and any DELETE but the one
+/// deletion: pruning by the configured retention (<see cref="AuditRetention"/>), which is itself recorded.
 /// </summary>
 public sealed class AuditEntry
 {

@@ -32,6 +32,7 @@ public static class AuditLog
         AuditActions.SessionsEnded, AuditActions.AuditTrailPruned, AuditActions.ForSecurityEvent(Accounts.SecurityEventType.LockedOut),
         AuditActions.JobStarted, AuditActions.JobCompleted, AuditActions.JobCancelled,
         AuditActions.ForSecurityEvent(Accounts.SecurityEventType.SecondFactorLockedOut),
+        AuditActions.JobStopped, AuditActions.DeadLetterRetried, AuditActions.DeadLetterDiscarded,
     ];
 
     /// <summary>The event id an action is logged with.</summary>

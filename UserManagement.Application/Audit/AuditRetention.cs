@@ -25,7 +25,7 @@ public sealed class AuditRetention(IAppDbContextFactory dbFactory, TimeProvider 
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var removed = await db.AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
+        var removed = await db.RemoveAuditEntriesBeforeAsync(before, cancellationToken);
         if (removed == 0)
         {
             return 0;

@@ -59,6 +59,9 @@ public static class AuditTrail
         JobStarted e => JobEntry(e, context, AuditActions.JobStarted, $"Started: {e.Total:N0} items to handle."),
         JobCompleted e => JobEntry(e, context, AuditActions.JobCompleted, e.Summary),
         JobCancelled e => JobEntry(e, context, AuditActions.JobCancelled, e.Summary),
+        JobStopped e => JobEntry(e, context, AuditActions.JobStopped, e.Summary),
+        DeadLetterRetried e => DeadLetterEntry(e.OccurredAt, context, AuditActions.DeadLetterRetried, e.MessageType, e.DeadLetterId, e.JobId, "put back on its queue"),
+        DeadLetterDiscarded e => DeadLetterEntry(e.OccurredAt, context, AuditActions.DeadLetterDiscarded, e.MessageType, e.DeadLetterId, e.JobId, "deleted for good"),
         SecurityEvent e => EntryFor(e, context),
         _ => throw new InvalidOperationException($"The audit trail has no entry for {domainEvent.GetType().Name}."),
     };
@@ -83,6 +86,11 @@ public static class AuditTrail
     // A job is no user: the entry names the job in its detail, and its correlation id is the job's id.
     private static AuditEntry JobEntry(IJobEvent e, OperationContext context, string action, string detail) =>
         AuditEntry.Create(e.OccurredAt, context, action, null, null, null, [], $"{e.Kind} \u201c{e.Title}\u201d ({e.JobId:N}). {detail}");
+
+    private static AuditEntry DeadLetterEntry(
+        DateTime occurredAt, OperationContext context, string action, string messageType, Guid deadLetterId, Guid? jobId, string what) =>
+        AuditEntry.Create(occurredAt, context, action, null, null, null, [],
+            $"{messageType} ({deadLetterId:N}) {what}" + (jobId is { } job ? $"; job {job:N}." : "."));
 
     private static string Timestamp(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -19,11 +19,20 @@ public sealed class ExportAuditEntriesQueryValidator : AbstractValidator<ExportA
         RuleFor(q => q.Filter).NotNull().SetValidator(new AuditFilterValidator());
 }
 
-public sealed class ExportAuditEntriesQueryHandler(IAppDbContextFactory dbFactory)
+/// <summary>Records the export (who, which filter) in the trail itself, then hands back the entries as a stream.</summary>
+public sealed class ExportAuditEntriesQueryHandler(IAppDbContextFactory dbFactory, DataExports exports)
     : IQueryHandler<ExportAuditEntriesQuery, Result<IAsyncEnumerable<AuditEntryItem>>>
 {
-    public ValueTask<Result<IAsyncEnumerable<AuditEntryItem>>> Handle(ExportAuditEntriesQuery query, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Result<IAsyncEnumerable<AuditEntryItem>>.Success(StreamAsync(query.Filter, CancellationToken.None)));
+    public async ValueTask<Result<IAsyncEnumerable<AuditEntryItem>>> Handle(ExportAuditEntriesQuery query, CancellationToken cancellationToken)
+    {
+        var filter = query.Filter;
+        await exports.RecordAsync(
+            DataExports.Describe(
+                "Audit trail", ("search", filter.Search), ("actor", filter.ActorName ?? (object?)filter.ActorId), ("action", filter.Action),
+                ("user", filter.UserId), ("from", filter.From), ("to", filter.To), ("correlation", filter.CorrelationId)),
+            cancellationToken);
+        return Result<IAsyncEnumerable<AuditEntryItem>>.Success(StreamAsync(filter, CancellationToken.None));
+    }
 
     private async IAsyncEnumerable<AuditEntryItem> StreamAsync(
         AuditFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)

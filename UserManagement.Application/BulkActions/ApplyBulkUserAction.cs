@@ -69,15 +69,19 @@ public sealed class ApplyBulkUserActionJobHandler(JobRunner runner) : IJobBatche
         return $"{Past(job)} {Users(job.Done)}." + Remainder(job);
     }
 
-    public static string CancelledSummary(Job job)
+    public static string CancelledSummary(Job job) => Interrupted(job, "Cancelled.", "the cancel");
+
+    string IJobBatches.CancelledSummary(Job job) => CancelledSummary(job);
+
+    string IJobBatches.StoppedSummary(Job job, string reason) => Interrupted(job, JobRunner.StoppedBecause(reason), "it stopped");
+
+    private static string Interrupted(Job job, string lead, string before)
     {
         ArgumentNullException.ThrowIfNull(job);
         var state = job.Kind == JobKind.BulkActivate ? "active" : Past(job).ToLowerInvariant();
-        return $"Cancelled. The {Users(job.Done)} {Past(job).ToLowerInvariant()} before the cancel stay {state}; "
+        return $"{lead} The {Users(job.Done)} {Past(job).ToLowerInvariant()} before {before} stay {state}; "
             + $"{job.Total - job.Handled:N0} were not changed." + Remainder(job);
     }
-
-    string IJobBatches.CancelledSummary(Job job) => CancelledSummary(job);
 
     private static void Apply(BulkUserAction action, IAppDbContext db, User user, DateTime utcNow)
     {

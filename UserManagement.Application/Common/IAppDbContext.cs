@@ -49,6 +49,13 @@ public interface IAppDbContext : IAsyncDisposable
 
     /// <summary>The ids of the audit entries whose user, actor, changes or detail contain <paramref name="text"/> (3+ characters).</summary>
     IQueryable<long> AuditEntryIdsMatching(string text);
+
+    /// <summary>
+    /// Removes the audit entries that occurred before <paramref name="before"/>: retention pruning, the one deletion
+    /// the database lets through (any other DELETE of an entry is refused by a trigger). Only inside a transaction
+    /// the caller began, which is where the database is told that pruning is running; returns how many went.
+    /// </summary>
+    Task<int> RemoveAuditEntriesBeforeAsync(DateTime before, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Hands out one short-lived context per operation (pooled in the infrastructure).</summary>

@@ -76,12 +76,15 @@ public sealed class ImportUsersJobHandler(JobRunner runner) : IJobBatches
 
     string IJobBatches.CancelledSummary(Job job) => CancelledSummary(job);
 
+    string IJobBatches.StoppedSummary(Job job, string reason) => Interrupted(job, JobRunner.StoppedBecause(reason), "it stopped");
+
     internal static string CompletedSummary(Job job) =>
         $"Created {Users(job.Done)}." + Remainder(job);
 
-    internal static string CancelledSummary(Job job) =>
-        $"Cancelled. The {Users(job.Done)} created before the cancel stay; {job.Total - job.Handled:N0} rows were not imported."
-        + Remainder(job);
+    internal static string CancelledSummary(Job job) => Interrupted(job, "Cancelled.", "the cancel");
+
+    private static string Interrupted(Job job, string lead, string before) =>
+        $"{lead} The {Users(job.Done)} created before {before} stay; {job.Total - job.Handled:N0} rows were not imported." + Remainder(job);
 
     private static string Users(int count) => count == 1 ? "1 user" : $"{count:N0} users";
 

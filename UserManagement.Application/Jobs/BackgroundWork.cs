@@ -37,9 +37,9 @@ public interface IDeadLetterStore
 {
     Task<IReadOnlyList<DeadLetter>> ListAsync(int max, CancellationToken cancellationToken);
 
-    /// <summary>Puts the message back on its queue; false when there is no such dead letter.</summary>
-    Task<bool> RetryAsync(Guid id, CancellationToken cancellationToken);
+    /// <summary>Puts the message back on its queue; returns the dead letter it was, or null when there is no such dead letter.</summary>
+    Task<DeadLetter?> RetryAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>Deletes it for good; false when there is no such dead letter.</summary>
-    Task<bool> DiscardAsync(Guid id, CancellationToken cancellationToken);
+    /// <summary>Deletes it for good; returns the dead letter it was, or null when there is no such dead letter.</summary>
+    Task<DeadLetter?> DiscardAsync(Guid id, CancellationToken cancellationToken);
 }

@@ -9,7 +9,8 @@ namespace UserManagement.Application.Jobs;
 
 /// <summary>
 /// Asks a job to stop. The worker stops after the batch it is on; what it did stays. A job that is not running
-/// (it failed into the dead letters) is cancelled at once. Refused for a job that has already finished.
+/// (it failed into the dead letters) is cancelled at once. Refused for a job that has already finished. The cancel
+/// is attributed to whoever asked, not to the job's requester.
 /// </summary>
 public sealed record CancelJobCommand(Guid JobId) : ICommand<Result>;
 
@@ -31,7 +32,9 @@ public sealed class CancelJobCommandHandler(IAppDbContextFactory dbFactory, Time
             return new NotFoundError($"Job {command.JobId} was not found.");
         }
 
-        if (!job.RequestCancellation())
+        // Whoever asks is whom the cancel is attributed to, in the trail and on the job, under the job's correlation id.
+        var caller = OperationContext.Current;
+        if (!job.RequestCancellation(caller.ActorId, caller.ActorName))
         {
             return ValidationError.ForField(nameof(command.JobId), AlreadyFinished);
         }
@@ -44,6 +47,7 @@ public sealed class CancelJobCommandHandler(IAppDbContextFactory dbFactory, Time
             JobRunner.Cancel(db, job, summary, clock.GetUtcNow().UtcDateTime);
         }
 
+        using var operation = OperationContext.Begin(caller with { CorrelationId = JobRunner.CorrelationId(job.Id) });
         await db.SaveChangesAsync(cancellationToken);
         return Result.Success();
     }

@@ -12,10 +12,12 @@ public sealed class DiscardDeadLetterCommandValidator : AbstractValidator<Discar
     public DiscardDeadLetterCommandValidator() => RuleFor(c => c.DeadLetterId).NotEmpty().WithMessage("The dead letter id is missing.");
 }
 
-public sealed class DiscardDeadLetterCommandHandler(IDeadLetterStore deadLetters) : ICommandHandler<DiscardDeadLetterCommand, Result>
+public sealed class DiscardDeadLetterCommandHandler(IDeadLetterStore deadLetters, IAppDbContextFactory dbFactory, TimeProvider clock)
+    : ICommandHandler<DiscardDeadLetterCommand, Result>
 {
     public async ValueTask<Result> Handle(DiscardDeadLetterCommand command, CancellationToken cancellationToken) =>
-        await deadLetters.DiscardAsync(command.DeadLetterId, cancellationToken)
-            ? Result.Success()
-            : new NotFoundError(DeadLetterErrors.Gone);
+        await DeadLetterAudit.RecordAsync(
+            await deadLetters.DiscardAsync(command.DeadLetterId, cancellationToken),
+            discarded => new DeadLetterDiscarded(discarded.Id, discarded.MessageType, discarded.JobId, clock.GetUtcNow().UtcDateTime),
+            dbFactory);
 }

@@ -1,3 +1,5 @@
+using UserManagement.Application.Users;
+
 namespace UserManagement.Application.Jobs;
 
 public enum JobKind
@@ -42,6 +44,9 @@ public sealed class Job
     public const int SummaryMaxLength = 1000;
     public const int ErrorMaxLength = 2000;
 
+    /// <summary>The title of a job whose given title had nothing left to show.</summary>
+    public const string UntitledTitle = "(untitled)";
+
     private Job()
     {
     }
@@ -57,7 +62,11 @@ public sealed class Job
 
     public DateTime RequestedAt { get; private set; }
 
-    /// <summary>What it works on, for the screens ("users.csv").</summary>
+    /// <summary>
+    /// What it works on, for the screens ("users.csv"). An uploaded file's name is the browser's to choose: it is
+    /// kept without the characters a name may not hold (<see cref="UserRules.HasForbiddenCharacters"/>), so a
+    /// direction override cannot make "exe.csv" read as "vsc.exe" on the jobs page or in the audit trail.
+    /// </summary>
     public string Title { get; private set; } = string.Empty;
 
     public JobStatus Status { get; private set; }
@@ -82,6 +91,11 @@ public sealed class Job
 
     public bool CancellationRequested { get; private set; }
 
+    /// <summary>Who asked to cancel it: whom the cancel is attributed to, not the requester.</summary>
+    public Guid? CancellationRequestedById { get; private set; }
+
+    public string? CancellationRequestedBy { get; private set; }
+
     /// <summary>How often the worker took it up: more than once means it was retried or resumed.</summary>
     public int Attempts { get; private set; }
 
@@ -94,12 +108,13 @@ public sealed class Job
 
     public static Job Create(JobKind kind, string title, Guid requestedById, string requestedBy, int total, DateTime utcNow)
     {
+        ArgumentNullException.ThrowIfNull(title);
         ArgumentOutOfRangeException.ThrowIfNegative(total);
         return new Job
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(utcNow)),
             Kind = kind,
-            Title = title,
+            Title = UserRules.WithoutForbiddenCharacters(title).Trim() is { Length: > 0 } shown ? shown : UntitledTitle,
             RequestedById = requestedById,
             RequestedBy = requestedBy,
             RequestedAt = utcNow,
@@ -129,15 +144,24 @@ public sealed class Job
 
     public void Complete(string summary, DateTime utcNow) => Finish(JobStatus.Completed, summary, utcNow);
 
-    /// <summary>Asks the worker to stop after its current batch. False when the job has already finished.</summary>
-    public bool RequestCancellation()
+    /// <summary>
+    /// <paramref name="by"/> asks the worker to stop after its current batch. False when the job has already finished.
+    /// When several ask, the cancel is attributed to the first.
+    /// </summary>
+    public bool RequestCancellation(Guid? byId, string by)
     {
         if (IsFinished)
         {
             return false;
         }
 
-        CancellationRequested = true;
+        if (!CancellationRequested)
+        {
+            CancellationRequested = true;
+            CancellationRequestedById = byId;
+            CancellationRequestedBy = by;
+        }
+
         return true;
     }
 

@@ -16,15 +16,19 @@ public interface IJobBatches
     string CompletedSummary(Job job);
 
     string CancelledSummary(Job job);
+
+    /// <summary>How the job page sums up a job stopped because its requester may no longer do its work (<see cref="JobRequester"/>).</summary>
+    string StoppedSummary(Job job, string reason);
 }
 
 /// <summary>
 /// Runs a job a batch per transaction, the same way for every kind: marks it started, does batch after batch until
-/// nothing is pending, honours a cancel request between batches, and records the error of a failed attempt. Each
-/// batch transaction takes SQLite's write lock before it reads the pending items (BEGIN IMMEDIATE), so a redelivered
+/// nothing is pending, honours a cancel request between batches, stops when its requester may no longer do the work
+/// (<see cref="JobRequester"/>, asked before every batch), and records the error of a failed attempt. Each batch
+/// transaction takes SQLite's write lock before it reads the pending items (BEGIN IMMEDIATE), so a redelivered
 /// message (after a crash, a retry or a replay) finds only what no earlier delivery did. Every change is attributed
-/// to the administrator who asked for the job, with the job's id as the correlation id; the start, the cancel and
-/// the end are audited too.
+/// to the administrator who asked for the job, with the job's id as the correlation id; the start, the end, a cancel
+/// (attributed to whoever asked for it) and a stop (to "system") are audited too.
 /// </summary>
 public sealed partial class JobRunner(IAppDbContextFactory dbFactory, JobFailures failures, TimeProvider clock, ILogger<JobRunner> logger)
 {
@@ -108,9 +112,27 @@ public sealed partial class JobRunner(IAppDbContextFactory dbFactory, JobFailure
         if (job.CancellationRequested)
         {
             Cancel(db, job, batches.CancelledSummary(job), now);
-            await db.SaveChangesAsync(cancellationToken);
+            using (OperationContext.Begin(CancelledBy(job)))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
-            LogCancelled(jobId, job.Kind, job.Done);
+            LogCancelled(jobId, job.Kind, job.Done, job.CancellationRequestedBy);
+            return false;
+        }
+
+        if (await JobRequester.WhyNotAsync(db, job, cancellationToken) is { } reason)
+        {
+            job.Cancel(batches.StoppedSummary(job, reason), now);
+            db.Raise(new JobStopped(job.Id, job.Kind, job.Title, job.Summary!, now));
+            using (OperationContext.Begin(new OperationContext(null, OperationContext.SystemActorName, CorrelationId(jobId))))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            LogStopped(jobId, job.Kind, job.Done, reason);
             return false;
         }
 
@@ -146,6 +168,15 @@ public sealed partial class JobRunner(IAppDbContextFactory dbFactory, JobFailure
         return more;
     }
 
+    /// <summary>"Stopped because ana@example.com was disabled, ...": how a stopped job's summary begins.</summary>
+    public static string StoppedBecause(string reason) =>
+        $"Stopped because {reason}: a job works only for an administrator who may still do its work.";
+
+    /// <summary>Whom a requested cancel is attributed to: whoever asked (the requester's context for a job asked before that was kept).</summary>
+    private static OperationContext CancelledBy(Job job) => job.CancellationRequestedBy is { } by
+        ? new OperationContext(job.CancellationRequestedById, by, CorrelationId(job.Id))
+        : OperationContext.Current;
+
     /// <summary>Cancels the job with its summary and records that in the trail (saved with the caller's next save).</summary>
     public static void Cancel(IAppDbContext db, Job job, string summary, DateTime utcNow)
     {
@@ -162,8 +193,11 @@ public sealed partial class JobRunner(IAppDbContextFactory dbFactory, JobFailure
         Message = "Job {JobId} ({Kind}): attempt {Attempt}, {Handled} of {Total} items handled so far")]
     private partial void LogStarted(Guid jobId, JobKind kind, int attempt, int handled, int total);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) cancelled after {Done} items done")]
-    private partial void LogCancelled(Guid jobId, JobKind kind, int done);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) cancelled by {CancelledBy} after {Done} items done")]
+    private partial void LogCancelled(Guid jobId, JobKind kind, int done, string? cancelledBy);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) stopped after {Done} items done: {Reason}")]
+    private partial void LogStopped(Guid jobId, JobKind kind, int done, string reason);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Information,
         Message = "Job {JobId} ({Kind}) completed: {Done} done, {Skipped} skipped, {Failed} failed")]

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using FluentValidation;
 using Mediator;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -39,12 +40,18 @@ public sealed class ExportUsersQueryValidator : AbstractValidator<ExportUsersQue
     }
 }
 
-public sealed class ExportUsersQueryHandler(IUserListReader reader)
+/// <summary>Records the export (who, which filter) in the audit trail, then hands back the rows as a stream.</summary>
+public sealed class ExportUsersQueryHandler(IUserListReader reader, DataExports exports)
     : IQueryHandler<ExportUsersQuery, Result<IAsyncEnumerable<UserListItem>>>
 {
-    public ValueTask<Result<IAsyncEnumerable<UserListItem>>> Handle(ExportUsersQuery query, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Result<IAsyncEnumerable<UserListItem>>.Success(
-            UserListPages.ReadAllAsync(reader, query.Filter, ListUsersQuery.CanonicalSortKey(query.SortBy)!, query.Descending, CancellationToken.None)));
+    public async ValueTask<Result<IAsyncEnumerable<UserListItem>>> Handle(ExportUsersQuery query, CancellationToken cancellationToken)
+    {
+        var sortBy = ListUsersQuery.CanonicalSortKey(query.SortBy)!;
+        var filter = DataExports.Describe("Users list", ("search", query.Filter.Search), ("role", query.Filter.Role), ("status", query.Filter.Status));
+        await exports.RecordAsync($"{filter}, sorted by {sortBy}{(query.Descending ? " descending" : string.Empty)}", cancellationToken);
+        return Result<IAsyncEnumerable<UserListItem>>.Success(
+            UserListPages.ReadAllAsync(reader, query.Filter, sortBy, query.Descending, CancellationToken.None));
+    }
 }
 
 /// <summary>Reads every page of the users list for a filter and order, one page at a time.</summary>

@@ -36,30 +36,52 @@ public static partial class UserRules
     /// </summary>
     public static bool HasForbiddenCharacters(string text)
     {
-        for (var i = 0; i < text.Length; i++)
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i += LengthAt(text, i))
         {
-            var c = text[i];
-            if (char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
-            {
-                return true;
-            }
-
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
-                {
-                    return true;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(c))
+            if (IsForbiddenAt(text, i))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The text without the characters <see cref="HasForbiddenCharacters"/> refuses: for text the app shows but did
+    /// not get typed into one of its forms (an uploaded file's name), which it cannot send back to be fixed.
+    /// </summary>
+    public static string WithoutForbiddenCharacters(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!HasForbiddenCharacters(text))
+        {
+            return text;
+        }
+
+        var kept = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i += LengthAt(text, i))
+        {
+            if (!IsForbiddenAt(text, i))
+            {
+                kept.Append(text, i, LengthAt(text, i));
+            }
+        }
+
+        return kept.ToString();
+    }
+
+    /// <summary>A surrogate pair counts as one character; anything else, a lone surrogate included, as one char.</summary>
+    private static int LengthAt(string text, int i) =>
+        char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+
+    private static bool IsForbiddenAt(string text, int i)
+    {
+        var c = text[i];
+        return char.IsControl(c)
+            || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'
+            || (char.IsSurrogate(c) && LengthAt(text, i) == 1);
     }
 
     public static bool IsValidName(string? name)

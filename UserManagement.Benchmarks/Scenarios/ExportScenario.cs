@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Mediator;
 using Microsoft.Data.Sqlite;
+using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.Users;
-using UserManagement.Web.Csv;
 using UserManagement.Web.Users;
 
 namespace UserManagement.Benchmarks.Scenarios;
@@ -59,7 +59,7 @@ public sealed class ExportScenario(ISender sender, SqliteConnection raw, long to
     private static async Task<int> WriteAsync(Stream body, IAsyncEnumerable<UserListItem> items)
     {
         var written = 0;
-        await CsvExport.WriteAsync(body, UserExport.Header, Counted(items), UserExport.Cells, CancellationToken.None);
+        await CsvWriter.WriteAsync(body, UserExport.Header, Counted(items), UserExport.Cells, CancellationToken.None);
         return written;
 
         async IAsyncEnumerable<UserListItem> Counted(IAsyncEnumerable<UserListItem> source)

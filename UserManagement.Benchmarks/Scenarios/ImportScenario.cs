@@ -81,11 +81,16 @@ public sealed class ImportScenario(int rows, TextWriter log, bool logToConsole =
         }
     }
 
-    /// <summary>Stores an accepted import (the job and its pending rows), as the start command does.</summary>
+    /// <summary>
+    /// Stores an accepted import (the job and its pending rows), as the start command does, asked for by a stored
+    /// administrator: the runner stops a job whose requester is not one (JobRequester).
+    /// </summary>
     private static async Task<Guid> AcceptAsync(IAppDbContextFactory factory, int count)
     {
         await using var db = await factory.CreateDbContextAsync();
-        var job = Job.Create(JobKind.UserImport, "bench.csv", Caller.UserId, Caller.Email, count, DateTime.UtcNow);
+        var requester = User.Create("Bench Administrator", Caller.Email, UserRole.Administrator, DateTime.UtcNow);
+        db.Users.Add(requester);
+        var job = Job.Create(JobKind.UserImport, "bench.csv", requester.Id, requester.Email, count, DateTime.UtcNow);
         db.Jobs.Add(job);
         db.ImportRows.AddRange(Enumerable.Range(1, count).Select(i => ImportRow.Create(
             job.Id, i, i + 1, $"Imported Person {i}", $"imported.person{i}@example.com", i % 10 == 0 ? UserRole.Administrator : UserRole.Member)));
@@ -102,8 +107,9 @@ public sealed class ImportScenario(int rows, TextWriter log, bool logToConsole =
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         }
 
-        var users = await ReadAsync(source, "SELECT * FROM Users ORDER BY rowid");
-        var entries = await ReadAsync(source, $"SELECT * FROM AuditEntries WHERE Action = '{AuditActions.UserCreated}' ORDER BY Id");
+        // The imported users and their entries only, not the administrator who asked for the import.
+        var users = await ReadAsync(source, "SELECT * FROM Users WHERE Email LIKE 'imported.person%' ORDER BY rowid");
+        var entries = await ReadAsync(source, $"SELECT * FROM AuditEntries WHERE Action = '{AuditActions.UserCreated}' AND TargetEmail LIKE 'imported.person%' ORDER BY Id");
         await using var raw = await ScenarioRunner.OpenRawAsync(connectionString);
         await using var insertUser = Insert(raw, "Users", users.Columns);
         await using var insertEntry = Insert(raw, "AuditEntries", entries.Columns);

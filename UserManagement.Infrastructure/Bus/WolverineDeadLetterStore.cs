@@ -12,39 +12,38 @@ internal sealed class WolverineDeadLetterStore(IWolverineRuntime runtime) : IDea
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int max, CancellationToken cancellationToken)
     {
         var results = await runtime.Storage.DeadLetters.QueryAsync(new DeadLetterEnvelopeQuery { PageSize = max }, cancellationToken);
-        return results.Envelopes
-            .Select(e => new DeadLetter(
-                e.Id,
-                e.Message?.GetType().Name ?? e.MessageType.Split('.', '+').Last(),
-                JobIdOf(e),
-                e.ExceptionType,
-                e.ExceptionMessage,
-                (e.FailedAt ?? e.SentAt).UtcDateTime))
-            .OrderByDescending(d => d.FailedAt)
-            .ToList();
+        return results.Envelopes.Select(Describe).OrderByDescending(d => d.FailedAt).ToList();
     }
 
-    public async Task<bool> RetryAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<DeadLetter?> RetryAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!await ExistsAsync(id))
+        if (await FindAsync(id) is not { } deadLetter)
         {
-            return false;
+            return null;
         }
 
         await runtime.Storage.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery([id]), cancellationToken);
-        return true;
+        return deadLetter;
     }
 
-    public async Task<bool> DiscardAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<DeadLetter?> DiscardAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!await ExistsAsync(id))
+        if (await FindAsync(id) is not { } deadLetter)
         {
-            return false;
+            return null;
         }
 
         await runtime.Storage.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), cancellationToken);
-        return true;
+        return deadLetter;
     }
+
+    private static DeadLetter Describe(DeadLetterEnvelope e) => new(
+        e.Id,
+        e.Message?.GetType().Name ?? e.MessageType.Split('.', '+').Last(),
+        JobIdOf(e),
+        e.ExceptionType,
+        e.ExceptionMessage,
+        (e.FailedAt ?? e.SentAt).UtcDateTime);
 
     /// <summary>The job a dead letter belongs to, read from its (JSON) body when the store did not deserialize it.</summary>
     private static Guid? JobIdOf(DeadLetterEnvelope deadLetter)
@@ -75,5 +74,6 @@ internal sealed class WolverineDeadLetterStore(IWolverineRuntime runtime) : IDea
         }
     }
 
-    private async Task<bool> ExistsAsync(Guid id) => await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(id, null!) is not null;
+    private async Task<DeadLetter?> FindAsync(Guid id) =>
+        await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(id, null!) is { } found ? Describe(found) : null;
 }

@@ -11,7 +11,7 @@ namespace UserManagement.Infrastructure.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e10a976e-d688-49d0-af83-4c7dc201475e"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("6b1fe438-e625-440a-8d13-0000adc75eef"), entityTypeCount: 7)
         {
         }
 

@@ -19,7 +19,7 @@ namespace UserManagement.Infrastructure.CompiledModel
                 "UserManagement.Application.Jobs.Job",
                 typeof(Job),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 19,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -44,6 +44,21 @@ namespace UserManagement.Infrastructure.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("CancellationRequested", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<CancellationRequested>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var cancellationRequestedBy = runtimeEntityType.AddProperty(
+                "CancellationRequestedBy",
+                typeof(string),
+                propertyInfo: typeof(Job).GetProperty("CancellationRequestedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Job).GetField("<CancellationRequestedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 254);
+
+            var cancellationRequestedById = runtimeEntityType.AddProperty(
+                "CancellationRequestedById",
+                typeof(Guid?),
+                propertyInfo: typeof(Job).GetProperty("CancellationRequestedById", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Job).GetField("<CancellationRequestedById>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var done = runtimeEntityType.AddProperty(
                 "Done",

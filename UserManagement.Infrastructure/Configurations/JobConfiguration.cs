@@ -15,6 +15,7 @@ public sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Status).HasConversion<string>().HasMaxLength(20).IsRequired();
         builder.Property(j => j.Title).HasMaxLength(200).IsRequired();
         builder.Property(j => j.RequestedBy).HasMaxLength(254).IsRequired();
+        builder.Property(j => j.CancellationRequestedBy).HasMaxLength(254);
         builder.Property(j => j.Summary).HasMaxLength(Job.SummaryMaxLength);
         builder.Property(j => j.LastError).HasMaxLength(Job.ErrorMaxLength);
         builder.Ignore(j => j.Handled);

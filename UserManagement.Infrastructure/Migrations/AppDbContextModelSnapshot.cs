@@ -246,6 +246,13 @@ namespace UserManagement.Infrastructure.Migrations
                     b.Property<bool>("CancellationRequested")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CancellationRequestedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CancellationRequestedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Done")
                         .HasColumnType("INTEGER");
 

@@ -1,6 +1,8 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SQLitePCL;
 
 namespace UserManagement.Infrastructure.Operations;
 
@@ -15,9 +17,11 @@ public static class HealthTags
 }
 
 /// <summary>
-/// Ready means the database answers, has every migration applied, and takes writes: the check takes the write
-/// lock and creates a table inside a transaction it rolls back, so a read-only file, a full disk quota
-/// (max_page_count) or a lock held past the busy timeout all fail it, and nothing is ever written.
+/// Ready means the database answers, has every migration applied, and can take writes, found out by reading only:
+/// the file is open for writing (a read-only file or volume opens read-only) and it may still grow (a size limit,
+/// <c>max_page_count</c>, reached with no free page left fails it). It never takes the write lock: an anonymous
+/// probe must not queue behind, nor hold up, the administrators' saves (finding 11 of the third outside test; ADR
+/// 0026). A lock held by a long write is contention, not unreadiness: the commands say "busy" themselves.
 /// Its description names the cause for the server's log; the endpoint shows only the status.
 /// </summary>
 public sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> contextFactory) : IHealthCheck
@@ -35,15 +39,31 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> contextF
                 return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending)}");
             }
 
-            await using var probe = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("CREATE TABLE \"__HealthProbe\" (\"Id\" INTEGER)", cancellationToken);
-            await probe.RollbackAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            if (raw.sqlite3_db_readonly(connection.Handle, "main") != 0)
+            {
+                return HealthCheckResult.Unhealthy("The database file is open read-only: nobody can save.");
+            }
+
+            var pages = await ScalarAsync(connection, "PRAGMA page_count", cancellationToken);
+            var maxPages = await ScalarAsync(connection, "PRAGMA max_page_count", cancellationToken);
+            var freePages = await ScalarAsync(connection, "PRAGMA freelist_count", cancellationToken);
+            return pages >= maxPages && freePages == 0
+                ? HealthCheckResult.Unhealthy($"The database is full: {pages} pages of at most {maxPages}, none free.")
+                : HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("The database cannot be read or written.", e);
+            return HealthCheckResult.Unhealthy("The database cannot be read.", e);
         }
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, string pragma, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = pragma;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 

@@ -49,6 +49,39 @@ public sealed class AuditRetentionTests : AppTests
     }
 
     [Fact]
+    public async Task Should_let_only_pruning_delete_and_leave_nothing_that_lets_another_delete_through_afterwards()
+    {
+        await App.AddAsync((Now.AddDays(-40), Ana, AuditActions.UserCreated, Ada, null), (Now.AddDays(-1), Ana, AuditActions.UserUpdated, Ada, null));
+
+        (await Prune(30)).ShouldBe(1);
+
+        await using var connection = new SqliteConnection(App.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var cutOff = connection.CreateCommand())
+        {
+            cutOff.CommandText = $"SELECT COUNT(*) FROM {AuditTrailSql.PruningTable} WHERE \"Before\" IS NULL";
+            (await cutOff.ExecuteScalarAsync(TestContext.Current.CancellationToken)).ShouldBe(1L, "pruning sets its cut-off back before it commits");
+        }
+
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM AuditEntries";
+        (await Should.ThrowAsync<SqliteException>(() => delete.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)))
+            .Message.ShouldContain(AuditTrailSql.DeleteGuardMessage);
+        (await App.AuditEntriesAsync()).Select(e => e.Action).ShouldBe([AuditActions.UserUpdated, AuditActions.AuditTrailPruned]);
+    }
+
+    [Fact]
+    public async Task Should_remove_entries_only_inside_a_transaction()
+    {
+        await App.AddAsync((Now.AddDays(-40), Ana, AuditActions.UserCreated, Ada, null));
+        await using var db = await App.OpenDbAsync();
+
+        await Should.ThrowAsync<InvalidOperationException>(() => db.RemoveAuditEntriesBeforeAsync(Now, TestContext.Current.CancellationToken));
+
+        (await App.AuditEntriesAsync()).ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task Should_record_nothing_when_nothing_was_old_enough()
     {
         await App.AddAsync((Now.AddDays(-1), Ana, AuditActions.UserCreated, Ada, null));
@@ -97,6 +130,7 @@ public sealed class AuditRetentionTests : AppTests
         }
 
         names.ShouldContain(AuditTrailSql.AppendOnlyTrigger);
+        names.ShouldContain(AuditTrailSql.DeleteGuardTrigger);
         names.ShouldContain(AuditTrailSql.SearchTable);
         names.ShouldContain("AuditEntries_SearchInsert");
         names.ShouldContain("AuditEntries_SearchDelete");

@@ -5,6 +5,7 @@ using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Audit;
@@ -450,6 +451,32 @@ public sealed class AuditTrailTests : AppTests
     }
 
     [Fact]
+    public async Task Should_refuse_a_delete_of_an_entry_in_the_database_itself()
+    {
+        // Finding 12 of the third outside test: the trigger refused UPDATE but not DELETE.
+        await App.CreateUser("Ada", "ada@example.com");
+        await using var connection = new SqliteConnection(App.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+
+        foreach (var sql in new[]
+        {
+            "DELETE FROM AuditEntries",
+            "DELETE FROM AuditEntries WHERE OccurredAt < '9999-12-31'",
+            "UPDATE AuditTrailPruning SET \"Before\" = NULL; DELETE FROM AuditEntries",
+        })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+
+            var refused = await Should.ThrowAsync<SqliteException>(() => command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+
+            refused.Message.ShouldContain(AuditTrailSql.DeleteGuardMessage, customMessage: sql);
+        }
+
+        (await App.AuditEntriesAsync()).ShouldHaveSingleItem().Action.ShouldBe(AuditActions.UserCreated);
+    }
+
+    [Fact]
     public void Should_have_an_entry_for_every_domain_event_the_application_raises()
     {
         var context = OperationContext.System();
@@ -465,6 +492,9 @@ public sealed class AuditTrailTests : AppTests
             new JobStarted(Guid.CreateVersion7(), JobKind.BulkDisable, "Disable 2 users", 2, now),
             new JobCompleted(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Created 2 users.", now),
             new JobCancelled(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Cancelled.", now),
+            new JobStopped(Guid.CreateVersion7(), JobKind.UserImport, "people.csv", "Stopped because ana@example.com was disabled.", now),
+            new DeadLetterRetried(Guid.CreateVersion7(), "ImportUsersJob", Guid.CreateVersion7(), now),
+            new DeadLetterDiscarded(Guid.CreateVersion7(), "ImportUsersJob", null, now),
         ];
         var eventTypes = typeof(IDomainEvent).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDomainEvent).IsAssignableFrom(t));

@@ -91,6 +91,7 @@ public sealed class CrashTests
             ["Bus:RetryDelays:0"] = "01:00:00",
         }))
         {
+            await app.ActAsStoredAdministratorAsync();
             await using (var db = await app.OpenDbAsync())
             {
                 await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER hold BEFORE INSERT ON Users BEGIN SELECT RAISE(ABORT, 'held (test)'); END;");

@@ -32,11 +32,13 @@ public sealed partial class AuditJourneyTests(BrowserFixture browser) : BrowserT
         rows[0][0].ShouldBe("Time (UTC)");
         rows.Skip(1).Select(r => (r[1], r[3], r[4])).ShouldBe(
         [
+            (BrowserFixture.AdminEmail, "Exported", string.Empty),
             (BrowserFixture.AdminEmail, "Status changed", $"'=Csv, \"King\" {Tag}"),
             (BrowserFixture.AdminEmail, "User updated", $"'=Csv, \"King\" {Tag}"),
             (BrowserFixture.AdminEmail, "User created", $"Csv {Tag}"),
-        ]);
-        rows[1][7].ShouldBe("Status: Active -> Disabled");
+        ], "the export records itself first, and its filter names the search");
+        rows[1][8].ShouldBe($"Audit trail (search \u201ccsv-{Tag}\u201d)");
+        rows[2][7].ShouldBe("Status: Active -> Disabled");
     }
 
     [Fact]

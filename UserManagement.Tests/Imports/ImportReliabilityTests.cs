@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
+using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Imports;
@@ -21,8 +23,13 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
     };
 
     private TestApp _app = null!;
+    private UserDetails _requester = null!;
 
-    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync(bus: true, QuickRetries);
+    public async ValueTask InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(bus: true, QuickRetries);
+        _requester = await _app.ActAsStoredAdministratorAsync();
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -37,17 +44,12 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
     /// Starts an app whose worker retries many times quickly (then waits long), so that a test can change things
     /// between the retries of a held row.
     /// </summary>
-    private static Task<TestApp> StartPatientApp() => TestApp.StartAsync(bus: true, new Dictionary<string, string?>
+    private static async Task<TestApp> StartPatientApp()
     {
-        ["Bus:RetryDelays:0"] = "00:00:00.100",
-        ["Bus:RetryDelays:1"] = "00:00:00.100",
-        ["Bus:RetryDelays:2"] = "00:00:00.100",
-        ["Bus:RetryDelays:3"] = "00:00:00.100",
-        ["Bus:RetryDelays:4"] = "00:00:00.100",
-        ["Bus:RetryDelays:5"] = "00:00:00.500",
-        ["Bus:RetryDelays:6"] = "00:00:05",
-        ["Bus:RetryDelays:7"] = "00:00:30",
-    });
+        var app = await TestApp.StartAsync(bus: true, JobWaiting.PatientRetries);
+        await app.ActAsStoredAdministratorAsync();
+        return app;
+    }
 
     /// <summary>Makes inserting a user whose email starts with <paramref name="emailPrefix"/> fail while <paramref name="condition"/> holds.</summary>
     private static async Task RefuseUser(TestApp app, string emailPrefix, string condition = "1")
@@ -65,6 +67,10 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
         await using var db = await _app.OpenDbAsync();
         await db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_user;", TestContext.Current.CancellationToken);
     }
+
+    /// <summary>The users the imports created (not the stored administrator who asked for them).</summary>
+    private static async Task<List<User>> ImportedUsers(TestApp app) =>
+        [.. (await app.StoredUsersAsync()).Where(u => u.Email.EndsWith(".import@example.com", StringComparison.Ordinal))];
 
     private async Task<int> CreatedRows(Guid jobId)
     {
@@ -85,7 +91,7 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
         await _app.WaitUntilFinishedAsync(jobId);
         await handler.Handle(new ImportUsersJob(jobId), TestContext.Current.CancellationToken);
 
-        var users = await _app.StoredUsersAsync();
+        var users = await ImportedUsers(_app);
         users.Count.ShouldBe(1_500);
         users.Select(u => u.NormalizedEmail).Distinct().Count().ShouldBe(1_500);
         var job = await _app.WaitUntilFinishedAsync(jobId);
@@ -111,10 +117,13 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
 
         await StopRefusing();
         (await _app.Send(new RetryDeadLetterCommand(deadLetter.Id))).IsSuccess.ShouldBeTrue();
+        var retried = (await _app.AuditEntriesAsync()).Where(e => e.Action == AuditActions.DeadLetterRetried).ShouldHaveSingleItem();
+        (retried.ActorId, retried.CorrelationId).ShouldBe((_requester.Id, JobRunner.CorrelationId(jobId)), "who retried it, in the job's trail");
+        retried.Detail.ShouldBe($"ImportUsersJob ({deadLetter.Id:N}) put back on its queue; job {jobId:N}.");
 
         var done = await _app.WaitForJobAsync(jobId, j => j.Status == JobStatus.Completed, "completed");
         (done.Done, done.Attempts, done.LastError).ShouldBe((1_000, 5, null));
-        (await _app.StoredUsersAsync()).Count.ShouldBe(1_000);
+        (await ImportedUsers(_app)).Count.ShouldBe(1_000);
         (await CreatedRows(jobId)).ShouldBe(1_000);
         (await _app.Send(new ListDeadLettersQuery())).Value.ShouldBeEmpty();
         (await _app.Send(new RetryDeadLetterCommand(deadLetter.Id))).Error.ShouldBeOfType<NotFoundError>();
@@ -131,9 +140,28 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
         (await _app.Send(new DiscardDeadLetterCommand(deadLetter.Id))).IsSuccess.ShouldBeTrue();
 
         (await _app.Send(new ListDeadLettersQuery())).Value.ShouldBeEmpty();
+        var discarded = (await _app.AuditEntriesAsync()).Where(e => e.Action == AuditActions.DeadLetterDiscarded).ShouldHaveSingleItem();
+        (discarded.ActorId, discarded.CorrelationId).ShouldBe((_requester.Id, JobRunner.CorrelationId(jobId)));
+        discarded.Detail.ShouldBe($"ImportUsersJob ({deadLetter.Id:N}) deleted for good; job {jobId:N}.");
         var job = (await _app.Send(new GetJobQuery(jobId))).Value.Job;
         (job.Status, job.Done).ShouldBe((JobStatus.Failed, 0));
         (await _app.Send(new DiscardDeadLetterCommand(deadLetter.Id))).Error.ShouldBeOfType<NotFoundError>();
+    }
+
+    [Fact]
+    public async Task Should_cancel_a_failed_job_at_once_as_whoever_cancelled_it_in_the_jobs_trail()
+    {
+        await RefuseUser("person1.");
+        var jobId = await StartImport(10);
+        await _app.WaitForJobAsync(jobId, j => j.Status == JobStatus.Failed, "failed");
+        var ben = await _app.CreateUser("Ben", "ben@example.com", UserRole.Administrator);
+        _app.Caller.ActAs(ben);
+
+        (await _app.Send(new CancelJobCommand(jobId))).IsSuccess.ShouldBeTrue();
+
+        (await _app.Send(new GetJobQuery(jobId))).Value.Job.Status.ShouldBe(JobStatus.Cancelled);
+        var cancelled = (await _app.AuditEntriesAsync()).Where(e => e.Action == AuditActions.JobCancelled).ShouldHaveSingleItem();
+        (cancelled.ActorId, cancelled.ActorName, cancelled.CorrelationId).ShouldBe((ben.Id, "ben@example.com", JobRunner.CorrelationId(jobId)));
     }
 
     [Fact]
@@ -144,14 +172,20 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
         await RefuseUser(app, "person700.", "NOT EXISTS (SELECT 1 FROM Jobs WHERE CancellationRequested)");
         var jobId = (await app.Send(new StartImportCommand("people.csv", ImportFiles.ValidRows(1_000)))).Value;
         await app.WaitForJobAsync(jobId, j => j.Done == 500 && j.LastError != null, "held after the first batch");
+        var ben = await app.CreateUser("Ben", "ben@example.com", UserRole.Administrator);
+        app.Caller.ActAs(ben);
 
         (await app.Send(new CancelJobCommand(jobId))).IsSuccess.ShouldBeTrue();
 
         var job = await app.WaitForJobAsync(jobId, j => j.IsFinished, "cancelled");
+        var cancelled = (await app.AuditEntriesAsync()).Where(e => e.Action == AuditActions.JobCancelled).ShouldHaveSingleItem();
+        (cancelled.ActorId, cancelled.ActorName, cancelled.CorrelationId).ShouldBe(
+            (ben.Id, "ben@example.com", JobRunner.CorrelationId(jobId)), "the cancel is Ben's, not the requester's");
+        (job.CancellationRequestedById, job.CancellationRequestedBy).ShouldBe((ben.Id, "ben@example.com"));
         job.Status.ShouldBe(JobStatus.Cancelled);
         job.Done.ShouldBe(500);
         job.Summary.ShouldBe("Cancelled. The 500 users created before the cancel stay; 500 rows were not imported.");
-        (await app.StoredUsersAsync()).Count.ShouldBe(500);
+        (await ImportedUsers(app)).Count.ShouldBe(500);
         (await app.Send(new CancelJobCommand(jobId))).Error.ShouldBeOfType<ValidationError>()
             .MessagesFor(nameof(CancelJobCommand.JobId)).ShouldBe([CancelJobCommandHandler.AlreadyFinished]);
     }
@@ -172,7 +206,7 @@ public sealed class ImportReliabilityTests : IAsyncLifetime
         job.Summary.ShouldBe("Created 2 users. Skipped 1 rows whose email another user has by now.");
         var details = (await app.Send(new GetJobQuery(jobId))).Value;
         var skipped = details.NotCreated.ShouldHaveSingleItem();
-        (skipped.Line, skipped.Outcome, skipped.Reason).ShouldBe((4, ImportRowOutcome.Skipped, Application.Users.UserValidationRules.DuplicateEmailMessage));
+        (skipped.Line, skipped.Outcome, skipped.Reason).ShouldBe((4, ImportRowOutcome.Skipped, UserValidationRules.DuplicateEmailMessage));
         details.Created.Select(r => r.Line).ShouldBe([2, 3]);
     }
 }

@@ -15,6 +15,9 @@ public sealed class HealthEndpointTests : IAsyncLifetime
 {
     private readonly HostSandbox _sandbox = new();
 
+    /// <summary>For tests that watch readiness change from one request to the next: every request runs the checks.</summary>
+    private static readonly Dictionary<string, string> Uncached = new() { ["Health:ReadyCacheSeconds"] = "0" };
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync() => _sandbox.DisposeAsync();
@@ -67,7 +70,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Should_report_not_ready_while_the_background_queue_takes_no_work()
     {
-        var host = _sandbox.Start("stopped-worker.db");
+        var host = _sandbox.Start("stopped-worker.db", Uncached);
         (await GetAsync(host, "/health/ready")).Status.ShouldBe(HttpStatusCode.OK);
         var queue = host.Services.GetRequiredService<IWolverineRuntime>().Endpoints
             .FindListenerCircuit(new Uri($"local://{BusOptions.BackgroundQueue}")).ShouldNotBeNull();
@@ -88,7 +91,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     {
         var dataFile = _sandbox.PathOf("gone.db");
         var elsewhere = _sandbox.PathOf("elsewhere.db");
-        var host = _sandbox.Start(dataFile);
+        var host = _sandbox.Start(dataFile, Uncached);
 
         DatabaseFiles.Move(dataFile, elsewhere);
         var gone = await GetAsync(host, "/health/ready");
@@ -112,7 +115,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     public async Task Should_report_not_ready_while_a_migration_is_not_applied()
     {
         var dataFile = _sandbox.PathOf("pending.db");
-        var host = _sandbox.Start(dataFile);
+        var host = _sandbox.Start(dataFile, Uncached);
         await ExecuteAsync(dataFile, """
             CREATE TABLE "__KeptHistory" AS SELECT * FROM "__EFMigrationsHistory";
             DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" = (SELECT MAX("MigrationId") FROM "__EFMigrationsHistory");
@@ -149,5 +152,55 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         });
         ready.Body.ShouldNotContain("secret detail");
         live.Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Should_run_the_readiness_checks_once_for_a_flood_of_concurrent_requests()
+    {
+        // Finding 11 of the third outside test: 40 threads on the anonymous endpoint slowed the administrators down.
+        var runs = 0;
+        var host = _sandbox.Start("flood.db", new Dictionary<string, string> { ["Health:ReadyCacheSeconds"] = "3600" }, configureServices: services =>
+            services.AddHealthChecks().AddCheck("counted", () =>
+            {
+                Interlocked.Increment(ref runs);
+                return HealthCheckResult.Healthy();
+            }, [HealthTags.Ready]));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => GetAsync(host, "/health/ready"))));
+
+        answers.ShouldAllBe(a => a.Status == HttpStatusCode.OK);
+        ShouldBeStatusOnly(answers[0].Body, "Healthy").Keys.ShouldBe([DatabaseHealthCheck.Name, BusHealthCheck.Name, "counted"], ignoreOrder: true);
+        runs.ShouldBe(1, "the checks ran once; every other request got that answer");
+    }
+
+    [Fact]
+    public async Task Should_answer_ready_while_a_writer_holds_the_write_lock_without_waiting_for_it()
+    {
+        var dataFile = _sandbox.PathOf("locked.db");
+        var host = _sandbox.Start(dataFile, Uncached);
+        await using var writer = new SqliteConnection($"Data Source={dataFile};Pooling=False;Default Timeout=1");
+        await writer.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var begin = writer.CreateCommand())
+        {
+            begin.CommandText = "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; CREATE TABLE held_by_the_test (x INTEGER);";
+            await begin.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        // A check that took the write lock would wait for it (the busy timeout) and then fail as "locked".
+        var report = await host.Services.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(c => c.Tags.Contains(HealthTags.Ready), TestContext.Current.CancellationToken);
+        var ready = await GetAsync(host, "/health/ready");
+
+        report.Entries.ToDictionary(e => e.Key, e => e.Value.Status).ShouldBe(new Dictionary<string, HealthStatus>
+        {
+            [DatabaseHealthCheck.Name] = HealthStatus.Healthy,
+            [BusHealthCheck.Name] = HealthStatus.Healthy,
+        });
+        ready.Status.ShouldBe(HttpStatusCode.OK);
+        await using (var stillHeld = writer.CreateCommand())
+        {
+            stillHeld.CommandText = "INSERT INTO held_by_the_test VALUES (1); ROLLBACK;";
+            await stillHeld.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
     }
 }

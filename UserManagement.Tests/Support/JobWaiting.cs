@@ -9,6 +9,22 @@ public static class JobWaiting
     /// <summary>Generous: the machines running the suite are shared and slow.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// Settings for a worker that retries many times quickly (then waits long), so that a test can change things
+    /// between the retries of a held row.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> PatientRetries = new Dictionary<string, string?>
+    {
+        ["Bus:RetryDelays:0"] = "00:00:00.100",
+        ["Bus:RetryDelays:1"] = "00:00:00.100",
+        ["Bus:RetryDelays:2"] = "00:00:00.100",
+        ["Bus:RetryDelays:3"] = "00:00:00.100",
+        ["Bus:RetryDelays:4"] = "00:00:00.100",
+        ["Bus:RetryDelays:5"] = "00:00:00.500",
+        ["Bus:RetryDelays:6"] = "00:00:05",
+        ["Bus:RetryDelays:7"] = "00:00:30",
+    };
+
     public static async Task<Job> WaitForJobAsync(this TestApp app, Guid jobId, Func<Job, bool> condition, string? what = null)
     {
         var deadline = DateTime.UtcNow + Timeout;

@@ -147,6 +147,18 @@ public sealed class TestApp : IAsyncDisposable
         return details.Value;
     }
 
+    /// <summary>
+    /// Stores an active Administrator and makes it the caller. Background jobs need one: the job runner stops a job
+    /// whose requester is not a stored, active administrator (<see cref="Application.Jobs.JobRequester"/>), and the
+    /// default caller is not stored.
+    /// </summary>
+    public async Task<UserDetails> ActAsStoredAdministratorAsync(string email = "tester@example.com")
+    {
+        var administrator = await CreateUser("Stored Tester", email, UserRole.Administrator);
+        Caller.ActAs(administrator);
+        return administrator;
+    }
+
     /// <summary>Creates a user who can sign in with <paramref name="password"/> (not a temporary one).</summary>
     public async Task<UserDetails> CreateUserWithPassword(
         string email, string password, UserRole role = UserRole.Member, string name = "Signer")

@@ -33,6 +33,26 @@ public sealed class ProductionRunTests
             && p.Value.GetProperty("environmentVariables").GetProperty("ASPNETCORE_ENVIRONMENT").GetString() == "Development");
     }
 
+    /// <summary>
+    /// Finding 13 of the third outside test: `dotnet run` sets ASPNETCORE_URLS from a profile's applicationUrl,
+    /// over the one the operator exported. With no address in any profile, ASPNETCORE_URLS and --urls decide.
+    /// </summary>
+    [Fact]
+    public void Should_leave_the_listening_address_to_aspnetcore_urls_under_dotnet_run()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(RepoFile("UserManagement.Web", "Properties", "launchSettings.json")));
+
+        foreach (var profile in settings.RootElement.GetProperty("profiles").EnumerateObject())
+        {
+            profile.Value.TryGetProperty("applicationUrl", out _).ShouldBeFalse($"profile {profile.Name} would override ASPNETCORE_URLS");
+            var variables = profile.Value.TryGetProperty("environmentVariables", out var set)
+                ? set.EnumerateObject().Select(v => v.Name).ToList()
+                : [];
+            variables.ShouldNotContain(name => name.Equals("ASPNETCORE_URLS", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("URLS", StringComparison.OrdinalIgnoreCase) || name.Equals("ASPNETCORE_HTTP_PORTS", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
     [Fact]
     public async Task Should_serve_the_blazor_and_mudblazor_scripts_from_the_build_output_in_production()
     {

@@ -4,6 +4,9 @@ using Mediator;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using UserManagement.Application.Accounts;
+using UserManagement.Application.Audit;
+using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Users;
@@ -66,6 +69,45 @@ public sealed class UserExportTests : IAsyncLifetime
         rows.Skip(1).Select(r => r[1]).ShouldBe(["formula@example.com", "ada@example.com"], "members only, by email descending");
         rows[1][0].ShouldBe("'=HYPERLINK(\"http://evil.example\")", "a cell that starts like a formula is written as text");
         rows[2][0].ShouldBe("Lovelace, Ada");
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task Should_leave_no_formula_cell_for_a_spreadsheet_that_splits_on_semicolons_or_tabs()
+    {
+        var names = CsvWriterTests.Hostile.Where(n => UserRules.IsValidName(n) && n == UserRules.NormalizeName(n)).Distinct().ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            await CreateAsync(names[i], $"hostile{i}@example.com");
+        }
+
+        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var text = await client.Http.GetStringAsync(new Uri("/users/export.csv?search=hostile", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        names.ShouldContain("a;=2+5;b");
+        SpreadsheetReading.FormulaCells(text).ShouldBeEmpty();
+        Csv.Parse(text.TrimStart('\uFEFF')).Skip(1).Select(r => r[0]).ShouldBe(names.Select(CsvWriter.Neutralize), ignoreOrder: true);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task Should_record_each_export_in_the_audit_trail_with_who_and_which_filter()
+    {
+        // Finding 7 of the third outside test: an export left no entry.
+        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        await client.Http.GetStringAsync(new Uri("/users/export.csv?search=ada&role=Member&sort=email&desc=true", UriKind.Relative), TestContext.Current.CancellationToken);
+        await client.Http.GetStringAsync(new Uri("/users/export.csv", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
+        var page = (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
+            new ListAuditEntriesQuery(new AuditFilter(Action: AuditActions.ForSecurityEvent(SecurityEventType.Exported))), TestContext.Current.CancellationToken)).ShouldSucceed();
+        page.Items.Select(e => e.Detail).ShouldBe(
+            ["Users list (everything), sorted by name", "Users list (search \u201cada\u201d, role Member), sorted by email descending"], "newest first");
+        page.Items.ShouldAllBe(e => e.ActorName == AdminEmail && e.TargetId == null);
         client.Dispose();
     }
 }

@@ -2,7 +2,6 @@ using Mediator;
 using UserManagement.Application.Audit;
 using UserManagement.Web.Components.Pages.Audit;
 using UserManagement.Web.Csv;
-using UserManagement.Web.Security;
 
 namespace UserManagement.Web.Audit;
 
@@ -16,7 +15,7 @@ public static class AuditEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(ExportPath, ExportAsync).RequireAuthorization(AppClaims.AdministratorPolicy);
+        endpoints.MapGet(ExportPath, ExportAsync).AsExport("Audit trail");
         return endpoints;
     }
 

@@ -1,14 +1,20 @@
 using UserManagement.Application.Audit;
+using UserManagement.Web.Csv;
 
 namespace UserManagement.Web.Audit;
 
-/// <summary>The audit trail's host side: retention settings, the daily pruning, and the CSV export endpoint.</summary>
+/// <summary>
+/// The audit trail's host side: retention settings, the daily pruning, and the recording of exports and of refused
+/// exports.
+/// </summary>
 public static class AuditRegistration
 {
     public static IServiceCollection AddAuditTrail(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
         services.AddSingleton<AuditRetention>();
+        services.AddSingleton<DataExports>();
+        services.AddExportRefusals();
         services.AddHostedService<AuditRetentionService>();
         return services;
     }

@@ -19,10 +19,14 @@ public static class OperationsRegistration
         return services;
     }
 
-    /// <summary>The host-side operations services: OpenTelemetry when configured, graceful shutdown, the open-circuit count.</summary>
+    /// <summary>
+    /// The host-side operations services: OpenTelemetry when configured, the readiness cache, graceful shutdown, the
+    /// open-circuit count.
+    /// </summary>
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpenTelemetryWhenConfigured(configuration);
+        services.AddReadinessCache(configuration);
         services.AddGracefulShutdown(configuration);
         services.AddSingleton<OpenCircuits>();
         services.AddScoped<CircuitHandler, OpenCircuitsHandler>();

@@ -3,7 +3,6 @@ using Mediator;
 using UserManagement.Application.Users;
 using UserManagement.Web.Components.Pages.Users;
 using UserManagement.Web.Csv;
-using UserManagement.Web.Security;
 
 namespace UserManagement.Web.Users;
 
@@ -21,7 +20,7 @@ public static class UserExport
 
     public static IEndpointRouteBuilder MapUserExport(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, ExportAsync).RequireAuthorization(AppClaims.AdministratorPolicy);
+        endpoints.MapGet(Path, ExportAsync).AsExport("Users list");
         return endpoints;
     }
 

@@ -33,6 +33,7 @@ public sealed class UserBulkToolbarTests : ComponentTestContext
     [Fact]
     public async Task Should_confirm_the_count_then_start_one_job_for_the_ticked_users_and_open_its_page()
     {
+        await App.ActAsStoredAdministratorAsync();
         var grace = await App.CreateUser("Grace Hopper", "grace@example.com");
         var alan = await App.CreateUser("Alan Turing", "alan@example.com");
         var cut = Host([Item(grace), Item(alan)], new UserListView());

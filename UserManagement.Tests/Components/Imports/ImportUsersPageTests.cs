@@ -46,6 +46,7 @@ public sealed class ImportUsersPageTests : ComponentTestContext
     [Fact]
     public async Task Should_import_the_valid_rows_in_the_background_and_open_the_job()
     {
+        var requester = await App.ActAsStoredAdministratorAsync();
         var cut = Upload(TwoBadRows());
         cut.WaitForAssertion(() => cut.Find("[data-testid=start-import]").HasAttribute("disabled").ShouldBeFalse(), Patience);
 
@@ -55,7 +56,8 @@ public sealed class ImportUsersPageTests : ComponentTestContext
         var jobId = Guid.Parse(Navigation.Uri.Split("/jobs/")[1]);
         var job = await App.WaitUntilFinishedAsync(jobId);
         (job.Status, job.Done).ShouldBe((JobStatus.Completed, 2));
-        (await App.StoredUsersAsync()).Select(u => u.Email).ShouldBe(["ada.page@example.com", "dee.page@example.com"], ignoreOrder: true);
+        (await App.StoredUsersAsync()).Where(u => u.Id != requester.Id).Select(u => u.Email)
+            .ShouldBe(["ada.page@example.com", "dee.page@example.com"], ignoreOrder: true);
     }
 
     [Fact]

@@ -1,0 +1,23 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace UserManagement.Infrastructure.Migrations
+{
+    /// <inheritdoc />
+    public partial class AuditTrailDeleteGuard : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // Hand-written SQL (a DELETE of an entry only by retention pruning): kept in AuditTrailSql.
+            AuditTrailSql.CreateDeleteGuard(migrationBuilder);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            AuditTrailSql.DropDeleteGuard(migrationBuilder);
+        }
+    }
+}
