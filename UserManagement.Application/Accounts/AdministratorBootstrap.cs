@@ -47,12 +47,9 @@ public sealed partial class AdministratorBootstrap(
 
         var generated = string.IsNullOrEmpty(configuredPassword);
         var password = generated ? PasswordRules.Generate() : configuredPassword!;
-        if (!generated && (PasswordRules.LengthOf(password) is < PasswordRules.MinLength or > PasswordRules.MaxLength
-            || PasswordRules.IsOnlyBlanks(password) || PasswordRules.IsCommon(password)
-            || PasswordRules.PersonalInfoIn(password, "Administrator", email) is not null))
+        if (!generated && (PasswordRules.ProblemWith(password) ?? PasswordRules.PersonalInfoIn(password, "Administrator", email)) is { } problem)
         {
-            throw new InvalidOperationException(
-                $"Bootstrap:AdminPassword does not meet the password policy ({PasswordRules.MinLength} to {PasswordRules.MaxLength} characters, not a common password, not built from the email).");
+            throw new InvalidOperationException($"Bootstrap:AdminPassword does not meet the password policy: {problem}");
         }
 
         var key = UserRules.EmailKey(email);
