@@ -20,6 +20,8 @@ public sealed class SignedInCircuit : IDisposable
     public const string Password = "a long enough password";
 
     private readonly TestApp _app;
+    private readonly Lazy<SessionAuthenticationStateProvider> _authentication;
+    private readonly Lazy<CurrentUser> _currentUser;
 
     private SignedInCircuit(TestApp app, UserDetails user, SignedIn session)
     {
@@ -27,11 +29,16 @@ public sealed class SignedInCircuit : IDisposable
         User = user;
         Session = session;
         Principal = AppClaims.For(session);
-        Authentication = new SessionAuthenticationStateProvider(
-            app.Get<SessionValidator>(), app.Clock, NullLogger<SessionAuthenticationStateProvider>.Instance, app.Get<UserChangeBroadcast>());
-        Authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(Principal)));
-        CurrentUser = new CurrentUser(Authentication, new HttpContextAccessor(), app.Get<SessionValidator>(), app.Get<LiveSessionChecks>());
+        _authentication = new(() =>
+        {
+            var provider = new SessionAuthenticationStateProvider(
+                app.Get<SessionValidator>(), app.Clock, NullLogger<SessionAuthenticationStateProvider>.Instance, app.Get<UserChangeBroadcast>());
+            provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(Principal)));
+            return provider;
+        });
+        _currentUser = new(() => new CurrentUser(Authentication, new HttpContextAccessor(), app.Get<SessionValidator>(), app.Get<LiveSessionChecks>()));
     }
+
 
     public UserDetails User { get; }
 
@@ -40,9 +47,10 @@ public sealed class SignedInCircuit : IDisposable
     /// <summary>The circuit's user as it connected (what a page's cascading authentication state starts with).</summary>
     public ClaimsPrincipal Principal { get; }
 
-    public SessionAuthenticationStateProvider Authentication { get; }
+    /// <summary>The circuit's authentication state, started on first use (it then listens for changes to its user).</summary>
+    public SessionAuthenticationStateProvider Authentication => _authentication.Value;
 
-    public CurrentUser CurrentUser { get; }
+    public CurrentUser CurrentUser => _currentUser.Value;
 
     /// <summary>Creates the user, signs in with a password and opens the circuit.</summary>
     public static async Task<SignedInCircuit> StartAsync(
@@ -66,5 +74,11 @@ public sealed class SignedInCircuit : IDisposable
     public async Task<bool> IsLiveAsync() =>
         await _app.Get<SessionValidator>().RecheckAsync(Session.SessionId, TestContext.Current.CancellationToken) is not null;
 
-    public void Dispose() => Authentication.Dispose();
+    public void Dispose()
+    {
+        if (_authentication.IsValueCreated)
+        {
+            _authentication.Value.Dispose();
+        }
+    }
 }
