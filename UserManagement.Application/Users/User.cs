@@ -204,6 +204,18 @@ public sealed class User : EventSourceEntity
         return true;
     }
 
+    /// <summary>
+    /// An administrator who must set up MFA at the very next sign-in, with no grace period: the first administrator, whom
+    /// nobody else could unlock (ADR 0025). Nothing changes for a user who has MFA already.
+    /// </summary>
+    public void RequireMfaAtNextSignIn(DateTime utcNow)
+    {
+        if (!HasMfa)
+        {
+            MfaDeadline = EnsureUtc(utcNow);
+        }
+    }
+
     /// <summary>Lifts a lockout; returns false when the user was not locked.</summary>
     public bool Unlock(DateTime utcNow)
     {
