@@ -68,8 +68,9 @@ public sealed partial class AdministratorBootstrap(
         // Generated or configured, it is a first password: it must be changed at the first sign-in and expires
         // like any temporary password (a configured one sits in configuration files and environment variables).
         // Right after that, MFA is set up, with no grace period: until it is, anyone who knows the email can keep the
-        // only administrator locked out, and nobody would be left to unlock it (ADR 0025).
-        user.SetPassword(hasher.Hash(password), temporary: true, now);
+        // only administrator locked out, and nobody would be left to unlock it (ADR 0025). A generated one-time password
+        // cannot be guessed, so wrong guesses at it lock nothing: nobody can keep the first sign-in from happening.
+        user.SetPassword(hasher.Hash(password), temporary: true, now, random: generated);
         user.RequireMfaAtNextSignIn(now);
         db.Raise(SecurityEvent.Record(
             SecurityEventType.AdministratorBootstrapped, now,

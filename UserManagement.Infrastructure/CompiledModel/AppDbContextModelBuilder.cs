@@ -11,7 +11,7 @@ namespace UserManagement.Infrastructure.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e10a976e-d688-49d0-af83-4c7dc201475e"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("d36a94e1-fb99-4fa9-8e17-580a08073f97"), entityTypeCount: 7)
         {
         }
 

@@ -110,6 +110,43 @@ public sealed class AdministratorBootstrapTests : AppTests
     }
 
     [Fact]
+    public async Task Should_let_no_guessing_keep_the_first_administrator_from_signing_in_with_its_generated_password()
+    {
+        var outcome = await Bootstrap().EnsureAdministratorAsync(null, null, TestContext.Current.CancellationToken);
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts * 4; attempt++)
+        {
+            (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, $"guess {attempt}", $"198.51.100.{attempt}")))
+                .ShouldFailWith<SignInRefusedError, SignedIn>();
+        }
+
+        var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+        stored.LockedUntil.ShouldBeNull("116 random bits cannot be guessed: wrong guesses at them lock nothing");
+        var first = (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, outcome.OneTimePassword!, null))).ShouldSucceed();
+
+        // Its own password, once chosen, is guarded by the lockout like any other.
+        App.Caller.ActAsSession(App.Get<SessionValidator>(), first.SessionId);
+        (await App.Send(new ChangeOwnPasswordCommand(outcome.OneTimePassword!, "the root's very own phrase"))).ShouldSucceed();
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts; attempt++)
+        {
+            await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, $"later guess {attempt}", null));
+        }
+
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().LockedUntil.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Should_lock_a_configured_first_password_after_five_wrong_guesses_like_any_chosen_password()
+    {
+        await Bootstrap().EnsureAdministratorAsync("root@example.com", "configured admin passphrase", TestContext.Current.CancellationToken);
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts; attempt++)
+        {
+            await App.Send(new SignInCommand("root@example.com", $"guess {attempt}", null));
+        }
+
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().LockedUntil.ShouldNotBeNull("a person chose it: it can be guessed");
+    }
+
+    [Fact]
     public async Task Should_do_nothing_when_an_active_administrator_can_sign_in()
     {
         await App.CreateUserWithPassword("boss@example.com", "the boss passphrase", UserRole.Administrator);
