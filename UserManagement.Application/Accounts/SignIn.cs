@@ -77,6 +77,16 @@ public sealed partial class SignInCommandHandler(
                 await FailedAttempts.CountWrongPasswordAsync(db, user.Id, user.Email, command.IpAddress, now, logger, cancellationToken);
             }
 
+            // Someone holding a right code (seen over a shoulder, phished) who guesses the password: each guess counts
+            // toward the code lockout, as a wrong code beside the right password does, so one factor alone buys 5 tries
+            // per 15 minutes at the other. The code is not used up: its owner may still need it.
+            if (code is not null && await SecondFactor.WouldTakeAsync(db, protector, user, code, now, cancellationToken))
+            {
+                await FailedAttempts.CountWrongCodeAsync(db, user.Id, user.Email, command.IpAddress, now, logger, cancellationToken);
+                db.Raise(SecurityEvent.Record(
+                    SecurityEventType.SecondFactorFailed, now, "right code typed beside a wrong password", user.Id, user.Email, ipAddress: command.IpAddress));
+            }
+
             return await RefuseAndCommitAsync(db, transaction, command, user, locked ? "account locked; wrong password" : "wrong password", now, cancellationToken);
         }
 

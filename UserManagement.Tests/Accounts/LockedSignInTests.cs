@@ -54,13 +54,13 @@ public sealed class LockedSignInTests : AppTests
 
         var right = (await SignIn(Password)).ShouldFailWith<SignInRefusedError, SignedIn>();
         var wrong = (await SignIn("another wrong guess")).ShouldFailWith<SignInRefusedError, SignedIn>();
-        var wrongWithCode = (await SignIn("a wrong guess with a code", App.CodeFor(secret))).ShouldFailWith<SignInRefusedError, SignedIn>();
+        var wrongWithCode = (await SignIn("a wrong guess with a code", WrongCode(secret))).ShouldFailWith<SignInRefusedError, SignedIn>();
 
         right.ShouldBe(wrong, "no password oracle while locked");
         wrongWithCode.ShouldBe(wrong);
         (await PendingSessions()).ShouldBe(0, "the right password alone leads to no code step");
         (await Stored(user.Id)).LockedUntil.ShouldBe(lockedUntil, "guesses while locked do not make the lockout longer");
-        (await Stored(user.Id)).FailedMfaCount.ShouldBe(0, "a code typed with a wrong password is not even looked at");
+        (await Stored(user.Id)).FailedMfaCount.ShouldBe(0, "a wrong code beside a wrong password is a guess at both: it counts toward nothing");
     }
 
     [Fact]
@@ -112,6 +112,23 @@ public sealed class LockedSignInTests : AppTests
         (await SignIn("a wrong guess with the right code", code)).ShouldFailWith<SignInRefusedError, SignedIn>();
 
         (await SignIn(Password, code)).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Should_give_someone_who_holds_a_right_code_five_guesses_at_the_password_per_lockout()
+    {
+        var (user, secret, codes) = await App.CreateUserWithMfa(Email, Password);
+        await LockOutAsync();
+
+        for (var attempt = 1; attempt <= SecondFactor.MaxFailedAttempts; attempt++)
+        {
+            (await SignIn($"guess {attempt} with a seen code", attempt % 2 == 0 ? codes[1] : App.CodeFor(secret), ip: $"192.0.2.{attempt}"))
+                .ShouldFailWith<SignInRefusedError, SignedIn>();
+        }
+
+        (await Stored(user.Id)).MfaLockedUntil.ShouldBe(Now + SecondFactor.LockoutDuration, "each guess counted toward the code lockout");
+        (await SignIn(Password, App.CodeFor(secret))).ShouldFailWith<SignInRefusedError, SignedIn>(); // the sixth try, right, gets no verdict either
+        (await App.SecurityEntriesAsync(SecurityEventType.SecondFactorFailed)).Count.ShouldBe(SecondFactor.MaxFailedAttempts);
     }
 
     [Fact]
