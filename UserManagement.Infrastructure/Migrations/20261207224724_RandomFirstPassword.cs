@@ -21,9 +21,9 @@ namespace UserManagement.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "PasswordIsRandom",
-                table: "Users");
+            // Not EF Core's DropColumn: on SQLite that rebuilds the Users table, which drops the read model's triggers
+            // and the columns' defaults. SQLite drops a column in place since 3.35.
+            migrationBuilder.Sql("ALTER TABLE \"Users\" DROP COLUMN \"PasswordIsRandom\";");
         }
     }
 }
