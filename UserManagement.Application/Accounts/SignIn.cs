@@ -68,6 +68,11 @@ public sealed partial class SignInCommandHandler(
         }
 
         var verification = hasher.Verify(user.PasswordHash!, command.Password);
+
+        // An older hash is upgraded now, before the transaction takes the write lock. Not while locked: a second hash
+        // would tell the right password by its time, so the upgrade waits for a later sign-in.
+        var upgrade = verification == PasswordVerification.SucceededRehashNeeded && !locked;
+        var storedHash = upgrade ? hasher.Hash(command.Password) : user.PasswordHash!;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (verification == PasswordVerification.Failed)
         {
@@ -139,13 +144,12 @@ public sealed partial class SignInCommandHandler(
         // Success: the bookkeeping is written without moving the user's version, so it never conflicts with an
         // administrator editing the user, and only if the password did not change meanwhile. Both factors lift a
         // lockout of either kind. An administrator without MFA starts the grace period at their first sign-in.
-        var rehash = verification == PasswordVerification.SucceededRehashNeeded ? hasher.Hash(command.Password) : user.PasswordHash!;
         var stamp = user.SecurityStamp;
         var bothFactors = used is not null;
         DateTime? deadline = mfaPolicy.AppliesTo(user.Role) && !user.HasMfa ? user.MfaDeadline ?? now + mfaPolicy.GracePeriod : user.MfaDeadline;
         var updated = await db.Users.Where(u => u.Id == user.Id && u.SecurityStamp == stamp)
             .ExecuteUpdateAsync(
-                s => s.SetProperty(u => u.PasswordHash, rehash)
+                s => s.SetProperty(u => u.PasswordHash, storedHash)
                     .SetProperty(u => u.FailedSignInCount, 0)
                     .SetProperty(u => u.LockedUntil, (DateTime?)null)
                     .SetProperty(u => u.FailedMfaCount, u => bothFactors ? 0 : u.FailedMfaCount)
@@ -161,7 +165,7 @@ public sealed partial class SignInCommandHandler(
         db.Sessions.Add(session);
         db.Raise(SecurityEvent.Record(
             used == SecondFactorUsed.RecoveryCode ? SecurityEventType.RecoveryCodeUsed : SecurityEventType.SignInSucceeded, now,
-            SuccessDetail(verification, used, locked), user.Id, user.Email, ipAddress: command.IpAddress));
+            SuccessDetail(upgrade, used, locked), user.Id, user.Email, ipAddress: command.IpAddress));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -170,7 +174,7 @@ public sealed partial class SignInCommandHandler(
         return new SignedIn(user.Id, session.Id, user.Email, user.Role, user.MustChangePassword, mustEnrol);
     }
 
-    private static string SuccessDetail(PasswordVerification verification, SecondFactorUsed? used, bool locked) =>
+    private static string SuccessDetail(bool upgraded, SecondFactorUsed? used, bool locked) =>
         (used switch
         {
             SecondFactorUsed.Authenticator => "signed in with the password and an authenticator code",
@@ -178,7 +182,7 @@ public sealed partial class SignInCommandHandler(
             _ => "signed in",
         })
         + (locked ? "; lockout lifted" : string.Empty)
-        + (verification == PasswordVerification.SucceededRehashNeeded ? "; hash upgraded" : string.Empty);
+        + (upgraded ? "; hash upgraded" : string.Empty);
 
     /// <summary>
     /// Checks and spends the code typed with the right password. A wrong one counts toward the code lockout, which only

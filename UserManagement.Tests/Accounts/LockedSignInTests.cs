@@ -166,6 +166,25 @@ public sealed class LockedSignInTests : AppTests
     }
 
     [Fact]
+    public async Task Should_leave_an_older_hash_as_it_is_while_locked_so_the_right_password_costs_no_second_hash()
+    {
+        var (user, secret, _) = await App.CreateUserWithMfa(Email, Password);
+        var legacy = new Microsoft.AspNetCore.Identity.PasswordHasher<object>(
+            Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Identity.PasswordHasherOptions { IterationCount = 100_000 }))
+            .HashPassword(new object(), Password);
+        await using (var db = await App.OpenDbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, legacy), TestContext.Current.CancellationToken);
+        }
+
+        await LockOutAsync();
+        (await SignIn(Password)).ShouldFailWith<SignInRefusedError, SignedIn>();
+        (await SignIn(Password, App.CodeFor(secret))).ShouldSucceed();
+
+        (await Stored(user.Id)).PasswordHash.ShouldBe(legacy, "the upgrade waits for a sign-in while not locked");
+    }
+
+    [Fact]
     public async Task Should_sign_in_at_once_with_a_code_typed_beside_the_password_of_an_unlocked_account()
     {
         var (_, secret, _) = await App.CreateUserWithMfa(Email, Password);
