@@ -26,6 +26,7 @@ public static class ServiceRegistration
         services.AddBus(configuration, contentRoot);
         services.AddValidatorsFromAssemblyContaining<CreateUserCommand>();
         services.AddSingleton<SessionValidator>();
+        services.AddSingleton<AdministrativePower>();
         services.AddSingleton<AdministratorBootstrap>();
         services.AddMfa(configuration, contentRoot);
         services.AddAuditTrail(configuration);

@@ -6,7 +6,7 @@ namespace UserManagement.Application.Accounts;
 public sealed record SignInRefusedError() : Error(SignInRefusedError.Text)
 {
     public const string Text =
-        "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.";
+        "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes; with an authenticator app, a code typed with your password still signs you in.";
 }
 
 /// <summary>

@@ -47,12 +47,9 @@ public sealed partial class AdministratorBootstrap(
 
         var generated = string.IsNullOrEmpty(configuredPassword);
         var password = generated ? PasswordRules.Generate() : configuredPassword!;
-        if (!generated && (PasswordRules.LengthOf(password) is < PasswordRules.MinLength or > PasswordRules.MaxLength
-            || PasswordRules.IsOnlyBlanks(password) || PasswordRules.IsCommon(password)
-            || PasswordRules.PersonalInfoIn(password, "Administrator", email) is not null))
+        if (!generated && (PasswordRules.ProblemWith(password) ?? PasswordRules.PersonalInfoIn(password, "Administrator", email)) is { } problem)
         {
-            throw new InvalidOperationException(
-                $"Bootstrap:AdminPassword does not meet the password policy ({PasswordRules.MinLength} to {PasswordRules.MaxLength} characters, not a common password, not built from the email).");
+            throw new InvalidOperationException($"Bootstrap:AdminPassword does not meet the password policy: {problem}");
         }
 
         var key = UserRules.EmailKey(email);
@@ -70,7 +67,11 @@ public sealed partial class AdministratorBootstrap(
 
         // Generated or configured, it is a first password: it must be changed at the first sign-in and expires
         // like any temporary password (a configured one sits in configuration files and environment variables).
-        user.SetPassword(hasher.Hash(password), temporary: true, now);
+        // Right after that, MFA is set up, with no grace period: until it is, anyone who knows the email can keep the
+        // only administrator locked out, and nobody would be left to unlock it (ADR 0025). A generated one-time password
+        // cannot be guessed, so wrong guesses at it lock nothing: nobody can keep the first sign-in from happening.
+        user.SetPassword(hasher.Hash(password), temporary: true, now, random: generated);
+        user.RequireMfaAtNextSignIn(now);
         db.Raise(SecurityEvent.Record(
             SecurityEventType.AdministratorBootstrapped, now,
             generated ? "first administrator set up with a one-time password" : "first administrator set up from configuration",

@@ -36,7 +36,7 @@ public sealed class ChangeOwnPasswordCommandValidator : AbstractValidator<Change
 }
 
 public sealed partial class ChangeOwnPasswordCommandHandler(
-    IAppDbContextFactory dbFactory, ICurrentUser currentUser, IPasswordHasher hasher, TimeProvider clock,
+    IAppDbContextFactory dbFactory, ICurrentUser currentUser, IPasswordHasher hasher, MfaPolicy mfaPolicy, TimeProvider clock,
     ILogger<ChangeOwnPasswordCommandHandler> logger)
     : ICommandHandler<ChangeOwnPasswordCommand, Result<SignedIn>>
 {
@@ -85,7 +85,9 @@ public sealed partial class ChangeOwnPasswordCommandHandler(
 
         await transaction.CommitAsync(cancellationToken);
         LogPasswordChanged(user.Id);
-        return new SignedIn(user.Id, session.Id, user.Email, user.Role, MustChangePassword: false);
+        // The first administrator goes on to set up MFA at once (ADR 0025), as does anyone past their grace period.
+        var mustEnrol = mfaPolicy.AppliesTo(user.Role) && !user.HasMfa && user.MfaDeadline <= now;
+        return new SignedIn(user.Id, session.Id, user.Email, user.Role, MustChangePassword: false, mustEnrol);
     }
 
     private async Task<Result<SignedIn>> RefuseAsync(

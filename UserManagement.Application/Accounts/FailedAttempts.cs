@@ -12,11 +12,14 @@ namespace UserManagement.Application.Accounts;
 /// </summary>
 internal static partial class FailedAttempts
 {
-    /// <summary>Counts a wrong password; true when it locked the account.</summary>
+    /// <summary>
+    /// Counts a wrong password; true when it locked the account. A password the app drew at random is not counted against:
+    /// no guessing reaches it, and a lockout would only let anyone keep its holder out (<see cref="User.PasswordIsRandom"/>).
+    /// </summary>
     public static async Task<bool> CountWrongPasswordAsync(
         IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken)
     {
-        await db.Users.Where(u => u.Id == userId)
+        await db.Users.Where(u => u.Id == userId && !u.PasswordIsRandom)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, u => u.FailedSignInCount + 1), cancellationToken);
         var lockedUntil = utcNow + SignInCommand.LockoutDuration;
         var locked = await db.Users

@@ -106,6 +106,27 @@ public static class SecondFactor
         return used == 1 ? SecondFactorUsed.RecoveryCode : null;
     }
 
+    /// <summary>
+    /// True when <paramref name="code"/> is one <see cref="UseAsync"/> would take (a current authenticator code not used
+    /// before, or an unused recovery code), without using it up.
+    /// </summary>
+    public static async Task<bool> WouldTakeAsync(
+        IAppDbContext db, ISecretProtector protector, User user, string code, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        if (user.MfaSecret is null)
+        {
+            return false;
+        }
+
+        if (LooksLikeTotp(code))
+        {
+            return protector.Unprotect(user.MfaSecret) is { } secret && MatchTotp(secret, code, utcNow) > user.MfaLastUsedStep;
+        }
+
+        var hash = MfaRecoveryCode.LooksLikeOne(code) ? MfaRecoveryCode.Hash(user.Id, code) : null;
+        return hash is not null && await db.RecoveryCodes.AnyAsync(c => c.UserId == user.Id && c.CodeHash == hash && c.UsedAt == null, cancellationToken);
+    }
+
     private static string? Digits(string? code)
     {
         var digits = code is null ? null : new string(code.Where(c => !char.IsWhiteSpace(c)).ToArray());

@@ -26,8 +26,11 @@ public interface IPasswordHasher
 /// <summary>
 /// The password policy (NIST 800-63B / OWASP ASVS 5 V6): 12 to 128 characters, no composition rules, not a
 /// commonly used password (nor a common word dressed up with digits, symbols or look-alike characters), not
-/// only blanks, not built from the account's name or email. The checks look at the NFKC form, so a fullwidth
-/// "ａａａ…" is judged like "aaa…"; the password itself is stored (hashed) exactly as typed, never trimmed.
+/// only blanks, not one short piece repeated, not built from the account's name or email. The checks look at
+/// the password normalized (<see cref="Normalize"/>): compatibility forms folded, so a fullwidth "ａａａ…" is
+/// judged like "aaa…", and accents and other combining marks taken off, so a letter under eleven accents is one
+/// character and "éééééééééééé" is "eeeeeeeeeeee". The password itself is stored (hashed) exactly as typed,
+/// never trimmed.
 /// </summary>
 public static class PasswordRules
 {
@@ -40,6 +43,7 @@ public static class PasswordRules
     public const string SameAsEmail = "Don't use your email address as your password.";
     public const string OnlyBlanks = "A password of only spaces or invisible characters is too easy to guess. Use words or other characters.";
     public const string Personal = "Don't build your password from your name or email address. Add words of your own.";
+    public const string Repeated = "A short piece repeated (\"abcabcabc…\") is easy to guess, however long. Use words or other characters.";
 
     private static readonly Lazy<CommonPasswords> Common = new(LoadCommonPasswords);
 
@@ -49,12 +53,26 @@ public static class PasswordRules
     /// <summary>Length counted in Unicode characters (a pair of UTF-16 surrogates is one character).</summary>
     public static int LengthOf(string password) => password.EnumerateRunes().Count();
 
-    /// <summary>The form the checks look at: NFKC (fullwidth, ligatures and compatibility spaces folded), lower case.</summary>
+    /// <summary>
+    /// The form the checks look at: compatibility forms folded (fullwidth, ligatures, compatibility spaces: NFKD),
+    /// combining marks taken off (an accent counts with its letter, and a pile of them on one letter adds nothing),
+    /// composed again (NFC), lower case.
+    /// </summary>
     public static string Normalize(string password)
     {
         try
         {
-            return password.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+            var decomposed = password.Normalize(NormalizationForm.FormKD);
+            var bare = new StringBuilder(decomposed.Length);
+            foreach (var rune in decomposed.EnumerateRunes())
+            {
+                if (Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark))
+                {
+                    bare.Append(rune.ToString());
+                }
+            }
+
+            return bare.ToString().Normalize(NormalizationForm.FormC).ToLowerInvariant();
         }
         catch (ArgumentException)
         {
@@ -62,6 +80,36 @@ public static class PasswordRules
             return password.ToLowerInvariant();
         }
     }
+
+    /// <summary>True when the password is long enough as the checks see it (<see cref="Normalize"/>): at least <see cref="MinLength"/> characters.</summary>
+    public static bool IsLongEnough(string password) => LengthOf(Normalize(password)) >= MinLength;
+
+    /// <summary>
+    /// True when the password is one piece shorter than <see cref="MinLength"/> said again and again ("abcabcabcabc",
+    /// "ab ab ab ab ab ab"; blanks ignored): it is no harder to guess than the piece, which is too short on its own.
+    /// </summary>
+    public static bool IsRepeated(string password)
+    {
+        var runes = WithoutSpaces(Normalize(password)).EnumerateRunes().Select(r => r.Value).ToArray();
+        for (var unit = 1; unit < MinLength && unit <= runes.Length / 2; unit++)
+        {
+            if (runes.Length % unit == 0 && runes.Skip(unit).Select((r, i) => r == runes[i % unit]).All(same => same))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Why the password breaks the policy (ignoring the account's own name and email), or null when it does not.</summary>
+    public static string? ProblemWith(string password) =>
+        !IsLongEnough(password) ? TooShort
+        : LengthOf(password) > MaxLength ? TooLong
+        : IsOnlyBlanks(password) ? OnlyBlanks
+        : IsCommon(password) ? TooCommon
+        : IsRepeated(password) ? Repeated
+        : null;
 
     /// <summary>True when nothing of the password shows: only whitespace, format (zero-width) or invisible characters.</summary>
     public static bool IsOnlyBlanks(string password) =>
@@ -122,10 +170,7 @@ public static class PasswordRules
 
     public static IRuleBuilderOptions<T, string> ValidPassword<T>(this IRuleBuilderInitial<T, string> rule) =>
         rule.Cascade(CascadeMode.Stop)
-            .Must(p => p is not null && LengthOf(p) >= MinLength).WithMessage(TooShort)
-            .Must(p => LengthOf(p) <= MaxLength).WithMessage(TooLong)
-            .Must(p => !IsOnlyBlanks(p)).WithMessage(OnlyBlanks)
-            .Must(p => !IsCommon(p)).WithMessage(TooCommon);
+            .Must(p => ProblemWith(p ?? string.Empty) is null).WithMessage((_, p) => ProblemWith(p ?? string.Empty));
 
     /// <summary>The name's and email's words of three or more letters, longest first, in the normalized form.</summary>
     private static List<string> PartsOf(string? name, string? email)

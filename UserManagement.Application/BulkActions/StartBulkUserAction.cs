@@ -9,9 +9,16 @@ namespace UserManagement.Application.BulkActions;
 /// <summary>
 /// Accepts a bulk action: stores the selected users with a new job and queues the job for the background worker, in
 /// one transaction, and returns the job id once that is stored. Deleting needs a password or code entered in the last
-/// five minutes, as deleting one user does.
+/// five minutes, as deleting one user does; so does disabling or activating a selection that holds an Administrator.
 /// </summary>
-public sealed record StartBulkUserActionCommand(BulkUserAction Action, BulkSelection Selection) : ICommand<Result<Guid>>;
+public sealed record StartBulkUserActionCommand(BulkUserAction Action, BulkSelection Selection) : ICommand<Result<Guid>>, IRequiresReauthentication
+{
+    public ValueTask<bool> RequiresReauthenticationAsync(AdministrativePower power, CancellationToken cancellationToken) =>
+        Action == BulkUserAction.Delete ? ValueTask.FromResult(true)
+        : Selection?.UserIds is { } ids ? power.AnyAdministratorAsync(ids, cancellationToken)
+        : Selection?.Matching is { } filter ? power.AnyAdministratorAsync(filter, cancellationToken)
+        : ValueTask.FromResult(false);
+}
 
 public sealed class StartBulkUserActionCommandValidator : AbstractValidator<StartBulkUserActionCommand>
 {
@@ -33,11 +40,6 @@ public sealed class StartBulkUserActionCommandHandler(
         var caller = await currentUser.GetCallerAsync(cancellationToken)
             ?? throw new InvalidOperationException("The authorization step lets no anonymous caller reach a bulk action.");
         var now = clock.GetUtcNow().UtcDateTime;
-        if (command.Action == BulkUserAction.Delete && Reauthentication.Check(caller, now) is { } reauthenticate)
-        {
-            return reauthenticate;
-        }
-
         var targets = new List<UserRef>();
         await foreach (var user in BulkTargets.ReadAsync(command.Selection, dbFactory, reader, cancellationToken))
         {

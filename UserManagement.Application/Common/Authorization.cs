@@ -28,23 +28,6 @@ public sealed record Caller(Guid UserId, Guid SessionId, string Email, UserRole 
         ReauthenticatedAt is { } at && utcNow - at <= Reauthentication.Window && at <= utcNow + TimeSpan.FromMinutes(1);
 }
 
-/// <summary>
-/// A sensitive action (ASVS 5.0 7.5.1): the caller must have entered their password or an authenticator code
-/// within the last five minutes. <see cref="AuthorizationBehavior{TMessage, TResponse}"/> checks it for every
-/// message so marked; a handler whose need depends on stored data (promoting to Administrator) asks
-/// <see cref="Reauthentication.Check"/> itself.
-/// </summary>
-public interface IRequiresReauthentication;
-
-public static class Reauthentication
-{
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
-
-    /// <summary>Null when the caller re-authenticated recently enough; otherwise the error the UI turns into a prompt.</summary>
-    public static ReauthenticationRequiredError? Check(Caller caller, DateTime utcNow) =>
-        caller.IsRecentlyAuthenticatedAt(utcNow) ? null : new ReauthenticationRequiredError();
-}
-
 /// <summary>The caller of the current operation, or null when nobody (or no longer valid session) is signed in.</summary>
 public interface ICurrentUser
 {

@@ -8,11 +8,12 @@ namespace UserManagement.Application.Common;
 /// <see cref="IPublicMessage"/> or <see cref="ISignedInMessage"/>. Pages check too, but a handler must not
 /// trust that it was reached through a page. The caller's session is confirmed against the database on every
 /// message, so an ended session stops working at once. A message marked <see cref="IRequiresReauthentication"/>
-/// also needs a password or code entered within the last five minutes. Once allowed, the message runs in its own
+/// also needs a password or code entered within the last five minutes, when the message says it does (the rule is
+/// in <see cref="IRequiresReauthentication"/>); this is the one place that enforces it. Once allowed, the message runs in its own
 /// <see cref="OperationContext"/>: the confirmed caller is who the audit trail records.
 /// </summary>
 public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
-    ICurrentUser currentUser, TimeProvider clock, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
+    ICurrentUser currentUser, AdministrativePower power, TimeProvider clock, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
     where TResponse : IFailable<TResponse>
@@ -42,7 +43,10 @@ public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
             return TResponse.Failure(new ForbiddenError(AdministratorRequired));
         }
 
-        if (message is IRequiresReauthentication && Reauthentication.Check(caller, clock.GetUtcNow().UtcDateTime) is { } reauthenticate)
+        // The message is asked only when the caller has not re-authenticated lately: most callers who send a sensitive
+        // message just did, and then no look-up is needed.
+        if (message is IRequiresReauthentication sensitive && Reauthentication.Check(caller, clock.GetUtcNow().UtcDateTime) is { } reauthenticate
+            && await sensitive.RequiresReauthenticationAsync(power, cancellationToken))
         {
             LogRefused(typeof(TMessage).Name, caller.UserId, "re-authentication required");
             return TResponse.Failure(reauthenticate);

@@ -8,9 +8,14 @@ namespace UserManagement.Application.Imports;
 /// <summary>
 /// Accepts an import: checks the file again (the database may have changed since the dry run), stores its valid
 /// rows with a new job and queues the job for the background worker, all in one transaction. Returns the job id
-/// once that is stored; the users are created in the background.
+/// once that is stored; the users are created in the background. A file with an Administrator row needs a recent
+/// re-authentication, as creating an Administrator does.
 /// </summary>
-public sealed record StartImportCommand(string FileName, byte[] Content) : ICommand<Result<Guid>>;
+public sealed record StartImportCommand(string FileName, byte[] Content) : ICommand<Result<Guid>>, IRequiresReauthentication
+{
+    public ValueTask<bool> RequiresReauthenticationAsync(AdministrativePower power, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Content is not null && ImportFile.Read(Content).Rows.Any(row => AdministrativePower.Grants(ImportValidation.ParseRole(row.Role))));
+}
 
 public sealed class StartImportCommandValidator : AbstractValidator<StartImportCommand>
 {

@@ -4,8 +4,12 @@ using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
 
-/// <summary>Creates an active user; returns the new id.</summary>
-public sealed record CreateUserCommand(string Name, string Email, UserRole Role) : ICommand<Result<Guid>>;
+/// <summary>Creates an active user; returns the new id. Creating an Administrator needs a recent re-authentication.</summary>
+public sealed record CreateUserCommand(string Name, string Email, UserRole Role) : ICommand<Result<Guid>>, IRequiresReauthentication
+{
+    public ValueTask<bool> RequiresReauthenticationAsync(AdministrativePower power, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AdministrativePower.Grants(Role));
+}
 
 public sealed class CreateUserCommandValidator : AbstractValidator<CreateUserCommand>
 {

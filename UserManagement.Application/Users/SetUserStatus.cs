@@ -4,8 +4,12 @@ using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
 
-/// <summary>Activates or disables a user; returns the new version.</summary>
-public sealed record SetUserStatusCommand(Guid Id, UserStatus Status, long Version) : ICommand<Result<long>>;
+/// <summary>Activates or disables a user; returns the new version. Doing it to an Administrator needs a recent re-authentication.</summary>
+public sealed record SetUserStatusCommand(Guid Id, UserStatus Status, long Version) : ICommand<Result<long>>, IRequiresReauthentication
+{
+    public ValueTask<bool> RequiresReauthenticationAsync(AdministrativePower power, CancellationToken cancellationToken) =>
+        power.ChangesAsync(Id, null, Status, cancellationToken);
+}
 
 public sealed class SetUserStatusCommandValidator : AbstractValidator<SetUserStatusCommand>
 {

@@ -7,11 +7,16 @@ namespace UserManagement.Application.Users;
 /// <summary>
 /// Changes a user's name, email and role, and their status when <see cref="Status"/> is given, in one save.
 /// <see cref="Version"/> is the version the caller loaded; a stale one is refused with the current values.
-/// Returns the new version. Promoting someone to Administrator needs a recent re-authentication (ASVS 5.0 7.5.1).
+/// Returns the new version. Promoting, demoting, disabling or activating an Administrator needs a recent
+/// re-authentication (ASVS 5.0 7.5.1); renaming one does not.
 /// </summary>
 public sealed record UpdateUserCommand(
     Guid Id, string Name, string Email, UserRole Role, long Version, UserStatus? Status = null)
-    : ICommand<Result<long>>;
+    : ICommand<Result<long>>, IRequiresReauthentication
+{
+    public ValueTask<bool> RequiresReauthenticationAsync(AdministrativePower power, CancellationToken cancellationToken) =>
+        power.ChangesAsync(Id, Role, Status, cancellationToken);
+}
 
 public sealed class UpdateUserCommandValidator : AbstractValidator<UpdateUserCommand>
 {
@@ -40,15 +45,6 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, ICu
 
         var user = loaded.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (user.Role != UserRole.Administrator && command.Role == UserRole.Administrator)
-        {
-            var caller = (await currentUser.GetCallerAsync(cancellationToken))!;
-            if (Reauthentication.Check(caller, now) is { } reauthenticate)
-            {
-                return reauthenticate;
-            }
-        }
-
         await using var guard = await GuardedChange.BeginAsync(
             db, currentUser, user, command.Role, command.Status, deleting: false, cancellationToken);
         if (guard.Refusal is not null)

@@ -42,6 +42,13 @@ public sealed class User : EventSourceEntity
     /// <summary>When a temporary (or one-time) password stops working; null for a password the user chose.</summary>
     public DateTime? TemporaryPasswordExpiresAt { get; private set; }
 
+    /// <summary>
+    /// True while the password is one the app drew at random (the first start's one-time password, about 116 bits):
+    /// no guessing reaches it, so wrong guesses at it lock nothing, and nobody can keep the first administrator out
+    /// before its first sign-in (ADR 0025).
+    /// </summary>
+    public bool PasswordIsRandom { get; private set; }
+
     public int FailedSignInCount { get; private set; }
 
     /// <summary>Sign-in is refused until this UTC time after too many failed attempts.</summary>
@@ -151,12 +158,19 @@ public sealed class User : EventSourceEntity
     /// <summary>
     /// Sets a new password hash and ends every session. A temporary password (set by an administrator, or the
     /// first start's one-time password) must be changed at the next sign-in, and stops working after
-    /// <see cref="UserRules.TemporaryPasswordLifetime"/>.
+    /// <see cref="UserRules.TemporaryPasswordLifetime"/>. <paramref name="random"/>: the app drew it at random (see
+    /// <see cref="PasswordIsRandom"/>); only a temporary password can be.
     /// </summary>
-    public void SetPassword(string passwordHash, bool temporary, DateTime utcNow)
+    public void SetPassword(string passwordHash, bool temporary, DateTime utcNow, bool random = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
+        if (random && !temporary)
+        {
+            throw new ArgumentException("Only a temporary password is drawn at random: a password a person chose is not.", nameof(random));
+        }
+
         PasswordHash = passwordHash;
+        PasswordIsRandom = random;
         MustChangePassword = temporary;
         TemporaryPasswordExpiresAt = temporary ? EnsureUtc(utcNow) + UserRules.TemporaryPasswordLifetime : null;
         FailedSignInCount = 0;
@@ -202,6 +216,18 @@ public sealed class User : EventSourceEntity
         SecurityStamp = NewStamp();
         Touch(utcNow);
         return true;
+    }
+
+    /// <summary>
+    /// An administrator who must set up MFA at the very next sign-in, with no grace period: the first administrator, whom
+    /// nobody else could unlock (ADR 0025). Nothing changes for a user who has MFA already.
+    /// </summary>
+    public void RequireMfaAtNextSignIn(DateTime utcNow)
+    {
+        if (!HasMfa)
+        {
+            MfaDeadline = EnsureUtc(utcNow);
+        }
     }
 
     /// <summary>Lifts a lockout; returns false when the user was not locked.</summary>

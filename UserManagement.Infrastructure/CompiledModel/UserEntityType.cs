@@ -19,7 +19,7 @@ namespace UserManagement.Infrastructure.CompiledModel
                 "UserManagement.Application.Users.User",
                 typeof(User),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 24,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -150,6 +150,13 @@ namespace UserManagement.Infrastructure.CompiledModel
                 fieldInfo: typeof(User).GetField("<PasswordHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 512);
+
+            var passwordIsRandom = runtimeEntityType.AddProperty(
+                "PasswordIsRandom",
+                typeof(bool),
+                propertyInfo: typeof(User).GetProperty("PasswordIsRandom", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(User).GetField("<PasswordIsRandom>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var role = runtimeEntityType.AddProperty(
                 "Role",

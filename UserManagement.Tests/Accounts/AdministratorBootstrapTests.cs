@@ -63,6 +63,89 @@ public sealed class AdministratorBootstrapTests : AppTests
         (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, second.OneTimePassword!, null))).ShouldSucceed().MustChangePassword.ShouldBeTrue();
     }
 
+    // Issue 22, finding 3: the first administrator has nobody to unlock it, so it gets a second factor at once.
+    [Fact]
+    public async Task Should_hold_the_first_administrator_at_mfa_enrolment_right_after_it_chose_its_password()
+    {
+        await Bootstrap().EnsureAdministratorAsync("root@example.com", "configured admin passphrase", TestContext.Current.CancellationToken);
+        var first = (await App.Send(new SignInCommand("root@example.com", "configured admin passphrase", null))).ShouldSucceed();
+        first.MustChangePassword.ShouldBeTrue();
+        App.Caller.ActAsSession(App.Get<SessionValidator>(), first.SessionId);
+
+        var changed = (await App.Send(new ChangeOwnPasswordCommand("configured admin passphrase", "the root's very own phrase"))).ShouldSucceed();
+
+        changed.MustEnrolMfa.ShouldBeTrue("no grace period for the first administrator");
+        App.Caller.ActAsSession(App.Get<SessionValidator>(), changed.SessionId);
+        (await App.Send(new ListUsersQuery())).ShouldFailWith<ForbiddenError, Page<UserListItem>>();
+        var enrolment = (await App.Send(new StartMfaEnrolmentQuery())).ShouldSucceed();
+        (await App.Send(new EnableMfaCommand(enrolment.Secret, App.CodeFor(enrolment.Secret)))).ShouldSucceed();
+        (await App.Send(new ListUsersQuery())).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Should_let_the_first_administrator_through_a_lockout_with_its_password_and_code_once_enrolled()
+    {
+        await Bootstrap().EnsureAdministratorAsync("root@example.com", "configured admin passphrase", TestContext.Current.CancellationToken);
+        var first = (await App.Send(new SignInCommand("root@example.com", "configured admin passphrase", null))).ShouldSucceed();
+        App.Caller.ActAsSession(App.Get<SessionValidator>(), first.SessionId);
+        var changed = (await App.Send(new ChangeOwnPasswordCommand("configured admin passphrase", "the root's very own phrase"))).ShouldSucceed();
+        App.Caller.ActAsSession(App.Get<SessionValidator>(), changed.SessionId);
+        var enrolment = (await App.Send(new StartMfaEnrolmentQuery())).ShouldSucceed();
+        (await App.Send(new EnableMfaCommand(enrolment.Secret, App.CodeFor(enrolment.Secret)))).ShouldSucceed();
+        App.Clock.Advance(TimeSpan.FromSeconds(30));
+
+        // Anyone who knows the email can lock it, again and again; the password with a code still gets in each time.
+        for (var round = 0; round < 3; round++)
+        {
+            for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts; attempt++)
+            {
+                (await App.Send(new SignInCommand("root@example.com", $"guess {round}.{attempt}", $"198.51.100.{attempt}"))).ShouldFailWith<SignInRefusedError, SignedIn>();
+            }
+
+            (await App.Send(new SignInCommand("root@example.com", "the root's very own phrase", null))).ShouldFailWith<SignInRefusedError, SignedIn>();
+            (await App.Send(new SignInCommand("root@example.com", "the root's very own phrase", null, App.CodeFor(enrolment.Secret)))).ShouldSucceed()
+                .MustEnrolMfa.ShouldBeFalse();
+            App.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
+    public async Task Should_let_no_guessing_keep_the_first_administrator_from_signing_in_with_its_generated_password()
+    {
+        var outcome = await Bootstrap().EnsureAdministratorAsync(null, null, TestContext.Current.CancellationToken);
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts * 4; attempt++)
+        {
+            (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, $"guess {attempt}", $"198.51.100.{attempt}")))
+                .ShouldFailWith<SignInRefusedError, SignedIn>();
+        }
+
+        var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
+        stored.LockedUntil.ShouldBeNull("116 random bits cannot be guessed: wrong guesses at them lock nothing");
+        var first = (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, outcome.OneTimePassword!, null))).ShouldSucceed();
+
+        // Its own password, once chosen, is guarded by the lockout like any other.
+        App.Caller.ActAsSession(App.Get<SessionValidator>(), first.SessionId);
+        (await App.Send(new ChangeOwnPasswordCommand(outcome.OneTimePassword!, "the root's very own phrase"))).ShouldSucceed();
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts; attempt++)
+        {
+            await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, $"later guess {attempt}", null));
+        }
+
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().LockedUntil.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Should_lock_a_configured_first_password_after_five_wrong_guesses_like_any_chosen_password()
+    {
+        await Bootstrap().EnsureAdministratorAsync("root@example.com", "configured admin passphrase", TestContext.Current.CancellationToken);
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts; attempt++)
+        {
+            await App.Send(new SignInCommand("root@example.com", $"guess {attempt}", null));
+        }
+
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().LockedUntil.ShouldNotBeNull("a person chose it: it can be guessed");
+    }
+
     [Fact]
     public async Task Should_do_nothing_when_an_active_administrator_can_sign_in()
     {

@@ -103,6 +103,46 @@ public sealed class SecurityFindingsTests : AppTests
             .ShouldHaveValidationErrorFor(c => c.Password).WithErrorMessage(message).Only();
     }
 
+    // Issue 22, finding 9: repeated pieces, and accents that add characters but nothing to guess.
+    [Theory]
+    [InlineData("abcabcabcabc", PasswordRules.Repeated)]
+    [InlineData("abc abc abc abc", PasswordRules.Repeated)]
+    [InlineData("xyzwxyzwxyzw", PasswordRules.Repeated)]
+    [InlineData("zq9zq9zq9zq9", PasswordRules.Repeated)]
+    [InlineData("🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑", PasswordRules.Repeated)]
+    [InlineData("éééééééééééé", PasswordRules.TooCommon)]
+    [InlineData("éüéüéüéüéüéü", PasswordRules.Repeated)]
+    [InlineData("e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301", PasswordRules.TooCommon)]
+    [InlineData("a\u0301\u0300\u0302\u0303\u0308\u030A\u0301\u0300\u0302\u0303\u0308", PasswordRules.TooShort)]
+    [InlineData("q\u0332\u0332\u0332\u0332\u0332\u0332\u0332\u0332\u0332\u0332\u0332", PasswordRules.TooShort)]
+    [InlineData("tr\u0301oub\u0301ad\u0301or", PasswordRules.TooShort)]
+    [InlineData("pässwörd1234", PasswordRules.TooCommon)]
+    public void Should_refuse_a_short_piece_repeated_and_count_accents_with_their_letter(string password, string message)
+    {
+        PasswordRules.LengthOf(password).ShouldBeGreaterThanOrEqualTo(PasswordRules.MinLength, "each sample is long enough as typed");
+
+        new SetTemporaryPasswordCommandValidator()
+            .TestValidate(new SetTemporaryPasswordCommand(Guid.CreateVersion7(), password, 1))
+            .ShouldHaveValidationErrorFor(c => c.Password).WithErrorMessage(message).Only();
+    }
+
+    [Theory]
+    [InlineData("abcabcabcabd")]
+    [InlineData("abcabcabcabcx")]
+    [InlineData("correct horse correct horse")]
+    [InlineData("étés à la plage ensoleillée")]
+    [InlineData("crème brûlée au café noir")]
+    [InlineData("e\u0301te\u0301 a\u0300 la plage")]
+    [InlineData("éééééééééééf")]
+    [InlineData("Ťřes jolie maison bleue")]
+    [InlineData("ab ab ab ab ab ab c")]
+    public void Should_accept_passwords_that_only_come_near_a_repeat_or_carry_a_few_accents(string password)
+    {
+        new SetTemporaryPasswordCommandValidator()
+            .TestValidate(new SetTemporaryPasswordCommand(Guid.CreateVersion7(), password, 1))
+            .ShouldNotHaveValidationErrorFor(c => c.Password);
+    }
+
     [Theory]
     [InlineData("Ada Lovelace")]
     [InlineData("ada lovelace 1815")]

@@ -29,8 +29,6 @@ public sealed class MfaJourneyTests(BrowserFixture browser) : BrowserTests(brows
     /// </summary>
     private static string NextCode(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow.AddSeconds(30));
 
-    private static string CurrentCode(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow);
-
     private async Task<IPage> SignInWithPassword(string email)
     {
         var page = await Anonymous();
@@ -43,14 +41,7 @@ public sealed class MfaJourneyTests(BrowserFixture browser) : BrowserTests(brows
     private static async Task<(string Secret, IReadOnlyList<string> Codes)> EnrolAsync(IPage page)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Two-factor authentication", Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor authentication" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("mfa-qr")).ToBeVisibleAsync();
-        var secret = (await page.GetByTestId("mfa-secret").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal);
-        await page.GetByLabel("6-digit code").FillAsync(CurrentCode(secret));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
-        var codes = page.GetByTestId("recovery-code");
-        await Assertions.Expect(codes).ToHaveCountAsync(10);
-        return (secret, await codes.AllInnerTextsAsync());
+        return await BrowserFixture.SetUpMfaHereAsync(page);
     }
 
     [Fact]
@@ -109,6 +100,44 @@ public sealed class MfaJourneyTests(BrowserFixture browser) : BrowserTests(brows
 
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "session" })).ToBeVisibleAsync();
+    }
+
+    // Issue 22, findings 2 and 3: while locked, the right password is answered as a wrong one (no code step), and the
+    // password with a code typed beside it still signs in, so nobody can keep an administrator with MFA locked out.
+    [Fact]
+    public async Task Should_answer_the_right_password_as_a_wrong_one_while_locked_and_let_the_password_with_a_code_in()
+    {
+        var (_, email) = await ArrangeAdministrator();
+        var enrolling = await SignInWithPassword(email);
+        await BrowserFixture.WaitUntilInteractiveAsync(enrolling);
+        var (secret, _) = await EnrolAsync(enrolling);
+
+        var page = await Anonymous();
+        await page.GotoAsync("/signin");
+        for (var attempt = 1; attempt <= Application.Accounts.SignInCommand.MaxFailedAttempts; attempt++)
+        {
+            await BrowserFixture.SignInAsync(page, email, $"an attacker's guess {attempt}");
+            await Assertions.Expect(page.GetByTestId("signin-error")).ToHaveTextAsync(Application.Accounts.SignInRefusedError.Text);
+        }
+
+        await BrowserFixture.SignInAsync(page, email, Password);
+        await Assertions.Expect(page.GetByTestId("signin-error")).ToHaveTextAsync(Application.Accounts.SignInRefusedError.Text);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/signin$"), new() { Timeout = 2_000 });
+        var afterRight = await page.Locator("main, body").First.InnerTextAsync();
+        await BrowserFixture.SignInAsync(page, email, "one more wrong guess");
+        await Assertions.Expect(page.GetByTestId("signin-error")).ToHaveTextAsync(Application.Accounts.SignInRefusedError.Text);
+        (await page.Locator("main, body").First.InnerTextAsync()).ShouldBe(afterRight, "the right and a wrong password get the same page");
+
+        // The refusal opens the code field, for every account alike; the password with a code signs in.
+        await Assertions.Expect(page.GetByTestId("signin-code")).ToHaveAttributeAsync("open", string.Empty);
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Authenticator or recovery code").FillAsync(NextCode(secret));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users$"));
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
     }
 
     /// <summary>As if the administrator last entered their password ten minutes ago.</summary>

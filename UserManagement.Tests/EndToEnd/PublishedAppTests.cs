@@ -41,6 +41,12 @@ public sealed class PublishedAppTests(BrowserFixture browser) : BrowserTests(bro
         await page.GetByLabel("Confirm new password").FillAsync("published app passphrase of my own");
         await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
 
+        // Then, with no grace period, the first administrator sets up MFA (ADR 0025).
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/account/mfa\?returnUrl=%2Fusers$"));
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await BrowserFixture.SetUpMfaHereAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have saved them: continue" }).ClickAsync();
+
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users$"));
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);

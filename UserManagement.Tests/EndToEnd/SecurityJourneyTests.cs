@@ -182,6 +182,13 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
         await page.GetByLabel("Confirm new password").FillAsync("my very own admin phrase");
         await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
 
+        // Issue 22, finding 3: no grace period for the first administrator; it sets up MFA right away, before anything else.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/account/mfa\?returnUrl=%2Fusers$"));
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("mfa-required")).ToContainTextAsync("Set it up now to continue.");
+        await BrowserFixture.SetUpMfaHereAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have saved them: continue" }).ClickAsync();
+
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/users$"));
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);

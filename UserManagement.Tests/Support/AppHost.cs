@@ -6,11 +6,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
+using UserManagement.Infrastructure;
 using UserManagement.Web.Security;
 
 namespace UserManagement.Tests.Support;
@@ -21,8 +23,10 @@ namespace UserManagement.Tests.Support;
 /// none) in Development so the static web assets resolve; otherwise it runs in memory for HTTP tests. Shared by
 /// the browser tests, the HTTP tests and the screenshot tool. A configured first administrator must change the
 /// configured password at the first sign-in; the host does that at start (from <see cref="FirstPassword"/> to the
-/// configured one), so tests sign in with the password they configured. <c>configureServices</c> adds or
-/// replaces services after the app's own.
+/// configured one), so tests sign in with the password they configured. The app then holds the first administrator at
+/// MFA enrolment (ADR 0025); the host gives it the grace period any other new administrator has instead, so tests that are
+/// not about MFA sign in with the password alone (the first administrator's own journey runs the real app process:
+/// <c>SecurityJourneyTests</c>). <c>configureServices</c> adds or replaces services after the app's own.
 /// </summary>
 public sealed class AppHost(
     string dataFile,
@@ -65,6 +69,11 @@ public sealed class AppHost(
         {
             throw new InvalidOperationException($"The first administrator's password could not be set: {changed}");
         }
+
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var grace = services.GetRequiredService<MfaPolicy>().GracePeriod;
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await db.Users.Where(u => u.Id == first.Value.UserId).ExecuteUpdateAsync(u => u.SetProperty(x => x.MfaDeadline, now + grace));
     }
 
     /// <summary>Starts the app on a free Kestrel port.</summary>

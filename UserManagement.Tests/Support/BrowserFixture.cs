@@ -180,6 +180,22 @@ public sealed class BrowserFixture : IAsyncLifetime
         page.Locator("body[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     /// <summary>
+    /// On the two-factor page (<c>/account/mfa</c>), sets up an authenticator as a person would with the code their app
+    /// shows now; returns the secret and the ten recovery codes the page showed.
+    /// </summary>
+    public static async Task<(string Secret, IReadOnlyList<string> Codes)> SetUpMfaHereAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor authentication" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("mfa-qr")).ToBeVisibleAsync();
+        var secret = (await page.GetByTestId("mfa-secret").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal);
+        await page.GetByLabel("6-digit code").FillAsync(new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
+        var codes = page.GetByTestId("recovery-code");
+        await Assertions.Expect(codes).ToHaveCountAsync(10);
+        return (secret, await codes.AllInnerTextsAsync());
+    }
+
+    /// <summary>
     /// Sends a message straight to the app's mediator, as the bootstrap administrator on a session of its own,
     /// to arrange data or check what is stored.
     /// </summary>

@@ -76,6 +76,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         // so its own changes are not "someone else's".
         Services.AddSingleton(App.Get<UserManagement.Web.Live.UserChangeBroadcast>());
         Services.AddSingleton(App.Get<IEditingPresence>());
+        Services.AddSingleton(App.Get<Application.Accounts.SessionValidator>());
         Services.AddScoped<UserManagement.Web.Live.CircuitPresence>();
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(TestCurrentUser.Administrator.Email).SetRoles("Administrator")

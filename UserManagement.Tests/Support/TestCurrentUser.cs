@@ -40,6 +40,12 @@ public sealed class TestCurrentUser(TimeProvider clock) : ICurrentUser
     public void ActAsSession(Application.Accounts.SessionValidator sessions, Guid sessionId) =>
         _session = cancellationToken => sessions.ConfirmAsync(sessionId, cancellationToken);
 
+    /// <summary>
+    /// From now on the caller is whoever <paramref name="circuit"/> says on every message: the app's own <c>CurrentUser</c>
+    /// over a circuit's authentication state, so what counts as the person's activity is decided as in the app.
+    /// </summary>
+    public void ActAsCircuit(ICurrentUser circuit) => _session = async cancellationToken => await circuit.GetCallerAsync(cancellationToken);
+
     /// <summary>From now on the caller has not entered a password or code lately (as after five idle minutes).</summary>
     public void ActAsNotRecentlyAuthenticated() => _recentlyAuthenticated = false;
 

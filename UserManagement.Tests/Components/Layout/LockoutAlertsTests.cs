@@ -26,11 +26,18 @@ public sealed class LockoutAlertsTests : ComponentTestContext
         }
     }
 
+    /// <summary>The page's administrator, on a real session of their own.</summary>
+    private async Task<SignedInCircuit> OnlineAdministratorAsync()
+    {
+        var circuit = await SignedInCircuit.StartAsync(App, "watcher@example.com");
+        Authorization.SetAuthorized(circuit.User.Email).SetClaims([.. circuit.Principal.Claims]);
+        return circuit;
+    }
+
     [Fact]
     public async Task Should_tell_an_online_administrator_that_an_account_was_locked_out()
     {
-        Authorization.SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, TestCurrentUser.Administrator.UserId.ToString()), new Claim(AppClaims.CanAdminister, "true"));
+        using var circuit = await OnlineAdministratorAsync();
         await App.CreateUserWithPassword("grace@example.com", Password, name: "Grace Hopper");
         var cut = RenderLayout();
 
@@ -44,8 +51,7 @@ public sealed class LockoutAlertsTests : ComponentTestContext
     public async Task Should_tell_an_online_administrator_that_the_codes_of_an_account_were_locked_out()
     {
         var (_, secret, _) = await App.CreateUserWithMfa("grace@example.com", Password, name: "Grace Hopper");
-        Authorization.SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, TestCurrentUser.Administrator.UserId.ToString()), new Claim(AppClaims.CanAdminister, "true"));
+        using var circuit = await OnlineAdministratorAsync();
         var cut = RenderLayout();
         var pending = (await App.Send(new SignInCommand("grace@example.com", Password, "203.0.113.9"))).ShouldSucceed();
         var wrong = App.CodeFor(secret) == "000000" ? "111111" : "000000";
@@ -73,5 +79,35 @@ public sealed class LockoutAlertsTests : ComponentTestContext
         await LockOutAsync("grace@example.com");
 
         cut.FindAll(".mud-snackbar").ShouldBeEmpty();
+    }
+
+    // Issue 22, finding 5: an alert names a person and their email; a revoked session's page must hear nothing.
+    [Fact]
+    public async Task Should_tell_a_page_nothing_once_its_session_was_revoked_and_let_go_of_the_broadcast()
+    {
+        var broadcast = App.Get<UserChangeBroadcast>();
+        using var circuit = await OnlineAdministratorAsync();
+        await App.CreateUserWithPassword("grace@example.com", Password, name: "Grace Hopper");
+        var cut = RenderLayout();
+        broadcast.ListenerCount.ShouldBe(1);
+
+        await App.SendAsAna(new EndUserSessionsCommand(circuit.User.Id));
+        await LockOutAsync("grace@example.com");
+
+        cut.FindAll(".mud-snackbar").ShouldBeEmpty();
+        broadcast.ListenerCount.ShouldBe(0, "the subscription ended with the session");
+    }
+
+    [Fact]
+    public async Task Should_let_go_of_the_broadcast_as_soon_as_the_circuit_is_signed_out()
+    {
+        var broadcast = App.Get<UserChangeBroadcast>();
+        using var circuit = await OnlineAdministratorAsync();
+        RenderLayout();
+        broadcast.ListenerCount.ShouldBe(1);
+
+        Authorization.SetNotAuthorized();
+
+        await Condition.WaitUntilAsync(() => broadcast.ListenerCount == 0, TimeSpan.FromSeconds(10), "the subscription to end");
     }
 }

@@ -1,9 +1,14 @@
+using UserManagement.Web.Live;
+
 namespace UserManagement.Web.Components.Shared;
 
 /// <summary>
 /// Calls <c>tick</c> every interval until disposed, never twice at once (a slow tick makes the next one wait for
 /// the following interval). Runs on the given clock, so tests move time instead of waiting. A later branch replaces
 /// polling with pushed updates; the pages only need to swap this for a subscription.
+/// A tick is a page refreshing by itself, not the person doing anything: every message it sends is a passive refresh
+/// (<see cref="PassiveRefresh"/>), so a page left open idles out like any other (docs/security.md). Every page that
+/// refreshes by itself goes through here (<c>SelfRefreshingPageTests</c> holds each one open past the idle timeout).
 /// </summary>
 public sealed class Poller : IDisposable
 {
@@ -30,7 +35,10 @@ public sealed class Poller : IDisposable
 
         try
         {
-            await _tick();
+            using (PassiveRefresh.Begin())
+            {
+                await _tick();
+            }
         }
         finally
         {
