@@ -21,6 +21,11 @@ public enum SecurityEventType
     MfaReset,
     Reauthenticated,
     ReauthenticationFailed,
+    PasskeyAdded,
+    PasskeyRenamed,
+    PasskeyRemoved,
+    PasskeyRefused,
+    PasskeyCloneSuspected,
 }
 
 /// <summary>

@@ -52,6 +52,11 @@ public static partial class AuditActions
         [nameof(SecurityEventType.MfaReset)] = "MFA reset",
         [nameof(SecurityEventType.Reauthenticated)] = "Identity confirmed",
         [nameof(SecurityEventType.ReauthenticationFailed)] = "Identity confirmation refused",
+        [nameof(SecurityEventType.PasskeyAdded)] = "Passkey added",
+        [nameof(SecurityEventType.PasskeyRenamed)] = "Passkey renamed",
+        [nameof(SecurityEventType.PasskeyRemoved)] = "Passkey removed",
+        [nameof(SecurityEventType.PasskeyRefused)] = "Passkey refused",
+        [nameof(SecurityEventType.PasskeyCloneSuspected)] = "Cloned passkey suspected",
     };
 
     /// <summary>Every action, in the order the filter lists them.</summary>
