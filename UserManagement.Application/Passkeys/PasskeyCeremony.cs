@@ -124,6 +124,8 @@ public sealed class PasskeyCeremony(PasskeySettings settings)
                 },
                 cancellationToken);
             var flags = AuthenticatorData.Parse(response.Response.AuthenticatorData);
+
+            // Fido2 4.3 refuses these too (InvalidSignCount); the rule is ours, whatever a later version does.
             if (passkey.SignCount > 0 && verified.SignCount <= passkey.SignCount)
             {
                 return PasskeyRefusal.CounterWentBack;
