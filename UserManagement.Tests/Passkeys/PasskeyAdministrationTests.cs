@@ -181,6 +181,20 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Should_give_every_launch_profile_its_own_url_as_the_passkey_origin()
+    {
+        using var launch = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "UserManagement.Web", "Properties", "launchSettings.json")));
+
+        foreach (var profile in launch.RootElement.GetProperty("profiles").EnumerateObject())
+        {
+            var variables = profile.Value.GetProperty("environmentVariables");
+            var url = new Uri(profile.Value.GetProperty("applicationUrl").GetString()!.Split(';')[0]);
+            variables.GetProperty("Security__PasskeyRelyingPartyId").GetString().ShouldBe(url.Host, profile.Name);
+            variables.GetProperty("Security__PasskeyOrigins__0").GetString().ShouldBe(url.GetLeftPart(UriPartial.Authority), profile.Name);
+        }
+    }
+
+    [Fact]
     public async Task Should_ask_for_the_attestation_that_is_configured()
     {
         _app = await PasskeyEnrolment.StartWithPasskeysAsync(new Dictionary<string, string?> { ["Security:PasskeyAttestation"] = "direct" });
