@@ -5,7 +5,9 @@ using UserManagement.Application.Common;
 using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
+using UserManagement.Web.Components.Layout;
 using UserManagement.Web.Components.Shared;
+using UserManagement.Web.Security;
 
 namespace UserManagement.Tests.Components.Passkeys;
 
@@ -74,6 +76,20 @@ public sealed class PasskeyPagesTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=passkey-required]").TextContent.ShouldContain("Confirm with one of your passkeys"), Patience);
         Button(cut, "Confirm with a passkey").ShouldNotBeNull();
         cut.FindAll("input[data-testid=passkey-name]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Should_remind_a_held_administrator_on_every_page_and_grant_no_console()
+    {
+        var principal = AppClaims.For(TestCurrentUser.Administrator with { MustUsePasskey = true });
+        Authorization.SetClaims([.. principal.Claims]);
+
+        var cut = Render<PasskeyReminder>();
+
+        cut.Find("[data-testid=passkey-reminder]").TextContent.ShouldContain("Administrators must sign in with a passkey.");
+        cut.Find("[data-testid=passkey-reminder] a").GetAttribute("href").ShouldBe("account/passkeys");
+        principal.HasClaim(AppClaims.CanAdminister, "true").ShouldBeFalse();
+        AppClaims.For(TestCurrentUser.Administrator).HasClaim(AppClaims.MustUsePasskey, "true").ShouldBeFalse();
     }
 
     [Fact]
