@@ -8,7 +8,10 @@ using UserManagement.Application.Common;
 namespace UserManagement.Application.Passkeys;
 
 /// <summary>Removes one of the caller's own passkeys: it signs in nowhere after that. Needs a recent re-authentication.</summary>
-public sealed record RemovePasskeyCommand(Guid Id) : ICommand<Result>, ISignedInMessage, IRequiresReauthentication;
+public sealed record RemovePasskeyCommand(Guid Id) : ICommand<Result>, ISignedInMessage, IRequiresReauthentication
+{
+    public const string SignInWithOneFirst = "Sign in with one of your passkeys to remove one.";
+}
 
 public sealed class RemovePasskeyCommandValidator : AbstractValidator<RemovePasskeyCommand>;
 
@@ -19,6 +22,13 @@ public sealed partial class RemovePasskeyCommandHandler(
     public async ValueTask<Result> Handle(RemovePasskeyCommand command, CancellationToken cancellationToken)
     {
         var caller = (await currentUser.GetCallerAsync(cancellationToken))!;
+
+        // A session held until it proves a passkey must not clear the way to enrolling one of its own.
+        if (caller.MustUsePasskey)
+        {
+            return new ForbiddenError(RemovePasskeyCommand.SignInWithOneFirst);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var removed = await PasskeyRemoval.RemoveAsync(db, caller.UserId, command.Id, clock.GetUtcNow().UtcDateTime, actorId: null, cancellationToken);
         if (removed is null)

@@ -109,11 +109,11 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Should_hold_an_administrators_password_session_until_it_proves_a_passkey_when_passkeys_are_required()
+    public async Task Should_hold_an_administrators_password_session_until_it_proves_a_passkey_and_let_it_change_none_when_passkeys_are_required()
     {
         await StartAsync(requirePasskeys: true);
         using var authenticator = new SoftwareAuthenticator();
-        var (_, _, session) = await UserWithPasskey("ada@example.com", authenticator, UserRole.Administrator);
+        var (_, passkey, session) = await UserWithPasskey("ada@example.com", authenticator, UserRole.Administrator);
 
         var held = (await Confirm(session.SessionId)).ShouldNotBeNull();
         held.MustUsePasskey.ShouldBeTrue();
@@ -121,6 +121,8 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
         (await App.Send(new ListUsersQuery())).ShouldFailWith<ForbiddenError, Page<UserListItem>>();
         (await App.Send(new StartPasskeyRegistrationCommand())).ShouldFailWith<ForbiddenError, PasskeyCeremonyStart>()
             .Message.ShouldBe(StartPasskeyRegistrationCommand.SignInWithOneFirst);
+        (await App.Send(new RemovePasskeyCommand(passkey.Id))).ShouldFailWith<ForbiddenError>()
+            .Message.ShouldBe(RemovePasskeyCommand.SignInWithOneFirst);
 
         var started = (await App.Send(new StartPasskeyReauthenticationCommand())).ShouldSucceed();
         (await App.Send(new ReauthenticateWithPasskeyCommand(started.ChallengeId, authenticator.Assert(started.OptionsJson)))).ShouldSucceed();

@@ -65,7 +65,7 @@ public sealed class PasskeyPagesTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Should_offer_a_held_session_the_passkey_it_must_use_and_no_way_to_add_another()
+    public async Task Should_offer_a_held_session_the_passkey_it_must_use_and_no_way_to_add_or_remove_one()
     {
         await SignedInAs("ada@example.com");
         var passkey = new PasskeyItem(Guid.CreateVersion7(), "Laptop", TestApp.Start.UtcDateTime, null, BackedUp: false);
@@ -76,6 +76,7 @@ public sealed class PasskeyPagesTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=passkey-required]").TextContent.ShouldContain("Confirm with one of your passkeys"), Patience);
         Button(cut, "Confirm with a passkey").ShouldNotBeNull();
         cut.FindAll("input[data-testid=passkey-name]").ShouldBeEmpty();
+        cut.FindAll("button[aria-label='Remove Laptop']").ShouldBeEmpty();
     }
 
     [Fact]
