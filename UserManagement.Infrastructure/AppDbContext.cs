@@ -7,6 +7,7 @@ using UserManagement.Application.BulkActions;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
+using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 
 namespace UserManagement.Infrastructure;
@@ -22,6 +23,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
     public DbSet<MfaRecoveryCode> RecoveryCodes => Set<MfaRecoveryCode>();
+
+    public DbSet<Passkey> Passkeys => Set<Passkey>();
+
+    public DbSet<PasskeyChallenge> PasskeyChallenges => Set<PasskeyChallenge>();
 
     public DbSet<Job> Jobs => Set<Job>();
 

@@ -34,6 +34,7 @@ builder.Services.AddMudServices(options =>
     options.SnackbarConfiguration.SnackbarVariant = Variant.Filled;
 });
 builder.Services.AddReauthenticationPrompt();
+builder.Services.AddScoped<PasskeyBrowser>();
 
 var app = builder.Build();
 if (AppCommands.IsBusCommand(args))
@@ -81,6 +82,7 @@ app.MapStaticAssets();
 // The full Content-Security-Policy (frame-ancestors 'none' included) comes from UseSecurityHeaders.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
+app.MapPasskeySignIn();
 app.MapAuditEndpoints();
 app.MapUserExport();
 app.MapHealthEndpoints();

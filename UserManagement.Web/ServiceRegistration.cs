@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.DataProtection;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
+using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
 using UserManagement.Infrastructure.Bus;
@@ -29,6 +30,7 @@ public static class ServiceRegistration
         services.AddSingleton<AdministrativePower>();
         services.AddSingleton<AdministratorBootstrap>();
         services.AddMfa(configuration, contentRoot);
+        services.AddPasskeys(configuration);
         services.AddAuditTrail(configuration);
         services.AddMessageTelemetry();
         services.AddLiveUpdates();
@@ -62,5 +64,20 @@ public static class ServiceRegistration
         }
 
         services.AddSingleton<ISecretProtector, Web.Security.DataProtectionSecretProtector>();
+    }
+
+    /// <summary>
+    /// Passkeys (ADR 0027): the relying party (Security:PasskeyRelyingPartyId, Security:PasskeyOrigins,
+    /// Security:PasskeyRelyingPartyName), the attestation asked for (Security:PasskeyAttestation, none by default) and
+    /// Security:RequirePasskeyForAdministrators. Settings that cannot work stop the start.
+    /// </summary>
+    private static void AddPasskeys(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Security");
+        var settings = PasskeySettings.Checked(
+            section["PasskeyRelyingPartyId"], section.GetSection("PasskeyOrigins").Get<string[]>() ?? [], section["PasskeyRelyingPartyName"],
+            section["PasskeyAttestation"], section.GetValue("RequirePasskeyForAdministrators", false));
+        services.AddSingleton(settings);
+        services.AddSingleton(new PasskeyCeremony(settings));
     }
 }

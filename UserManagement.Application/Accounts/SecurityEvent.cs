@@ -27,6 +27,12 @@ public enum SecurityEventType
 
     /// <summary>A signed-in user who may not use the console asked for an export and was refused.</summary>
     ExportRefused,
+
+    PasskeyAdded,
+    PasskeyRenamed,
+    PasskeyRemoved,
+    PasskeyRefused,
+    PasskeyCloneSuspected,
 }
 
 /// <summary>

@@ -9,7 +9,8 @@ namespace UserManagement.Application.Accounts;
 /// and still holding the security stamp the session began with. Every request, every circuit revalidation and
 /// every message goes through here, so ending a session takes effect everywhere.
 /// </summary>
-public sealed class SessionValidator(IAppDbContextFactory dbFactory, MfaPolicy mfaPolicy, TimeProvider clock)
+public sealed class SessionValidator(
+    IAppDbContextFactory dbFactory, MfaPolicy mfaPolicy, TimeProvider clock, Passkeys.PasskeySettings? passkeys = null)
 {
     /// <summary>
     /// Confirms the session for something the person did (a request, a message): that counts as activity and
@@ -36,6 +37,7 @@ public sealed class SessionValidator(IAppDbContextFactory dbFactory, MfaPolicy m
             {
                 s.LastSeenAt,
                 s.ReauthenticatedAt,
+                s.PasskeyVerified,
                 SessionStamp = s.SecurityStamp,
                 UserStamp = u.SecurityStamp,
                 u.Id,
@@ -62,13 +64,16 @@ public sealed class SessionValidator(IAppDbContextFactory dbFactory, MfaPolicy m
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), cancellationToken);
         }
 
-        var mfaDue = mfaPolicy.AppliesTo(found!.Role) && found.MfaEnabledAt is null;
+        // A session that proved a passkey is multi-factor whether or not the user also has an authenticator app.
+        var mfaDue = mfaPolicy.AppliesTo(found!.Role) && found.MfaEnabledAt is null && !found.PasskeyVerified;
         return new Caller(found.Id, sessionId, found.Email, found.Role, found.MustChangePassword)
         {
             ReauthenticatedAt = found.ReauthenticatedAt,
             MfaEnabled = found.MfaEnabledAt is not null,
             MfaDeadline = mfaDue ? found.MfaDeadline : null,
             MustEnrolMfa = mfaDue && found.MfaDeadline <= now,
+            PasskeyVerified = found.PasskeyVerified,
+            MustUsePasskey = passkeys?.AppliesTo(found.Role) == true && !found.PasskeyVerified,
         };
     }
 }

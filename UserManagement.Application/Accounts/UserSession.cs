@@ -47,20 +47,28 @@ public sealed class UserSession
     /// </summary>
     public bool AwaitingSecondFactor { get; private set; }
 
+    /// <summary>
+    /// A passkey was proved in this session (at sign-in, or to confirm an action since): it is multi-factor and
+    /// phishing-resistant, which meets the MFA requirement and a passkey requirement (ADR 0027).
+    /// </summary>
+    public bool PasskeyVerified { get; private set; }
+
     /// <summary>How long the second step of a sign-in may take.</summary>
     public static readonly TimeSpan SecondFactorTimeout = TimeSpan.FromMinutes(5);
 
-    public static UserSession Start(Guid userId, string securityStamp, DateTime utcNow, bool awaitingSecondFactor = false) => new()
-    {
-        Id = Guid.CreateVersion7(new DateTimeOffset(utcNow)),
-        UserId = userId,
-        SecurityStamp = securityStamp,
-        CreatedAt = utcNow,
-        LastSeenAt = utcNow,
-        ExpiresAt = utcNow + AbsoluteLifetime,
-        ReauthenticatedAt = utcNow,
-        AwaitingSecondFactor = awaitingSecondFactor,
-    };
+    public static UserSession Start(
+        Guid userId, string securityStamp, DateTime utcNow, bool awaitingSecondFactor = false, bool passkeyVerified = false) => new()
+        {
+            Id = Guid.CreateVersion7(new DateTimeOffset(utcNow)),
+            UserId = userId,
+            SecurityStamp = securityStamp,
+            CreatedAt = utcNow,
+            LastSeenAt = utcNow,
+            ExpiresAt = utcNow + AbsoluteLifetime,
+            ReauthenticatedAt = utcNow,
+            AwaitingSecondFactor = awaitingSecondFactor,
+            PasskeyVerified = passkeyVerified,
+        };
 
     /// <summary>The second factor was right: the session starts now.</summary>
     public void CompleteSecondFactor(DateTime utcNow)

@@ -60,6 +60,11 @@ public static partial class AuditActions
         [nameof(SecurityEventType.ReauthenticationFailed)] = "Identity confirmation refused",
         [nameof(SecurityEventType.Exported)] = "Exported",
         [nameof(SecurityEventType.ExportRefused)] = "Export refused",
+        [nameof(SecurityEventType.PasskeyAdded)] = "Passkey added",
+        [nameof(SecurityEventType.PasskeyRenamed)] = "Passkey renamed",
+        [nameof(SecurityEventType.PasskeyRemoved)] = "Passkey removed",
+        [nameof(SecurityEventType.PasskeyRefused)] = "Passkey refused",
+        [nameof(SecurityEventType.PasskeyCloneSuspected)] = "Cloned passkey suspected",
     };
 
     /// <summary>Every action, in the order the filter lists them.</summary>

@@ -17,11 +17,20 @@ public sealed record Caller(Guid UserId, Guid SessionId, string Email, UserRole 
     /// <summary>An administrator past the grace period without MFA: held at enrolment, like at a forced password change.</summary>
     public bool MustEnrolMfa { get; init; }
 
+    /// <summary>A passkey was proved in this session (ADR 0027).</summary>
+    public bool PasskeyVerified { get; init; }
+
     /// <summary>
-    /// May use the admin console: an Administrator who is not held at a forced password change or at MFA
-    /// enrolment.
+    /// An administrator who must use a passkey (Security:RequirePasskeyForAdministrators) in a session that has not
+    /// proved one: held, like at MFA enrolment, until it does.
     /// </summary>
-    public bool IsAdministrator => Role == UserRole.Administrator && !MustChangePassword && !MustEnrolMfa;
+    public bool MustUsePasskey { get; init; }
+
+    /// <summary>
+    /// May use the admin console: an Administrator who is not held at a forced password change, at MFA
+    /// enrolment or at passkey use.
+    /// </summary>
+    public bool IsAdministrator => Role == UserRole.Administrator && !MustChangePassword && !MustEnrolMfa && !MustUsePasskey;
 
     /// <summary>True when the caller proved who they are within <see cref="Reauthentication.Window"/> (ASVS 5.0 7.5.1).</summary>
     public bool IsRecentlyAuthenticatedAt(DateTime utcNow) =>

@@ -5,6 +5,7 @@ using UserManagement.Application.Audit;
 using UserManagement.Application.BulkActions;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
+using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 
 namespace UserManagement.Application.Common;
@@ -17,6 +18,11 @@ public interface IAppDbContext : IAsyncDisposable
     DbSet<UserSession> Sessions { get; }
 
     DbSet<MfaRecoveryCode> RecoveryCodes { get; }
+
+    DbSet<Passkey> Passkeys { get; }
+
+    /// <summary>Open WebAuthn ceremonies: each challenge until it is answered or expires (ADR 0027).</summary>
+    DbSet<PasskeyChallenge> PasskeyChallenges { get; }
 
     DbSet<Job> Jobs { get; }
 

@@ -11,7 +11,7 @@ namespace UserManagement.Infrastructure.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("6b1fe438-e625-440a-8d13-0000adc75eef"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("870b7e65-dcfe-414d-8b6f-15ad137d967b"), entityTypeCount: 9)
         {
         }
 
@@ -23,12 +23,15 @@ namespace UserManagement.Infrastructure.CompiledModel
             var bulkActionItem = BulkActionItemEntityType.Create(this);
             var importRow = ImportRowEntityType.Create(this);
             var job = JobEntityType.Create(this);
+            var passkey = PasskeyEntityType.Create(this);
+            var passkeyChallenge = PasskeyChallengeEntityType.Create(this);
             var user = UserEntityType.Create(this);
 
             MfaRecoveryCodeEntityType.CreateForeignKey1(mfaRecoveryCode, user);
             UserSessionEntityType.CreateForeignKey1(userSession, user);
             BulkActionItemEntityType.CreateForeignKey1(bulkActionItem, job);
             ImportRowEntityType.CreateForeignKey1(importRow, job);
+            PasskeyEntityType.CreateForeignKey1(passkey, user);
 
             MfaRecoveryCodeEntityType.CreateAnnotations(mfaRecoveryCode);
             UserSessionEntityType.CreateAnnotations(userSession);
@@ -36,6 +39,8 @@ namespace UserManagement.Infrastructure.CompiledModel
             BulkActionItemEntityType.CreateAnnotations(bulkActionItem);
             ImportRowEntityType.CreateAnnotations(importRow);
             JobEntityType.CreateAnnotations(job);
+            PasskeyEntityType.CreateAnnotations(passkey);
+            PasskeyChallengeEntityType.CreateAnnotations(passkeyChallenge);
             UserEntityType.CreateAnnotations(user);
 
             AddAnnotation("ProductVersion", "10.0.15");

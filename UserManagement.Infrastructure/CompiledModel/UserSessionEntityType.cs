@@ -20,7 +20,7 @@ namespace UserManagement.Infrastructure.CompiledModel
                 "UserManagement.Application.Accounts.UserSession",
                 typeof(UserSession),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 11,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -79,6 +79,13 @@ namespace UserManagement.Infrastructure.CompiledModel
                 fieldInfo: typeof(UserSession).GetField("<LastSeenAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new AppDbContext.UtcDateTimeConverter());
             lastSeenAt.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
+
+            var passkeyVerified = runtimeEntityType.AddProperty(
+                "PasskeyVerified",
+                typeof(bool),
+                propertyInfo: typeof(UserSession).GetProperty("PasskeyVerified", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserSession).GetField("<PasskeyVerified>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var reauthenticatedAt = runtimeEntityType.AddProperty(
                 "ReauthenticatedAt",

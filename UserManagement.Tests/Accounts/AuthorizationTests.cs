@@ -5,6 +5,7 @@ using UserManagement.Application.BulkActions;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
+using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 
@@ -42,6 +43,8 @@ public sealed class AuthorizationTests : AppTests
         { nameof(ExportUsersQuery), new ExportUsersQuery(new UserListFilter()) },
         { nameof(PreviewBulkUserActionQuery), new PreviewBulkUserActionQuery(BulkUserAction.Disable, BulkSelection.Of(SomeId)) },
         { nameof(StartBulkUserActionCommand), new StartBulkUserActionCommand(BulkUserAction.Disable, BulkSelection.Of(SomeId)) },
+        { nameof(ListUserPasskeysQuery), new ListUserPasskeysQuery(SomeId) },
+        { nameof(RemoveUserPasskeyCommand), new RemoveUserPasskeyCommand(SomeId, SomeId) },
     };
 
     /// <summary>Messages any signed-in user may send about themself.</summary>
@@ -55,6 +58,13 @@ public sealed class AuthorizationTests : AppTests
         { nameof(EnableMfaCommand), new EnableMfaCommand("JBSWY3DPEHPK3PXP", "123456") },
         { nameof(GetMyMfaQuery), new GetMyMfaQuery() },
         { nameof(ReauthenticateCommand), new ReauthenticateCommand("my password") },
+        { nameof(ListMyPasskeysQuery), new ListMyPasskeysQuery() },
+        { nameof(StartPasskeyRegistrationCommand), new StartPasskeyRegistrationCommand() },
+        { nameof(RegisterPasskeyCommand), new RegisterPasskeyCommand(SomeId, "Laptop", "{}") },
+        { nameof(RenamePasskeyCommand), new RenamePasskeyCommand(SomeId, "Laptop") },
+        { nameof(RemovePasskeyCommand), new RemovePasskeyCommand(SomeId) },
+        { nameof(StartPasskeyReauthenticationCommand), new StartPasskeyReauthenticationCommand() },
+        { nameof(ReauthenticateWithPasskeyCommand), new ReauthenticateWithPasskeyCommand(SomeId, "{}") },
     };
 
     private async Task<Error?> SendAsync(object message)
@@ -152,6 +162,8 @@ public sealed class AuthorizationTests : AppTests
         messages.Where(t => !covered.Contains(t)).Select(t => t.Name)
             .ShouldBeEmpty("every message that is not public must be in the authorization tests");
         typeof(User).Assembly.GetTypes().Where(t => typeof(IPublicMessage).IsAssignableFrom(t) && t.IsClass)
-            .Select(t => t.Name).ShouldBe([nameof(SignInCommand), nameof(VerifySecondFactorCommand)], ignoreOrder: true);
+            .Select(t => t.Name).ShouldBe(
+                [nameof(SignInCommand), nameof(VerifySecondFactorCommand), nameof(StartPasskeySignInCommand), nameof(SignInWithPasskeyCommand)],
+                ignoreOrder: true);
     }
 }

@@ -76,11 +76,25 @@ public sealed class AppHost(
         await db.Users.Where(u => u.Id == first.Value.UserId).ExecuteUpdateAsync(u => u.SetProperty(x => x.MfaDeadline, now + grace));
     }
 
-    /// <summary>Starts the app on a free Kestrel port.</summary>
-    public static AppHost StartKestrel(string dataFile, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts the app on a free Kestrel port, or on each of <paramref name="ports"/> (all addresses).</summary>
+    public static AppHost StartKestrel(string dataFile, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<int>? ports = null)
     {
         var app = new AppHost(dataFile, settings ?? new Dictionary<string, string>());
-        app.UseKestrel(0);
+        if (ports is { Count: > 0 })
+        {
+            app.UseKestrel(options =>
+            {
+                foreach (var port in ports)
+                {
+                    options.ListenAnyIP(port);
+                }
+            });
+        }
+        else
+        {
+            app.UseKestrel(0);
+        }
+
         app.StartServer();
         app.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -104,6 +118,14 @@ public sealed class AppHost(
         }
 
         return ScopeFor(administrator.Principal);
+    }
+
+    /// <summary>A TCP port nothing listens on just now, for a server that must know its address before it starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A service scope signed in as anyone, on a new session.</summary>

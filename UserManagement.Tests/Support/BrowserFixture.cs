@@ -26,6 +26,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = string.Empty;
 
+    /// <summary>The app at an origin configured for passkeys (http://localhost:port: a secure context with a host name).</summary>
+    public string PasskeyBaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>The same app at an origin of the same relying party that is not configured: passkey answers from it are refused.</summary>
+    public string UnlistedOriginBaseUrl { get; private set; } = string.Empty;
+
     /// <summary>Why the browser tests cannot run here, or null when they can.</summary>
     public string? Unavailable { get; private set; }
 
@@ -47,14 +53,21 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
+        // Passkeys need a host name (a relying party id cannot be an IP address) known before the start: the app listens
+        // on two ports, and only the first is a configured origin; the second is "another site" of the same party.
+        int[] ports = [AppHost.FreePort(), AppHost.FreePort()];
         _server = AppHost.StartKestrel(Path.Combine(_directory, "e2e.db"), new Dictionary<string, string>
         {
             ["Bootstrap:AdminEmail"] = AdminEmail,
             ["Bootstrap:AdminPassword"] = AdminPassword,
             // Every test signs in from 127.0.0.1; the limiter has a test of its own.
             ["Security:SignInPermitLimit"] = "1000",
-        });
+            ["Security:PasskeyRelyingPartyId"] = "localhost",
+            ["Security:PasskeyOrigins:0"] = $"http://localhost:{ports[0]}",
+        }, ports);
         BaseUrl = _server.BaseUrl;
+        PasskeyBaseUrl = $"http://localhost:{ports[0]}";
+        UnlistedOriginBaseUrl = $"http://localhost:{ports[1]}";
 
         // The machines running the suite are shared and busy: give the UI time to answer, not a race to win.
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -99,8 +112,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// A fresh browser context that nobody has signed in to yet. <paramref name="bypassCsp"/> lets axe inject its
     /// script past the app's Content-Security-Policy: only for the accessibility checks.
     /// </summary>
-    public Task<IPage> OpenAnonymousAsync(int width = 1280, int height = 800, bool bypassCsp = false) =>
-        NewPageAsync(width, height, storageState: null, bypassCsp);
+    public Task<IPage> OpenAnonymousAsync(int width = 1280, int height = 800, bool bypassCsp = false, string? baseUrl = null) =>
+        NewPageAsync(width, height, storageState: null, bypassCsp, baseUrl);
 
     /// <summary>Signs in through the sign-in page, as a person would.</summary>
     public static async Task SignInAsync(IPage page, string email, string password)
@@ -155,11 +168,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         return directory.FullName;
     }
 
-    private async Task<IPage> NewPageAsync(int width, int height, string? storageState, bool bypassCsp = false)
+    private async Task<IPage> NewPageAsync(int width, int height, string? storageState, bool bypassCsp = false, string? baseUrl = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl,
+            BaseURL = baseUrl ?? BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             StorageState = storageState,
             BypassCSP = bypassCsp,
@@ -211,6 +224,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(query);
     }
 
+    /// <summary>A user who signs in with <paramref name="password"/>: created, given a temporary password, which they changed.</summary>
+    public async Task<Guid> ArrangeUserAsync(string name, string email, Application.Users.UserRole role, string password)
+    {
+        var id = (await SendAsync(new Application.Users.CreateUserCommand(name, email, role))).ShouldSucceed();
+        (await SendAsync(new SetTemporaryPasswordCommand(id, "a temporary phrase", 1))).ShouldSucceed();
+        await ChangePasswordAsync(email, "a temporary phrase", password);
+        return id;
+    }
+
     /// <summary>Signs in as <paramref name="email"/> and changes the password, as a user does after a temporary one.</summary>
     public async Task ChangePasswordAsync(string email, string current, string next)
     {
@@ -220,6 +242,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     private Task<AsyncServiceScope> AdministratorScopeAsync() => _server!.AdministratorScopeAsync(AdminEmail, AdminPassword);
+
+    /// <summary>A service scope signed in as <paramref name="email"/> on a new session, to send messages as that user.</summary>
+    public Task<AsyncServiceScope> ScopeSignedInAsAsync(string email, string password) => _server!.ScopeSignedInAsAsync(email, password);
 
     public async ValueTask DisposeAsync()
     {

@@ -37,14 +37,14 @@ public abstract class BrowserTests(BrowserFixture browser) : IAsyncLifetime
     protected async Task<IPage> Open(string path, int width = 1280, int height = 800) =>
         Track(await browser.OpenAsync(path, width, height));
 
-    /// <summary>A page in a browser context nobody has signed in to.</summary>
-    protected async Task<IPage> Anonymous() => Track(await browser.OpenAnonymousAsync());
+    /// <summary>A page in a browser context nobody has signed in to (at <paramref name="baseUrl"/>, when given).</summary>
+    protected async Task<IPage> Anonymous(string? baseUrl = null) => Track(await browser.OpenAnonymousAsync(baseUrl: baseUrl));
 
     /// <summary>As <see cref="Open"/>, in a context that lets axe's script past the Content-Security-Policy.</summary>
     protected async Task<IPage> OpenForAxe(string path) => Track(await browser.OpenAsync(path, bypassCsp: true));
 
     /// <summary>As <see cref="Anonymous"/>, in a context that lets axe's script past the Content-Security-Policy.</summary>
-    protected async Task<IPage> AnonymousForAxe() => Track(await browser.OpenAnonymousAsync(bypassCsp: true));
+    protected async Task<IPage> AnonymousForAxe(string? baseUrl = null) => Track(await browser.OpenAnonymousAsync(bypassCsp: true, baseUrl: baseUrl));
 
     /// <summary>Presses Tab until <paramref name="target"/> has the focus, as someone without a mouse would.</summary>
     protected static async Task FocusByTab(IPage page, ILocator target, int limit = 60)

@@ -39,12 +39,15 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>True for pages that start background work: the app's message bus runs too.</summary>
     protected virtual bool WithBus => false;
 
+    /// <summary>Configuration for the app, beside its defaults (passkey settings, say).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     /// <summary>The host's lifetime: <c>Lifetime.StopApplication()</c> starts stopping the server.</summary>
     protected TestLifetime Lifetime { get; } = new();
 
     public virtual async ValueTask InitializeAsync()
     {
-        App = await TestApp.StartAsync(bus: WithBus);
+        App = await TestApp.StartAsync(bus: WithBus, settings: Settings);
         Sender = new RecordingSender(App.Services.GetRequiredService<IMediator>());
 
         // The machines running the suite are shared and busy: every wait gets time to see its condition come true.
@@ -69,6 +72,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             Services.AddSingleton<ISender>(Sender);
         }
         Services.AddSingleton(new ServerStopping(Lifetime));
+        Services.AddScoped<UserManagement.Web.Components.Shared.PasskeyBrowser>();
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<CreateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<UpdateUserCommand>>());
         Services.AddSingleton(App.Services.GetRequiredService<IValidator<Application.Accounts.SetTemporaryPasswordCommand>>());

@@ -24,6 +24,10 @@ public sealed partial class FormClient(HttpClient client) : IDisposable
     public Task<HttpResponseMessage> SignInAsync(string email, string password, string page = "/signin") =>
         SubmitAsync(page, new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
 
+    /// <summary>The antiforgery token <paramref name="page"/>'s form carries (and its cookie, now in this client), as a script reads it.</summary>
+    public async Task<string> AntiforgeryTokenAsync(string page = "/signin") =>
+        HiddenFields(await client.GetStringAsync(new Uri(page, UriKind.Relative)), null)["__RequestVerificationToken"];
+
     public async Task<HttpStatusCode> StatusOfAsync(string path) =>
         (await client.GetAsync(new Uri(path, UriKind.Relative))).StatusCode;
 

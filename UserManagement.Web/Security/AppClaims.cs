@@ -17,6 +17,9 @@ public static class AppClaims
     public const string MustChangePassword = "um:must_change_password";
     public const string MustEnrolMfa = "um:must_enrol_mfa";
 
+    /// <summary>An administrator held until the session proves a passkey (Security:RequirePasskeyForAdministrators).</summary>
+    public const string MustUsePasskey = "um:must_use_passkey";
+
     /// <summary>An administrator without MFA in the grace period: when it ends (round-trip "o" format, UTC).</summary>
     public const string MfaDeadline = "um:mfa_deadline";
 
@@ -62,6 +65,11 @@ public static class AppClaims
         else if (caller.MfaDeadline is { } deadline)
         {
             claims.Add(new Claim(MfaDeadline, deadline.ToString("o", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (caller.MustUsePasskey)
+        {
+            claims.Add(new Claim(MustUsePasskey, "true"));
         }
 
         if (caller.IsAdministrator)

@@ -14,8 +14,9 @@ public static class HostPrefixCookies
     public const string Session = "um.session";
     public const string Antiforgery = "um.antiforgery";
     public const string SecondFactor = "um.2fa";
+    public const string PasskeyChallenge = "um.passkey";
 
-    private static readonly string[] Names = [Session, Antiforgery, SecondFactor];
+    private static readonly string[] Names = [Session, Antiforgery, SecondFactor, PasskeyChallenge];
 
     public static IApplicationBuilder UseHostPrefixCookies(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
