@@ -84,7 +84,7 @@ public sealed class LockedSignInTests : AppTests
         var signedIn = (await SignIn(Password, App.CodeFor(secret))).ShouldSucceed();
 
         signedIn.SecondFactorRequired.ShouldBeFalse("both factors were given at once");
-        (await App.Get<SessionValidator>().ConfirmAsync(signedIn.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(signedIn.SessionId)).ShouldNotBeNull();
         var stored = await Stored(user.Id);
         stored.LockedUntil.ShouldBeNull("both factors lift the lockout (ADR 0009)");
         stored.FailedSignInCount.ShouldBe(0);

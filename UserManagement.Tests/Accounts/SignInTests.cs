@@ -39,7 +39,7 @@ public sealed class SignInTests : AppTests
         signedIn.Role.ShouldBe(UserRole.Administrator);
         signedIn.MustChangePassword.ShouldBeFalse();
         (await Stored(ada.Id)).LastSignInAt.ShouldBe(App.Clock.GetUtcNow().UtcDateTime);
-        (await App.Get<SessionValidator>().ConfirmAsync(signedIn.SessionId, TestContext.Current.CancellationToken))
+        (await App.ConfirmSessionAsync(signedIn.SessionId))
             .ShouldNotBeNull().UserId.ShouldBe(ada.Id);
         var recorded = (await Entries(SecurityEventType.SignInSucceeded)).ShouldHaveSingleItem();
         recorded.TargetId.ShouldBe(ada.Id);

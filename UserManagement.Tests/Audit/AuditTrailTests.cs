@@ -307,7 +307,7 @@ public sealed class AuditTrailTests : AppTests
             await App.Send(new SetTemporaryPasswordCommand(ada.Id, "temporary pass phrase 7", before.Version)));
 
         (await App.Send(new GetUserQuery(ada.Id))).Value.ShouldBe(before);
-        (await App.Get<SessionValidator>().ConfirmAsync(session.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(session.SessionId)).ShouldNotBeNull();
         await ShouldHaveRecordedNothingAfter(mark);
     }
 

@@ -10,21 +10,10 @@ namespace UserManagement.Tests.Web;
 /// </summary>
 public sealed class ProductionRunTests
 {
-    private static string RepoFile(params string[] parts)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "UserManagement.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine([directory.FullName, .. parts]);
-    }
-
     [Fact]
     public void Should_run_in_production_by_default_and_in_development_only_by_an_explicit_profile()
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(RepoFile("UserManagement.Web", "Properties", "launchSettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(Repository.File("UserManagement.Web", "Properties", "launchSettings.json")));
         var profiles = settings.RootElement.GetProperty("profiles").EnumerateObject().ToList();
 
         // `dotnet run` takes the first profile.
@@ -40,7 +29,7 @@ public sealed class ProductionRunTests
     [Fact]
     public void Should_leave_the_listening_address_to_aspnetcore_urls_under_dotnet_run()
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(RepoFile("UserManagement.Web", "Properties", "launchSettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(Repository.File("UserManagement.Web", "Properties", "launchSettings.json")));
 
         foreach (var profile in settings.RootElement.GetProperty("profiles").EnumerateObject())
         {
