@@ -112,6 +112,7 @@ public sealed class LiveSessionEndTests : AppTests
         provider.Dispose();
 
         await SubscribedAsync(0);
+        App.Get<UserChangeBroadcast>().ListenerCount.ShouldBe(0);
     }
 
     [Fact]
