@@ -203,4 +203,16 @@ public sealed class LockedSignInTests : AppTests
         (await Stored(user.Id)).FailedMfaCount.ShouldBe(1);
         (await App.Send(new VerifySecondFactorCommand(pending.SessionId, App.CodeFor(secret), null))).ShouldSucceed();
     }
+
+    [Fact]
+    public async Task Should_keep_an_account_without_mfa_locked_even_for_the_right_password()
+    {
+        var user = await App.CreateUserWithPassword(Email, Password);
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts; attempt++)
+        {
+            await App.Send(new SignInCommand(user.Email, $"attacker guess {attempt}", null));
+        }
+
+        (await App.Send(new SignInCommand(user.Email, Password, null))).ShouldFailWith<SignInRefusedError, SignedIn>();
+    }
 }

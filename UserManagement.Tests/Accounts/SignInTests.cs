@@ -181,6 +181,20 @@ public sealed class SignInTests : AppTests
         new SetTemporaryPasswordCommand(Guid.Empty, Password, 1).ToString().ShouldNotContain(Password);
     }
 
+    [Fact]
+    public async Task Should_keep_only_a_masked_form_of_an_unknown_email_in_the_security_events()
+    {
+        await App.CreateUserWithPassword(Email, Password);
+
+        await App.Send(new SignInCommand("my secret passphrase typed in the email box", Password, "203.0.113.9"));
+
+        var failed = (await App.SecurityEntriesAsync(SecurityEventType.SignInFailed)).ShouldHaveSingleItem();
+        failed.TargetId.ShouldBeNull();
+        failed.TargetEmail.ShouldNotBeNull().ShouldStartWith("my…");
+        failed.Detail.ShouldBe("unknown email (from 203.0.113.9)");
+        (await App.AuditEntriesAsync()).ShouldAllBe(e => !$"{e.TargetEmail} {e.Detail} {e.ActorName}".Contains("secret passphrase"));
+    }
+
     private enum KeyDerivationPrfValue : uint
     {
         HmacSha1 = 0,

@@ -192,6 +192,15 @@ public sealed class TestApp : IAsyncDisposable
         return confirmed;
     }
 
+    /// <summary>Creates a user who signs in with <paramref name="password"/>, signs them in, and returns them as stored then and the session.</summary>
+    public async Task<(UserDetails User, SignedIn Session)> CreateSignedInUser(
+        string email, string password, UserRole role = UserRole.Member, string name = "Signer")
+    {
+        var user = await CreateUserWithPassword(email, password, role, name);
+        var session = (await Send(new SignInCommand(email, password, null))).ShouldSucceed();
+        return ((await Send(new GetUserQuery(user.Id))).Value, session);
+    }
+
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
