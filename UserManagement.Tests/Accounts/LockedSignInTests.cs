@@ -7,7 +7,7 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>
-/// Issue 22, findings 2 and 3 (ADR 0025): while an account is locked after wrong passwords, the password gets no verdict
+/// Signing in to a locked account (ADR 0025): while an account is locked after wrong passwords, the password gets no verdict
 /// (the right one and a wrong one get the same answer), guessing is limited per account whatever the address, and an
 /// account with a second factor still gets in with its password and a code, so nobody can keep it locked.
 /// </summary>

@@ -170,7 +170,7 @@ public sealed class MfaTests : AppTests
             .ShouldFailWith<SecondFactorRefusedError, SignedIn>().Message.ShouldBe(SecondFactorRefusedError.Expired);
     }
 
-    // Finding 9: a known account cannot be kept locked forever by someone guessing passwords.
+    // A known account cannot be kept locked forever by someone guessing passwords.
     [Fact]
     public async Task Should_let_the_right_password_and_code_through_a_lockout_someone_else_caused()
     {
@@ -182,7 +182,7 @@ public sealed class MfaTests : AppTests
 
         (await Stored(user.Id)).LockedUntil.ShouldNotBeNull();
 
-        // While locked the password alone gets no verdict (issue 22, finding 2); with the code beside it, it signs in.
+        // While locked the password alone gets no verdict (ADR 0025); with the code beside it, it signs in.
         (await App.Send(new SignInCommand(Email, Password, "203.0.113.7"))).ShouldFailWith<SignInRefusedError, SignedIn>();
         var signedIn = (await App.Send(new SignInCommand(Email, Password, "203.0.113.7", App.CodeFor(secret)))).ShouldSucceed();
         signedIn.SecondFactorRequired.ShouldBeFalse();

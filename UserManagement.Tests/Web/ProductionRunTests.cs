@@ -5,7 +5,7 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Web;
 
 /// <summary>
-/// Finding 3: the README's `dotnet run` runs in Production (no developer exception page) and still serves the
+/// The README's `dotnet run` runs in Production (no developer exception page) and still serves the
 /// framework's and MudBlazor's scripts from the build output, so pages become interactive.
 /// </summary>
 public sealed class ProductionRunTests
@@ -23,7 +23,7 @@ public sealed class ProductionRunTests
     }
 
     /// <summary>
-    /// Finding 13 of the third outside test: `dotnet run` sets ASPNETCORE_URLS from a profile's applicationUrl,
+    /// `dotnet run` sets ASPNETCORE_URLS from a profile's applicationUrl,
     /// over the one the operator exported. With no address in any profile, ASPNETCORE_URLS and --urls decide.
     /// </summary>
     [Fact]
