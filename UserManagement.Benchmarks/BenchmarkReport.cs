@@ -6,28 +6,17 @@ using UserManagement.Benchmarks.Scenarios;
 
 namespace UserManagement.Benchmarks;
 
-/// <summary>Writes docs/benchmarks.md from the figures the commands kept: the targets first, then the detail.</summary>
+/// <summary>
+/// Writes docs/benchmarks.md from the figures the commands kept: the targets first, then the detail. It writes
+/// measured figures and how they were taken, nothing else: why a figure misses its target, and what it took to get
+/// there, is in the hand-kept Notes section at the end, which every command leaves as it is.
+/// </summary>
 public static class BenchmarkReport
 {
-    /// <summary>Why a target can be missed and what would come next, said where the figure misses it.</summary>
-    private static readonly Dictionary<string, string> WhenMissed = new(StringComparer.Ordinal)
-    {
-        ["list"] = "The SQL itself stays near 0.2 ms (see the raw column); the tail comes from the shared machine (other builds and tests on the same 2 cores) stalling single calls. Next: rerun on a quiet machine; if the tail stays, look at allocations per call (EF Core context, mediator scope).",
-        ["jump"] = "With the page anchors read, a jump seeks to the anchor before its page and skips at most 1,000 index entries (ADR 0022). Right after a write to Users the anchors are stale: the next jump on an order pages by OFFSET as before and has them read again in the background (next row of the table). Next: nothing for this figure; for lists written to all the time, bound how often the anchors are read again.",
-        ["filter"] = "The seek on the role-and-status index is about 0.1 ms raw; the tail is the shared machine. Next: rerun on a quiet machine.",
-        ["search"] = "A common term's matches (2,869 for \"heuvel\") are fetched through the trigram index and sorted: one row read per match, and on this machine the tail is the shared cores. A long term (an email fragment) now asks the trigram index for its four rarest trigrams only, by the counts in UserListTrigramCounts (ADR 0022), and the rows' instr() conditions keep the answer exact: p50 went from 26 ms to 1.6 ms in the same hour. A covering index (Seq, NameKey, Id) was tried on the 1M file: about 3 ms of CPU for the first page of \"heuvel\" against 4 ms without, not worth one more index per sort key on every write. Next: rerun on a quiet machine.",
-        ["get"] = "The read is a compiled EF Core query now (an uncompiled one spent about 170 µs of its 245 µs looking itself up in EF Core's query cache; ADR 0018). What is left: EF Core opening the pooled connection (about 33 µs and 6 KB: it registers its SQL functions on the native connection at every open, where raw Microsoft.Data.Sqlite opens in about 5 µs), EF Core's command and materializer (about 35 µs), the three pipeline steps (about 12 µs, 1.4 KB). Next, if the target matters more than one way of reading: read this one row with Microsoft.Data.Sqlite behind the handler, as the list's reader does.",
-        ["create"] = "Both sides pay one fsync per commit (synchronous=FULL), which swings more than anything the code does: the ratio moved between 0.46 and 0.50 from run to run on the same code. The handler adds the email check the validator reads first, EF Core's change tracking and the audit trail's bookkeeping (about 80 KB allocated per create against 10 KB raw). Next: fewer allocations per save (EF Core's change tracker on a context made for one user).",
-        ["export"] = "The export reads the list a page of 1,000 rows at a time through the read side (a keyset seek per page) and writes each row as it comes; the raw side reads the same rows in one statement. Next: a larger page, or one statement for the whole export on SQLite.",
-        ["dispatch"] = "The typed call meets it. Through ISender the generated mediator first switches on the message's type, then runs the same code: a few ns more, where the handler called directly costs the figure given beside it (same run). Mediator 3.0.2 is the newest version served here; the pages keep ISender, whose cost is below the noise of a circuit message. The app's mediator is scoped (one per circuit) and its three steps take scoped services; the same benchmark built scoped measured 156 ns (typed) and 128 ns (ISender), 64 B, on 2026-12-01 (ADR 0018).",
-        ["click"] = "25 Chromium pages and the server share the 2 cores: the run itself takes the load average from under 3 to about 25, and each click waits for a core. One context alone (section below) is what one administrator feels on this machine: tens of ms. Next: run Chromium on another machine than the server, and render fewer components per row (the buttons, check box, chip and link that remain after ADR 0023).",
-        ["keystroke"] = "As for the click, plus the grid is rebuilt for a new search. The script waits for the URL to carry the term as well as for matching rows: the unfiltered page can already contain a short term (\"er\", \"ka\") in every row.",
-        ["memory"] = "Nearly all of it is component instances: Blazor keeps, for every component of an open circuit, its state and two render tree builders whose frame arrays (about 1.5 KB each, even for three frames) live as long as the circuit. A gcdump diff (`heap --at 10,50`) found 947 components per circuit on /users, 4,934 KB, before ADR 0023 took the row tooltips (a MudTooltip is four components: tooltip, child container, MudPopover, MudRender) and the status and last sign-in cells out of the component tree: 582 components, 3,188 KB (100,000 users, Release, same command). Next: the row buttons as plain markup (each MudIconButton is two components: about 160 per circuit), then rows without any component (a grid whose cells are render fragments, e.g. QuickGrid, in place of MudDataGrid's check box, chip and link per row). Of the 3,188 KB, about 2.3 MB is per-component structures (frame arrays, builders, component state, attribute dictionaries, the components); the rest, under 1 MB, is the circuit's own (SignalR buffers, JSRuntime's JSON metadata caches, the DI scope, MudBlazor's scoped services), so 500 KB needs more than fewer components.",
-        ["startup"] = "EF Core built its model from the configurations on the first context (4.3 s of a loaded start); the app now loads a compiled model (ADR 0024). The first-administrator check reads a partial index, and a start with no migration pending takes no migration lock (ADR 0018). The rest is .NET, ASP.NET Core, Wolverine and the first page's JIT on a shared machine; `startup --iterations 5` times starts alone (section Start-up). Next: run it on a quiet machine; then ReadyToRun for the JIT share.",
-    };
-
     public static async Task WriteAsync(string command, MachineInfo after)
     {
+        var old = await ReadAsync();
+        var notes = MarkdownSections.Find(old, NotesHeading) ?? EmptyNotes;
         var before = await ResultStore.LoadAsync<MachineInfo>("load-before") ?? after;
         var full = await ResultStore.LoadAsync<List<ScenarioResult>>("scenarios") ?? [];
         // A partial run (--only audit, say) adds the rows the full run lacks; it never replaces a full run's figure.
@@ -39,7 +28,7 @@ public static class BenchmarkReport
 
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks").AppendLine();
-        md.AppendLine("Written by the benchmarks project (`UserManagement.Benchmarks`); do not edit by hand, run it again.").AppendLine();
+        md.AppendLine("Written by the benchmarks project (`UserManagement.Benchmarks`): run it again rather than edit by hand. The Notes at the end are the exception: they are kept by hand.").AppendLine();
         md.AppendLine("## How they were taken").AppendLine();
         md.AppendLine(Invariant($"- Command: `{command}` (seeds a database of 1,000,000 users with `seed` if it is missing, builds Release, runs `all`)."));
         md.AppendLine(Invariant($"- Written: {after.TakenAt:yyyy-MM-dd HH:mm} UTC (each section's own command may have run earlier). Machine: {after.Cpu}, {after.Cores} cores, {after.Memory}, {after.Os}, {after.Runtime}, SQLite {after.SqliteVersion}."));
@@ -51,23 +40,23 @@ public static class BenchmarkReport
         md.AppendLine("## Targets").AppendLine();
         md.AppendLine("| figure | how measured | target | measured | met | when not: why, and next step |");
         md.AppendLine("|---|---|---|---|---|---|");
-        Target(md, scenarios, "List page (25 rows) with total", "handler, in-process", "p95 ≤ 2 ms", "list");
-        Target(md, scenarios, "Jump to an arbitrary page", "handler", "p95 ≤ 30 ms", "jump");
-        Target(md, scenarios, "Filter by role and status", "handler", "p95 ≤ 5 ms", "filter");
+        Target(md, scenarios, "List page (25 rows) with total", "handler, in-process", "p95 ≤ 2 ms", "list", notes);
+        Target(md, scenarios, "Jump to an arbitrary page", "handler", "p95 ≤ 30 ms", "jump", notes);
+        Target(md, scenarios, "Filter by role and status", "handler", "p95 ≤ 5 ms", "filter", notes);
         foreach (var search in scenarios.Where(s => s.Name.StartsWith("Substring search", StringComparison.Ordinal)))
         {
-            Target(md, [search], search.Name, "handler, same run as the scan", "p95 ≤ 10 ms and ≥ 15× the instr() scan", "search");
+            Target(md, [search], search.Name, "handler, same run as the scan", "p95 ≤ 10 ms and ≥ 15× the instr() scan", "search", notes);
         }
 
-        Target(md, scenarios, "Get user by id", "handler vs raw SELECT, interleaved, a connection opened per call on both sides", "≥ 33% of raw", "get");
-        Target(md, scenarios, "Create user", "handler vs raw INSERTs of the user and its audit entry in one transaction, interleaved", "≥ 50% of raw", "create");
-        Target(md, scenarios, ExportScenario.Name, "handler (ExportUsersQuery, pages of 1,000, the app's CSV writer) vs one raw SELECT into the same writer, alternating", "100,000 rows in ≤ 5 s", "export");
+        Target(md, scenarios, "Get user by id", "handler vs raw SELECT, interleaved, a connection opened per call on both sides", "≥ 33% of raw", "get", notes);
+        Target(md, scenarios, "Create user", "handler vs raw INSERTs of the user and its audit entry in one transaction, interleaved", "≥ 50% of raw", "create", notes);
+        Target(md, scenarios, ExportScenario.Name, "handler (ExportUsersQuery, pages of 1,000, the app's CSV writer) vs one raw SELECT into the same writer, alternating", "100,000 rows in ≤ 5 s", "export", notes);
         var direct = micro.Find(m => m.Name == DispatchBenchmarks.DirectCall);
         foreach (var m in micro.Where(m => m != direct))
         {
             var met = m.MeanNanoseconds <= 10 && m.AllocatedBytes == 0;
             var baseline = direct is null ? string.Empty : Invariant($"; the handler called directly, same run: {direct.MeanNanoseconds:0.0} ns");
-            md.AppendLine(Invariant($"| Mediator dispatch, no pipeline steps ({m.Name}) | BenchmarkDotNet, in process | ≤ 10 ns, 0 B | {m.MeanNanoseconds:0.0} ns, {m.AllocatedBytes} B{baseline} | {(met ? "yes" : "**no**")} | {(met ? string.Empty : WhenMissed["dispatch"])} |"));
+            md.AppendLine(Invariant($"| Mediator dispatch, no pipeline steps ({m.Name}) | BenchmarkDotNet, in process | ≤ 10 ns, 0 B | {m.MeanNanoseconds:0.0} ns, {m.AllocatedBytes} B{baseline} | {(met ? "yes" : "**no**")} | {(met ? string.Empty : NoteLink(notes, "dispatch"))} |"));
         }
 
         if (browser is null)
@@ -78,13 +67,13 @@ public static class BenchmarkReport
         {
             Row(md, "Click next page → new rows in the DOM", Invariant($"Chromium, {browser.Contexts} contexts for {browser.Seconds:0} s"), "p95 ≤ 50 ms, zero circuit errors",
                 Invariant($"p50 {Samples.Ms(browser.NextPage.P50)} ms, p95 {Samples.Ms(browser.NextPage.P95)} ms (n={browser.NextPage.Count}); {browser.CircuitErrors} steps or searches timed out (no rows within 10 s) or failed"),
-                browser.NextPage.P95 <= 50 && browser.CircuitErrors == 0, "click");
+                browser.NextPage.P95 <= 50 && browser.CircuitErrors == 0, "click", notes);
             Row(md, Invariant($"Keystroke in search → matching rows, minus the {browser.SearchDebounceMilliseconds} ms pause the search waits for"), "same run", "p95 ≤ 150 ms",
-                Invariant($"p50 {Samples.Ms(browser.Search.P50)} ms, p95 {Samples.Ms(browser.Search.P95)} ms (n={browser.Search.Count})"), browser.Search.P95 <= 150, "keystroke");
+                Invariant($"p50 {Samples.Ms(browser.Search.P50)} ms, p95 {Samples.Ms(browser.Search.P95)} ms (n={browser.Search.Count})"), browser.Search.P95 <= 150, "keystroke", notes);
             Row(md, "Retained server memory per circuit", "managed heap after a full GC (dotnet-gcdump) at 10 and 50 open circuits", "≤ 500 KB",
-                Invariant($"{browser.RetainedKilobytesPerCircuit:0} KB ({browser.HeapAt10Bytes / 1048576.0:0.0} MB → {browser.HeapAt50Bytes / 1048576.0:0.0} MB)"), browser.RetainedKilobytesPerCircuit <= 500, "memory");
+                Invariant($"{browser.RetainedKilobytesPerCircuit:0} KB ({browser.HeapAt10Bytes / 1048576.0:0.0} MB → {browser.HeapAt50Bytes / 1048576.0:0.0} MB)"), browser.RetainedKilobytesPerCircuit <= 500, "memory", notes);
             Row(md, "Process start to first page served", "the 1M database: `dotnet UserManagement.Web.dll` until /signin answers", "≤ 3 s",
-                Invariant($"{browser.StartToSignInPageSeconds:0.00} s (signed in and the users list shown: {browser.StartToFirstUsersPageSeconds:0.00} s)"), browser.StartToSignInPageSeconds <= 3, "startup");
+                Invariant($"{browser.StartToSignInPageSeconds:0.00} s (signed in and the users list shown: {browser.StartToFirstUsersPageSeconds:0.00} s)"), browser.StartToSignInPageSeconds <= 3, "startup", notes);
         }
 
         if (single is not null)
@@ -97,16 +86,7 @@ public static class BenchmarkReport
             md.AppendLine().AppendLine(Invariant($"Steps that timed out or failed: {single.CircuitErrors}. Start to the sign-in page answering: {single.StartToSignInPageSeconds:0.00} s."));
         }
 
-        md.Append(ImportSection(await ResultStore.LoadAsync<ScenarioResult>("import"), command));
-
-        md.AppendLine().AppendLine("## Where the ~350 ms per page went, beyond SQL").AppendLine();
-        md.AppendLine("Before this change a click on *next page* cost 343-428 ms at 1M users. What it was made of, and what changed:").AppendLine();
-        md.AppendLine("- **SQL (most of it).** `COUNT(*)` (45-250 ms) and `OFFSET` on the Users table on every page. Now the count is read from `UserListCounts` and the page is a keyset seek from the cursor the previous page returned: about 0.2 ms raw, 0.3-0.4 ms through the handler (tables above).");
-        md.AppendLine("- **The grid loading twice: it did not.** `ServerData` runs once per step (bUnit: one `ListUsersQuery` per step, `UserListTests`).");
-        md.AppendLine("- **Rendering three times.** A step rendered the whole grid (25 rows, each with tooltips and four buttons) three times: when its rows arrived, when `LoadAsync` asked the page to render the count again, and when the URL change it pushed came back as new query parameters. Now the page renders again only when the count, the search note or the error changed, and skips the render for a URL that only echoes what the grid shows: one render per step.");
-        md.AppendLine("- **The URL round trip** (`NavigateTo`, so Back works) stays; it costs a message to the browser and back, and no render now.");
-        md.AppendLine("- **The per-message session check** is one indexed read (about 0.1-0.2 ms); it is not cached, because docs/security.md promises that an ended session stops working at the next message (ADR 0011).");
-        md.AppendLine("- **Per connection settings.** Every EF Core operation ran five PRAGMAs on a pooled connection that already had them; now only the first use of each native connection does. Every connection memory-maps the file, so reading a row costs no system call.");
+        md.Append(ImportSection(await ResultStore.LoadAsync<ScenarioResult>("import"), command, notes));
 
         md.AppendLine().AppendLine("## Every scenario").AppendLine();
         md.AppendLine("Milliseconds. Ratio = baseline p50 ÷ handler p50: above 1 the handler is that many times faster than the baseline; below 1 it is the share of the raw speed it keeps.").AppendLine();
@@ -150,26 +130,13 @@ public static class BenchmarkReport
         md.AppendLine("dotnet run -c Release --project UserManagement.Benchmarks -- import --rows 20000   # the import against raw, about a minute; updates its section");
         md.AppendLine("```").AppendLine();
         md.AppendLine("CI does not run these. `dotnet test` runs the scenario runner on 20,000 users to prove it works (no times asserted), and `UserListQueryPlanTests` pins the query plans the figures depend on.");
+        md.Append(EmptyNotes);
 
-        var file = Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
-        // The start-up and event-delivery sections come from commands of their own (`startup`, `events`): keep them.
-        var kept = File.Exists(file) ? KeptSections(await File.ReadAllTextAsync(file)) : [];
-        await File.WriteAllTextAsync(file, md.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
-        foreach (var (heading, section) in kept)
-        {
-            await UpdateSectionAsync(heading, section, "\n## Where the");
-        }
-
-        Console.WriteLine($"Wrote {file}");
-    }
-
-    private static List<(string Heading, string Section)> KeptSections(string text)
-    {
-        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
-        return [.. new[] { EventsHeading, StartupHeading }
-            .Select(heading => (heading, Section: MarkdownSections.Find(text, heading)))
-            .Where(kept => kept.Section is not null)
-            .Select(kept => (kept.heading, kept.Section!))];
+        // The start-up and event-delivery sections come from commands of their own (`startup`, `events`), the notes from
+        // a person: keep them as they are.
+        var text = MarkdownSections.Keep(md.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), old, Before, EventsHeading, StartupHeading, NotesHeading);
+        await File.WriteAllTextAsync(DocPath(), text);
+        Console.WriteLine($"Wrote {DocPath()}");
     }
 
     private const string ImportHeading = "## Bulk import";
@@ -178,12 +145,34 @@ public static class BenchmarkReport
 
     private const string StartupHeading = "## Start-up";
 
+    private const string NotesHeading = "## Notes";
+
+    /// <summary>Where a section that a command adds goes when the file has none yet.</summary>
+    private const string Before = "\n## Every scenario";
+
+    /// <summary>The notes section before anyone wrote a note.</summary>
+    private const string EmptyNotes =
+        "\n" + NotesHeading + "\n\nKept by hand: the benchmark commands rewrite every other section and leave this one as it is. "
+        + "A figure that misses its target links to its note, a `### Note: <key>` heading here; when the figure's story changes, change its note. "
+        + "A note's figures are those of the run or the investigation it tells of, not those of the tables above.\n";
+
+    private static string DocPath() => Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
+
+    private static async Task<string> ReadAsync() =>
+        File.Exists(DocPath()) ? (await File.ReadAllTextAsync(DocPath())).Replace("\r\n", "\n", StringComparison.Ordinal) : string.Empty;
+
+    /// <summary>A link to the note on <paramref name="key"/> (heading <c>### Note: key</c>), or what is missing where there is none.</summary>
+    private static string NoteLink(string notes, string key) =>
+        notes.Contains($"\n### Note: {key}\n", StringComparison.Ordinal)
+            ? $"[Note: {key}](#note-{key})"
+            : $"no note yet: add `### Note: {key}` under Notes";
+
     /// <summary>
     /// Writes the import's section into the existing docs/benchmarks.md (replacing the one there, or before
-    /// "Where the ~350 ms..." when there is none), so that <c>import</c> alone updates its figure and keeps the others.
+    /// "Every scenario" when there is none), so that <c>import</c> alone updates its figure and keeps the others.
     /// </summary>
-    public static Task UpdateImportSectionAsync(ScenarioResult import, string command) =>
-        UpdateSectionAsync(ImportHeading, ImportSection(import, command).ToString(), "\n## Where the");
+    public static async Task UpdateImportSectionAsync(ScenarioResult import, string command) =>
+        await UpdateSectionAsync(ImportHeading, ImportSection(import, command, MarkdownSections.Find(await ReadAsync(), NotesHeading) ?? EmptyNotes).ToString());
 
     /// <summary>Writes the domain-event latency section (issue 10, ADR 0021) of docs/benchmarks.md, leaving the rest as it is.</summary>
     public static Task UpdateEventsSectionAsync(ScenarioResult delivery, ScenarioResult save, string command, MachineInfo machine)
@@ -199,7 +188,7 @@ public static class BenchmarkReport
             md.AppendLine(Invariant($"| {result.Name} | p50 {result.Handler.P50:0.0} ms, p95 {result.Handler.P95:0.0} ms, max {result.Handler.Milliseconds.Max():0.0} ms | p50 {result.Baseline!.P50:0.0} ms, p95 {result.Baseline.P95:0.0} ms | {result.Target ?? "-"} | {(result.Met switch { true => "yes", false => "**no**", null => "-" })} |"));
         }
 
-        return UpdateSectionAsync(EventsHeading, md.ToString(), "\n## Where the");
+        return UpdateSectionAsync(EventsHeading, md.ToString());
     }
 
     public static Task UpdateStartupSectionAsync(Samples starts, string command, MachineInfo machine)
@@ -211,21 +200,18 @@ public static class BenchmarkReport
         md.AppendLine("| figure | min | p50 | max | runs | met (p50) |");
         md.AppendLine("|---|---|---|---|---|---|");
         md.AppendLine(Invariant($"| Process start to the sign-in page answering | {starts.Milliseconds.Min() / 1000:0.00} s | {starts.P50 / 1000:0.00} s | {starts.Milliseconds.Max() / 1000:0.00} s | {starts.Count} | {(starts.P50 <= 3000 ? "yes" : "**no**")} |"));
-        return UpdateSectionAsync(StartupHeading, md.ToString(), "\n## Where the");
+        return UpdateSectionAsync(StartupHeading, md.ToString());
     }
 
-    /// <summary>Replaces the section under <paramref name="heading"/> (or inserts it before <paramref name="before"/>).</summary>
-    private static async Task UpdateSectionAsync(string heading, string section, string before)
+    /// <summary>Replaces the section under <paramref name="heading"/> (or inserts it before "Every scenario").</summary>
+    private static async Task UpdateSectionAsync(string heading, string section)
     {
-        var file = Path.Combine(ResultStore.RepositoryRoot(), "docs", "benchmarks.md");
-        var text = (await File.ReadAllTextAsync(file)).Replace("\r\n", "\n", StringComparison.Ordinal);
-        section = section.Replace("\r\n", "\n", StringComparison.Ordinal);
-        text = MarkdownSections.Replace(text, heading, section, before);
-        await File.WriteAllTextAsync(file, text);
-        Console.WriteLine($"Updated the section {heading} of {file}");
+        var text = MarkdownSections.Replace(await ReadAsync(), heading, section.Replace("\r\n", "\n", StringComparison.Ordinal), Before);
+        await File.WriteAllTextAsync(DocPath(), text);
+        Console.WriteLine($"Updated the section {heading} of {DocPath()}");
     }
 
-    private static StringBuilder ImportSection(ScenarioResult? import, string command)
+    private static StringBuilder ImportSection(ScenarioResult? import, string command, string notes)
     {
         var md = new StringBuilder();
         md.AppendLine().AppendLine(ImportHeading).AppendLine();
@@ -241,24 +227,11 @@ public static class BenchmarkReport
         md.AppendLine("|---|---|---|---|---|---|");
         md.AppendLine(Invariant($"| {import.Name} | {Samples.Ms(import.Handler.P50)} ms | {Samples.Ms(import.Baseline!.P50)} ms ({import.BaselineName}) | {import.Note} | {import.Ratio:0.00} | {(import.Met == true ? "yes" : "**no**")} |"));
         md.AppendLine();
-        md.AppendLine(ImportHistory);
+        md.AppendLine(Invariant($"The history of this figure, and where the import's time goes: {NoteLink(notes, "import")}."));
         return md;
     }
 
-    /// <summary>What the import figure was before, and what changed it.</summary>
-    private const string ImportHistory =
-        "History of this figure (20,000 rows, same command, issue 10): before the bulk-logging change, with a log line at Information per imported user, "
-        + "ratio 0.67 (log into a file) and 0.56 (`--log console`, as the app logs); after it (a summary line per action and batch at Information, each "
-        + "entry at Debug; change detection once per batch instead of at every query and save; the event subscribers' lookup cached) runs gave 0.49 (`--log console`, the log change alone), "
-        + "0.55, 0.57, 0.33 and 0.56 (the table). The import side stayed at 14-21 s in every run while the raw side swung from 6.5 s to 13 s with the load of the shared "
-        + "machine (load average 12-16 on 2 cores, other engineers' test runs): the per-user log line was not what held the import back here, and one "
-        + "run is not enough to call the target met. The ~9% quoted in the task was not found in any docs/benchmarks.md and was not reproduced. "
-        + "Where the time goes: about two thirds of the import is SQL (three commands per user: the user, its audit entry, and the import row's outcome, "
-        + "which is what makes a redelivered message idempotent; the raw side does the first two); the rest is EF Core building those commands and the domain. "
-        + "Next: several rounds alternating the two sides, reporting the median ratio; then fewer statements for the import rows' outcomes "
-        + "(one UPDATE marking a batch's created rows) and a look at EF Core's per-entity cost with a profiler.";
-
-    private static void Target(StringBuilder md, IEnumerable<ScenarioResult> scenarios, string prefix, string how, string target, string reason)
+    private static void Target(StringBuilder md, IEnumerable<ScenarioResult> scenarios, string prefix, string how, string target, string reason, string notes)
     {
         var s = scenarios.FirstOrDefault(x => x.Name.StartsWith(prefix, StringComparison.Ordinal));
         if (s is null)
@@ -273,11 +246,11 @@ public static class BenchmarkReport
             measured += Invariant($"; {s.BaselineName} p50 {Samples.Ms(s.Baseline.P50)} ms; ratio {s.Ratio:0.00}");
         }
 
-        Row(md, s.Name, how, target, measured, s.Met ?? false, reason);
+        Row(md, s.Name, how, target, measured, s.Met ?? false, reason, notes);
     }
 
-    private static void Row(StringBuilder md, string name, string how, string target, string measured, bool met, string reason) =>
-        md.AppendLine(Invariant($"| {name} | {how} | {target} | {measured} | {(met ? "yes" : "**no**")} | {(met ? string.Empty : WhenMissed[reason])} |"));
+    private static void Row(StringBuilder md, string name, string how, string target, string measured, bool met, string reason, string notes) =>
+        md.AppendLine(Invariant($"| {name} | {how} | {target} | {measured} | {(met ? "yes" : "**no**")} | {(met ? string.Empty : NoteLink(notes, reason))} |"));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -63,7 +63,7 @@ public sealed class AdministratorBootstrapTests : AppTests
         (await App.Send(new SignInCommand(AdministratorBootstrap.DefaultEmail, second.OneTimePassword!, null))).ShouldSucceed().MustChangePassword.ShouldBeTrue();
     }
 
-    // Issue 22, finding 3: the first administrator has nobody to unlock it, so it gets a second factor at once.
+    // The first administrator has nobody to unlock it, so it gets a second factor at once.
     [Fact]
     public async Task Should_hold_the_first_administrator_at_mfa_enrolment_right_after_it_chose_its_password()
     {

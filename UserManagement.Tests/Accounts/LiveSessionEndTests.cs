@@ -20,12 +20,8 @@ public sealed class LiveSessionEndTests : AppTests
 {
     private const string Password = "a long enough password";
 
-    private async Task<(UserDetails User, SignedIn Session)> SignedInUser(UserRole role = UserRole.Administrator, string email = "ada@example.com")
-    {
-        var user = await App.CreateUserWithPassword(email, Password, role);
-        var session = (await App.Send(new SignInCommand(email, Password, null))).ShouldSucceed();
-        return ((await App.Send(new GetUserQuery(user.Id))).Value, session);
-    }
+    private Task<(UserDetails User, SignedIn Session)> SignedInUser(UserRole role = UserRole.Administrator, string email = "ada@example.com") =>
+        App.CreateSignedInUser(email, Password, role);
 
     private SessionAuthenticationStateProvider Circuit(SignedIn session, TaskCompletionSource<ClaimsPrincipal> signedOut)
     {
@@ -112,6 +108,7 @@ public sealed class LiveSessionEndTests : AppTests
         provider.Dispose();
 
         await SubscribedAsync(0);
+        App.Get<UserChangeBroadcast>().ListenerCount.ShouldBe(0);
     }
 
     [Fact]
@@ -204,5 +201,41 @@ public sealed class LiveSessionEndTests : AppTests
         {
             (await caller.GetCallerAsync(TestContext.Current.CancellationToken)).ShouldBeNull();
         }
+    }
+
+    /// <summary>The 30 s re-check is no activity: an unattended tab signs out once its session idled for 30 minutes.</summary>
+    [Fact]
+    public async Task Should_sign_out_an_open_circuit_after_30_minutes_without_activity_though_it_is_rechecked_every_30_seconds()
+    {
+        var clock = new TimerCountingClock(App.Clock);
+        var (_, session) = await SignedInUser(UserRole.Member);
+        using var provider = new SessionAuthenticationStateProvider(
+            new SessionValidator(App.Get<IAppDbContextFactory>(), MfaPolicy.Default, clock), clock, NullLogger<SessionAuthenticationStateProvider>.Instance);
+        var signedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.AuthenticationStateChanged += async state =>
+        {
+            if ((await state).User.Identity?.IsAuthenticated != true)
+            {
+                signedOut.TrySetResult();
+            }
+        };
+        provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(AppClaims.For(session))));
+
+        var rechecks = 0;
+        while (!signedOut.Task.IsCompleted)
+        {
+            // Wait until the provider waits again (or has signed out), then let 30 s pass.
+            await Task.WhenAny(clock.NextTimerAsync(rechecks + 1), signedOut.Task).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            if (signedOut.Task.IsCompleted)
+            {
+                break;
+            }
+
+            rechecks.ShouldBeLessThan(62, "an unattended circuit must sign out once idle for 30 minutes");
+            rechecks++;
+            App.Clock.Advance(SessionAuthenticationStateProvider.RevalidationInterval);
+        }
+
+        (rechecks * SessionAuthenticationStateProvider.RevalidationInterval).ShouldBe(UserSession.IdleTimeout);
     }
 }

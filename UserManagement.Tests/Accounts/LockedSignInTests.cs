@@ -7,7 +7,7 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>
-/// Issue 22, findings 2 and 3 (ADR 0025): while an account is locked after wrong passwords, the password gets no verdict
+/// Signing in to a locked account (ADR 0025): while an account is locked after wrong passwords, the password gets no verdict
 /// (the right one and a wrong one get the same answer), guessing is limited per account whatever the address, and an
 /// account with a second factor still gets in with its password and a code, so nobody can keep it locked.
 /// </summary>
@@ -84,7 +84,7 @@ public sealed class LockedSignInTests : AppTests
         var signedIn = (await SignIn(Password, App.CodeFor(secret))).ShouldSucceed();
 
         signedIn.SecondFactorRequired.ShouldBeFalse("both factors were given at once");
-        (await App.Get<SessionValidator>().ConfirmAsync(signedIn.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(signedIn.SessionId)).ShouldNotBeNull();
         var stored = await Stored(user.Id);
         stored.LockedUntil.ShouldBeNull("both factors lift the lockout (ADR 0009)");
         stored.FailedSignInCount.ShouldBe(0);
@@ -202,5 +202,17 @@ public sealed class LockedSignInTests : AppTests
         pending.SecondFactorRequired.ShouldBeTrue();
         (await Stored(user.Id)).FailedMfaCount.ShouldBe(1);
         (await App.Send(new VerifySecondFactorCommand(pending.SessionId, App.CodeFor(secret), null))).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Should_keep_an_account_without_mfa_locked_even_for_the_right_password()
+    {
+        var user = await App.CreateUserWithPassword(Email, Password);
+        for (var attempt = 1; attempt <= SignInCommand.MaxFailedAttempts; attempt++)
+        {
+            await App.Send(new SignInCommand(user.Email, $"attacker guess {attempt}", null));
+        }
+
+        (await App.Send(new SignInCommand(user.Email, Password, null))).ShouldFailWith<SignInRefusedError, SignedIn>();
     }
 }

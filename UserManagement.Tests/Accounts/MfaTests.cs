@@ -18,7 +18,7 @@ public sealed class MfaTests : AppTests
         (await App.Send(new SignInCommand(email, Password, "203.0.113.7"))).ShouldSucceed();
 
     private async Task ActAs(SignedIn session) =>
-        App.Caller.ActAs((await App.Get<SessionValidator>().ConfirmAsync(session.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull());
+        await App.ActAsConfirmedSessionAsync(session.SessionId);
 
     /// <summary>An administrator with MFA on; returns the secret and the recovery codes.</summary>
     private Task<(UserDetails User, string Secret, IReadOnlyList<string> Codes)> Enrolled(UserRole role = UserRole.Administrator) =>
@@ -29,8 +29,6 @@ public sealed class MfaTests : AppTests
         await using var db = await App.OpenDbAsync();
         return await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, TestContext.Current.CancellationToken);
     }
-
-    private Task<Caller?> Confirm(Guid sessionId) => App.Get<SessionValidator>().ConfirmAsync(sessionId, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task Should_turn_on_mfa_with_a_code_from_the_app_and_issue_ten_hashed_recovery_codes()
@@ -71,10 +69,10 @@ public sealed class MfaTests : AppTests
         var pending = await SignInAs();
 
         pending.SecondFactorRequired.ShouldBeTrue();
-        (await Confirm(pending.SessionId)).ShouldBeNull("the password alone opens nothing");
+        (await App.ConfirmSessionAsync(pending.SessionId)).ShouldBeNull("the password alone opens nothing");
         var signedIn = (await App.Send(new VerifySecondFactorCommand(pending.SessionId, App.CodeFor(secret), "203.0.113.7"))).ShouldSucceed();
         signedIn.SessionId.ShouldBe(pending.SessionId);
-        (await Confirm(signedIn.SessionId)).ShouldNotBeNull().IsAdministrator.ShouldBeTrue();
+        (await App.ConfirmSessionAsync(signedIn.SessionId)).ShouldNotBeNull().IsAdministrator.ShouldBeTrue();
         (await Stored(user.Id)).LastSignInAt.ShouldBe(Now);
     }
 
@@ -90,7 +88,7 @@ public sealed class MfaTests : AppTests
 
         (await App.Send(new VerifySecondFactorCommand(second.SessionId, code, null)))
             .ShouldFailWith<SecondFactorRefusedError, SignedIn>().Message.ShouldBe(SecondFactorRefusedError.Wrong);
-        (await Confirm(second.SessionId)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(second.SessionId)).ShouldBeNull();
     }
 
     [Fact]
@@ -172,7 +170,7 @@ public sealed class MfaTests : AppTests
             .ShouldFailWith<SecondFactorRefusedError, SignedIn>().Message.ShouldBe(SecondFactorRefusedError.Expired);
     }
 
-    // Finding 9: a known account cannot be kept locked forever by someone guessing passwords.
+    // A known account cannot be kept locked forever by someone guessing passwords.
     [Fact]
     public async Task Should_let_the_right_password_and_code_through_a_lockout_someone_else_caused()
     {
@@ -184,11 +182,11 @@ public sealed class MfaTests : AppTests
 
         (await Stored(user.Id)).LockedUntil.ShouldNotBeNull();
 
-        // While locked the password alone gets no verdict (issue 22, finding 2); with the code beside it, it signs in.
+        // While locked the password alone gets no verdict (ADR 0025); with the code beside it, it signs in.
         (await App.Send(new SignInCommand(Email, Password, "203.0.113.7"))).ShouldFailWith<SignInRefusedError, SignedIn>();
         var signedIn = (await App.Send(new SignInCommand(Email, Password, "203.0.113.7", App.CodeFor(secret)))).ShouldSucceed();
         signedIn.SecondFactorRequired.ShouldBeFalse();
-        (await Confirm(signedIn.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(signedIn.SessionId)).ShouldNotBeNull();
         var stored = await Stored(user.Id);
         stored.LockedUntil.ShouldBeNull("both factors lift the lockout");
         stored.FailedSignInCount.ShouldBe(0);
@@ -206,13 +204,13 @@ public sealed class MfaTests : AppTests
 
         (await App.Send(new ResetUserMfaCommand(user.Id, mfa.Version))).ShouldSucceed().ShouldBeGreaterThan(mfa.Version);
 
-        (await Confirm(session.SessionId)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(session.SessionId)).ShouldBeNull();
         (await App.Send(new GetUserMfaQuery(user.Id))).ShouldSucceed().ShouldSatisfyAllConditions(
             m => m.Enabled.ShouldBeFalse(), m => m.RecoveryCodesLeft.ShouldBe(0));
         var next = await SignInAs();
         next.SecondFactorRequired.ShouldBeFalse();
         next.MustEnrolMfa.ShouldBeTrue("an administrator whose MFA was reset sets it up again at once");
-        (await Confirm(next.SessionId))!.IsAdministrator.ShouldBeFalse();
+        (await App.ConfirmSessionAsync(next.SessionId))!.IsAdministrator.ShouldBeFalse();
         (await App.SecurityEntriesAsync(SecurityEventType.MfaReset)).ShouldHaveSingleItem()
             .ActorId.ShouldBe(TestCurrentUser.Administrator.UserId);
         App.Logs.Lines.ShouldContain(l => l.Contains("reset the MFA of user", StringComparison.Ordinal));
@@ -233,7 +231,7 @@ public sealed class MfaTests : AppTests
 
         var first = await SignInAs();
         first.MustEnrolMfa.ShouldBeFalse();
-        var caller = (await Confirm(first.SessionId)).ShouldNotBeNull();
+        var caller = (await App.ConfirmSessionAsync(first.SessionId)).ShouldNotBeNull();
         caller.IsAdministrator.ShouldBeTrue();
         caller.MfaDeadline.ShouldBe(Now + MfaPolicy.Default.GracePeriod);
 
@@ -241,13 +239,13 @@ public sealed class MfaTests : AppTests
         var late = await SignInAs();
 
         late.MustEnrolMfa.ShouldBeTrue();
-        var held = (await Confirm(late.SessionId)).ShouldNotBeNull();
+        var held = (await App.ConfirmSessionAsync(late.SessionId)).ShouldNotBeNull();
         held.IsAdministrator.ShouldBeFalse();
         App.Caller.ActAs(held);
         (await App.Send(new ListUsersQuery())).ShouldFailWith<ForbiddenError, Page<UserListItem>>();
         var enrolment = (await App.Send(new StartMfaEnrolmentQuery())).ShouldSucceed();
         (await App.Send(new EnableMfaCommand(enrolment.Secret, App.CodeFor(enrolment.Secret)))).ShouldSucceed();
-        (await Confirm(late.SessionId))!.IsAdministrator.ShouldBeTrue();
+        (await App.ConfirmSessionAsync(late.SessionId))!.IsAdministrator.ShouldBeTrue();
     }
 
     [Fact]
@@ -257,7 +255,7 @@ public sealed class MfaTests : AppTests
         await SignInAs();
         App.Clock.Advance(TimeSpan.FromDays(30));
 
-        var caller = (await Confirm((await SignInAs()).SessionId)).ShouldNotBeNull();
+        var caller = (await App.ConfirmSessionAsync((await SignInAs()).SessionId)).ShouldNotBeNull();
 
         caller.MustEnrolMfa.ShouldBeFalse();
         caller.MfaDeadline.ShouldBeNull();

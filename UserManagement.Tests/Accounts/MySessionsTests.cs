@@ -21,9 +21,6 @@ public sealed class MySessionsTests : AppTests
         return (user, here, elsewhere);
     }
 
-    private Task<Caller?> Confirm(Guid sessionId) =>
-        App.Get<SessionValidator>().ConfirmAsync(sessionId, TestContext.Current.CancellationToken);
-
     [Fact]
     public async Task Should_list_only_my_live_sessions_most_recent_first_and_mark_this_browser()
     {
@@ -48,15 +45,15 @@ public sealed class MySessionsTests : AppTests
     public async Task Should_leave_out_sessions_that_went_idle_or_expired()
     {
         var (_, here, elsewhere) = await SignedInTwice();
-        (await Confirm(here.SessionId)).ShouldNotBeNull(); // this browser is in use; the other one is not
+        (await App.ConfirmSessionAsync(here.SessionId)).ShouldNotBeNull(); // this browser is in use; the other one is not
         App.Clock.Advance(UserSession.IdleTimeout - TimeSpan.FromMinutes(1));
-        (await Confirm(here.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(here.SessionId)).ShouldNotBeNull();
         App.Clock.Advance(TimeSpan.FromMinutes(2));
 
         var sessions = (await App.Send(new ListMySessionsQuery())).ShouldSucceed();
 
         sessions.Select(s => s.Id).ShouldBe([here.SessionId], "the other browser has been idle for 31 minutes");
-        (await Confirm(elsewhere.SessionId)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(elsewhere.SessionId)).ShouldBeNull();
     }
 
     [Fact]
@@ -66,8 +63,8 @@ public sealed class MySessionsTests : AppTests
 
         (await App.Send(new EndMySessionsCommand(elsewhere.SessionId))).ShouldSucceed().ShouldBe(1);
 
-        (await Confirm(elsewhere.SessionId)).ShouldBeNull();
-        (await Confirm(here.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(elsewhere.SessionId)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(here.SessionId)).ShouldNotBeNull();
         (await App.SecurityEntriesAsync(SecurityEventType.SessionEnded)).ShouldHaveSingleItem().Detail.ShouldBe("1 session ended: ended by the user.");
     }
 
@@ -79,18 +76,18 @@ public sealed class MySessionsTests : AppTests
 
         (await App.Send(new EndMySessionsCommand(null))).ShouldSucceed().ShouldBe(2);
 
-        (await Confirm(here.SessionId)).ShouldNotBeNull();
-        (await Confirm(elsewhere.SessionId)).ShouldBeNull();
-        (await Confirm(third.SessionId)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(here.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(elsewhere.SessionId)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(third.SessionId)).ShouldBeNull();
     }
 
     [Fact]
     public async Task Should_count_only_the_live_sessions_it_ends_as_the_list_shows_them()
     {
         var (_, here, elsewhere) = await SignedInTwice();
-        (await Confirm(here.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(here.SessionId)).ShouldNotBeNull();
         App.Clock.Advance(UserSession.IdleTimeout - TimeSpan.FromMinutes(1));
-        (await Confirm(here.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(here.SessionId)).ShouldNotBeNull();
         App.Clock.Advance(TimeSpan.FromMinutes(2));
         var live = (await App.Send(new SignInCommand("ada@example.com", Password, null))).ShouldSucceed();
         (await App.Send(new ListMySessionsQuery())).ShouldSucceed().Count.ShouldBe(2, "this browser and the new sign-in; the other went idle");
@@ -99,8 +96,8 @@ public sealed class MySessionsTests : AppTests
             .ShouldFailWith<NotFoundError, int>().Message.ShouldBe(EndMySessionsCommand.NotYours);
         (await App.Send(new EndMySessionsCommand(null))).ShouldSucceed().ShouldBe(1);
 
-        (await Confirm(live.SessionId)).ShouldBeNull();
-        (await Confirm(here.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(live.SessionId)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(here.SessionId)).ShouldNotBeNull();
     }
 
     [Fact]
@@ -114,6 +111,6 @@ public sealed class MySessionsTests : AppTests
             .ShouldFailWith<NotFoundError, int>().Message.ShouldBe(EndMySessionsCommand.NotYours);
         (await App.Send(new EndMySessionsCommand(null))).ShouldSucceed().ShouldBe(1);
 
-        (await Confirm(bobs.SessionId)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(bobs.SessionId)).ShouldNotBeNull();
     }
 }

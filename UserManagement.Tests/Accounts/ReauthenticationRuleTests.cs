@@ -9,7 +9,7 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>
-/// Issue 22, finding 8: one rule for re-authentication. Anything that grants or removes administrative power, or ends
+/// One rule for re-authentication (ADR 0025). Anything that grants or removes administrative power, or ends
 /// another user's sessions, needs a password or code entered within five minutes, however it is done (the form, a row
 /// action, a bulk action, an import); what touches no such power does not ask. The bus runs, so what is allowed goes
 /// all the way through.

@@ -25,7 +25,7 @@ public sealed class ReauthenticationTests : AppTests
 
     /// <summary>The caller as the session validator sees it now: re-authentication is read from the session row.</summary>
     private async Task ActAsSessionAsync() =>
-        App.Caller.ActAs((await App.Get<SessionValidator>().ConfirmAsync(_session.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull());
+        await App.ActAsConfirmedSessionAsync(_session.SessionId);
 
     public static TheoryData<string> SensitiveMessages => new()
     {
@@ -101,7 +101,7 @@ public sealed class ReauthenticationTests : AppTests
 
         (await App.Send(new ReauthenticateCommand("the last wrong guess"))).ShouldFailWith<ForbiddenError>().Message.ShouldBe(ReauthenticateCommand.Locked);
 
-        (await App.Get<SessionValidator>().ConfirmAsync(_session.SessionId, TestContext.Current.CancellationToken)).ShouldBeNull();
+        (await App.ConfirmSessionAsync(_session.SessionId)).ShouldBeNull();
         (await App.SecurityEntriesAsync(SecurityEventType.ReauthenticationFailed)).Count.ShouldBe(SignInCommand.MaxFailedAttempts);
     }
 

@@ -39,7 +39,7 @@ public sealed class SignInTests : AppTests
         signedIn.Role.ShouldBe(UserRole.Administrator);
         signedIn.MustChangePassword.ShouldBeFalse();
         (await Stored(ada.Id)).LastSignInAt.ShouldBe(App.Clock.GetUtcNow().UtcDateTime);
-        (await App.Get<SessionValidator>().ConfirmAsync(signedIn.SessionId, TestContext.Current.CancellationToken))
+        (await App.ConfirmSessionAsync(signedIn.SessionId))
             .ShouldNotBeNull().UserId.ShouldBe(ada.Id);
         var recorded = (await Entries(SecurityEventType.SignInSucceeded)).ShouldHaveSingleItem();
         recorded.TargetId.ShouldBe(ada.Id);
@@ -179,6 +179,20 @@ public sealed class SignInTests : AppTests
         new SignInCommand(Email, Password, null).ToString().ShouldNotContain(Password);
         new ChangeOwnPasswordCommand(Password, "another secret phrase").ToString().ShouldNotContain(Password);
         new SetTemporaryPasswordCommand(Guid.Empty, Password, 1).ToString().ShouldNotContain(Password);
+    }
+
+    [Fact]
+    public async Task Should_keep_only_a_masked_form_of_an_unknown_email_in_the_security_events()
+    {
+        await App.CreateUserWithPassword(Email, Password);
+
+        await App.Send(new SignInCommand("my secret passphrase typed in the email box", Password, "203.0.113.9"));
+
+        var failed = (await App.SecurityEntriesAsync(SecurityEventType.SignInFailed)).ShouldHaveSingleItem();
+        failed.TargetId.ShouldBeNull();
+        failed.TargetEmail.ShouldNotBeNull().ShouldStartWith("my…");
+        failed.Detail.ShouldBe("unknown email (from 203.0.113.9)");
+        (await App.AuditEntriesAsync()).ShouldAllBe(e => !$"{e.TargetEmail} {e.Detail} {e.ActorName}".Contains("secret passphrase"));
     }
 
     private enum KeyDerivationPrfValue : uint

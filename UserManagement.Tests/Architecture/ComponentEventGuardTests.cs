@@ -23,7 +23,7 @@ public sealed partial class ComponentEventGuardTests
     [Fact]
     public void Should_raise_every_event_of_a_component_test_through_the_interactions()
     {
-        var tests = Path.Combine(Repository.Root, "UserManagement.Tests");
+        var tests = Repository.File("UserManagement.Tests");
         var offences = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)

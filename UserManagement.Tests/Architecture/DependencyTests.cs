@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Architecture;
 
@@ -20,18 +21,6 @@ public sealed class DependencyTests
         "JasperFx",
     ];
 
-    private static string RepoFile(params string[] parts)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "UserManagement.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        directory.ShouldNotBeNull("the tests run below the repository");
-        return Path.Combine([directory.FullName, .. parts]);
-    }
-
     [Fact]
     public void Should_not_let_the_application_assembly_reference_infrastructure_web_or_a_database_provider()
     {
@@ -45,7 +34,7 @@ public sealed class DependencyTests
     [Fact]
     public void Should_keep_the_application_project_free_of_project_references_and_provider_packages()
     {
-        var project = XDocument.Load(RepoFile("UserManagement.Application", "UserManagement.Application.csproj"));
+        var project = XDocument.Load(Repository.File("UserManagement.Application", "UserManagement.Application.csproj"));
 
         project.Descendants("ProjectReference").ShouldBeEmpty();
         var packages = project.Descendants("PackageReference").Select(p => (string)p.Attribute("Include")!).ToList();
@@ -71,7 +60,7 @@ public sealed class DependencyTests
         foreach (var message in messages)
         {
             var useCase = message.Name[..^(message.Name.EndsWith("Command", StringComparison.Ordinal) ? "Command".Length : "Query".Length)];
-            var file = RepoFile("UserManagement.Application", message.Namespace!.Split('.').Last(), useCase + ".cs");
+            var file = Repository.File("UserManagement.Application", message.Namespace!.Split('.').Last(), useCase + ".cs");
             File.Exists(file).ShouldBeTrue($"{message.Name} lives in {useCase}.cs");
             var text = File.ReadAllText(file);
             text.ShouldContain($"class {message.Name}Handler", customMessage: $"{message.Name}Handler in {useCase}.cs");

@@ -307,7 +307,7 @@ public sealed class AuditTrailTests : AppTests
             await App.Send(new SetTemporaryPasswordCommand(ada.Id, "temporary pass phrase 7", before.Version)));
 
         (await App.Send(new GetUserQuery(ada.Id))).Value.ShouldBe(before);
-        (await App.Get<SessionValidator>().ConfirmAsync(session.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull();
+        (await App.ConfirmSessionAsync(session.SessionId)).ShouldNotBeNull();
         await ShouldHaveRecordedNothingAfter(mark);
     }
 
@@ -453,7 +453,7 @@ public sealed class AuditTrailTests : AppTests
     [Fact]
     public async Task Should_refuse_a_delete_of_an_entry_in_the_database_itself()
     {
-        // Finding 12 of the third outside test: the trigger refused UPDATE but not DELETE.
+        // Refusing UPDATE is not enough: a DELETE would take an entry out just as well.
         await App.CreateUser("Ada", "ada@example.com");
         await using var connection = new SqliteConnection(App.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);

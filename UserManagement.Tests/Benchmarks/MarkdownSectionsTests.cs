@@ -25,6 +25,16 @@ public sealed class MarkdownSectionsTests
     }
 
     [Fact]
+    public void Should_keep_a_hand_written_section_and_another_commands_section_through_a_rewrite()
+    {
+        var old = Doc + "\n## Notes\n\n### Note: list\n\nwritten by hand\n";
+        var rewritten = "# Benchmarks\n\n## Targets\n\nnew targets\n\n## Reproduce\n\nrun it\n\n## Notes\n\nno note yet\n";
+
+        MarkdownSections.Keep(rewritten, old, "\n## Reproduce", "## Start-up", "## Notes", "## Load")
+            .ShouldBe("# Benchmarks\n\n## Targets\n\nnew targets\n\n## Start-up\n\nold start\n\n## Reproduce\n\nrun it\n\n## Notes\n\n### Note: list\n\nwritten by hand\n");
+    }
+
+    [Fact]
     public void Should_find_a_section_up_to_the_next_heading_or_the_end_and_nothing_for_a_heading_that_only_starts_alike()
     {
         MarkdownSections.Find(Doc, "## Start-up").ShouldBe("\n## Start-up\n\nold start\n");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using UserManagement.Application.BulkActions;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
@@ -50,32 +49,21 @@ public sealed class BusSetupTests
     [Fact]
     public async Task Should_have_committed_the_code_that_codegen_writes_today()
     {
-        var output = Path.Combine(Path.GetTempPath(), "usermanagement-codegen", Guid.NewGuid().ToString("N"));
-        try
+        using var output = new TempFolder("codegen");
+        var (exitCode, printed) = await RunWebAsync(["codegen", "write"], new()
         {
-            var (exitCode, printed) = await RunWebAsync(["codegen", "write"], new()
-            {
-                ["Bus__GeneratedCodePath"] = output,
-                ["ConnectionStrings__Default"] = $"Data Source={Path.Combine(output, "codegen.db")}",
-            });
+            ["Bus__GeneratedCodePath"] = output.Path,
+            ["ConnectionStrings__Default"] = $"Data Source={output.File("codegen.db")}",
+        });
 
-            exitCode.ShouldBe(0, printed);
-            var committed = Path.Combine(Repository.Root, "UserManagement.Infrastructure", "Internal", "Generated");
-            var expected = Files(committed);
-            var actual = Files(output);
-            actual.Keys.ShouldBe(expected.Keys, ignoreOrder: true, GeneratedCodeCheck.Fix);
-            foreach (var (file, text) in actual)
-            {
-                text.ShouldBe(expected[file], $"{file} is stale. {GeneratedCodeCheck.Fix}");
-            }
-        }
-        finally
+        exitCode.ShouldBe(0, printed);
+        var committed = Repository.File("UserManagement.Infrastructure", "Internal", "Generated");
+        var expected = Files(committed);
+        var actual = Files(output.Path);
+        actual.Keys.ShouldBe(expected.Keys, ignoreOrder: true, GeneratedCodeCheck.Fix);
+        foreach (var (file, text) in actual)
         {
-            SqliteConnection.ClearAllPools();
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output, recursive: true);
-            }
+            text.ShouldBe(expected[file], $"{file} is stale. {GeneratedCodeCheck.Fix}");
         }
     }
 
@@ -93,7 +81,7 @@ public sealed class BusSetupTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.Combine(Repository.Root, "UserManagement.Web"),
+            WorkingDirectory = Repository.File("UserManagement.Web"),
         };
         start.ArgumentList.Add(Repository.WebDll);
         foreach (var arg in args)

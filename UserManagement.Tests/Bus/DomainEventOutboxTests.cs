@@ -131,8 +131,8 @@ public sealed class DomainEventOutboxTests
     public async Task Should_deliver_after_a_restart_the_events_a_node_committed_but_had_not_delivered()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var snapshot = Path.Combine(Path.GetTempPath(), "usermanagement-outbox", Guid.NewGuid().ToString("N"), "killed.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(snapshot)!);
+        using var folder = new TempFolder("outbox");
+        var snapshot = folder.File("killed.db");
         try
         {
             await using (var app = await TestApp.StartAsync(bus: true, configureServices: services =>
@@ -165,8 +165,6 @@ public sealed class DomainEventOutboxTests
         finally
         {
             gate.TrySetResult();
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(Path.GetDirectoryName(snapshot)!, recursive: true);
         }
     }
 

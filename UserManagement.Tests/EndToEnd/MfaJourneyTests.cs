@@ -102,8 +102,8 @@ public sealed class MfaJourneyTests(BrowserFixture browser) : BrowserTests(brows
         await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "session" })).ToBeVisibleAsync();
     }
 
-    // Issue 22, findings 2 and 3: while locked, the right password is answered as a wrong one (no code step), and the
-    // password with a code typed beside it still signs in, so nobody can keep an administrator with MFA locked out.
+    // While locked, the right password is answered as a wrong one (no code step), and the password with a code typed
+    // beside it still signs in, so nobody can keep an administrator with MFA locked out (ADR 0025).
     [Fact]
     public async Task Should_answer_the_right_password_as_a_wrong_one_while_locked_and_let_the_password_with_a_code_in()
     {

@@ -5,7 +5,7 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.EndToEnd;
 
 /// <summary>
-/// Finding 3: the published build (`dotnet publish -c Release`), started in Production by .ci/run, serves a page
+/// The published build (`dotnet publish -c Release`), started in Production by .ci/run, serves a page
 /// that becomes interactive. .ci/run sets PUBLISHED_APP_URL and the first administrator's credentials; elsewhere
 /// the test is skipped with a message.
 /// </summary>

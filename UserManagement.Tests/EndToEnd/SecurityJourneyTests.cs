@@ -182,7 +182,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
         await page.GetByLabel("Confirm new password").FillAsync("my very own admin phrase");
         await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
 
-        // Issue 22, finding 3: no grace period for the first administrator; it sets up MFA right away, before anything else.
+        // No grace period for the first administrator (nobody could unlock it): it sets up MFA right away, before anything else.
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/account/mfa\?returnUrl=%2Fusers$"));
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("mfa-required")).ToContainTextAsync("Set it up now to continue.");

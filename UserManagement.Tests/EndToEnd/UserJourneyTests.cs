@@ -207,20 +207,21 @@ public sealed partial class UserJourneyTests(BrowserFixture browser) : BrowserTe
         var page = await Open($"/users?search={Tag}");
         var open = Row(page, $"Tip {Tag}").Locator(".row-tip[data-tip='Open']");
         var delete = Row(page, $"Tip {Tag}").Locator(".row-tip[data-tip='Delete']");
-        static async Task TipShown(ILocator tip, bool shown) => await tip.Page.WaitForFunctionAsync(
+        // Fails unless the tip reaches that state within the page's timeout (a CSS tooltip is no element to expect).
+        static async Task TipShouldBeShown(ILocator tip, bool shown) => await tip.Page.WaitForFunctionAsync(
             "([tip, shown]) => (getComputedStyle(tip, '::after').display !== 'none') === shown",
             new object[] { await tip.ElementHandleAsync(), shown });
 
         await open.HoverAsync();
-        await TipShown(open, shown: true);
+        await TipShouldBeShown(open, shown: true);
 
         await page.Keyboard.PressAsync("Escape");
-        await TipShown(open, shown: false);
+        await TipShouldBeShown(open, shown: false);
 
         await delete.HoverAsync();
-        await TipShown(delete, shown: true);
+        await TipShouldBeShown(delete, shown: true);
         await open.HoverAsync();
-        await TipShown(open, shown: true);
+        await TipShouldBeShown(open, shown: true);
     }
 
     [Fact]

@@ -23,11 +23,7 @@ public sealed class CrashDurabilityTests : IAsyncLifetime
 
     private readonly HostSandbox _sandbox = new();
 
-    public ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(_sandbox.Directory);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync() => _sandbox.DisposeAsync();
 

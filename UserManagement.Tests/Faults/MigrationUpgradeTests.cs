@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Faults;
 
@@ -21,16 +22,9 @@ public sealed class MigrationUpgradeTests : IDisposable
     private const int UserCount = 10_000;
     private static readonly DateTime Epoch = new(2024, 3, 1, 8, 0, 0, DateTimeKind.Utc);
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     /// <summary>Names that stress storage: several scripts, quotes, markup, emoji, and exactly the maximum length.</summary>
     private static string NameOf(int i) => (i % 7) switch
@@ -49,8 +43,7 @@ public sealed class MigrationUpgradeTests : IDisposable
     [Fact]
     public async Task Should_keep_every_row_and_value_when_a_first_migration_database_of_10000_users_is_upgraded()
     {
-        Directory.CreateDirectory(_directory);
-        var dataFile = Path.Combine(_directory, "first-migration.db");
+        var dataFile = _folder.File("first-migration.db");
         var firstMigration = await CreateAtFirstMigrationAsync(dataFile);
         await SeedUsersAsync(dataFile);
         var before = await SnapshotAsync(dataFile);
@@ -58,7 +51,7 @@ public sealed class MigrationUpgradeTests : IDisposable
 
         await using (var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddInfrastructure($"Data Source={dataFile}", _directory)
+            .AddInfrastructure($"Data Source={dataFile}", _folder.Path)
             .BuildServiceProvider())
         {
             // What the app does on start.

@@ -65,7 +65,7 @@ public sealed class ImportUsersTests : IAsyncLifetime
     [Fact]
     public async Task Should_keep_the_file_name_as_the_jobs_title_without_direction_overrides_or_control_characters()
     {
-        // Finding 10 of the third outside test: "people", U+202E, "exe.csv" reads as "peoplevsc.exe".
+        // "people", U+202E, "exe.csv" would read as "peoplevsc.exe" on the jobs page.
         var started = await _app.Send(new StartImportCommand("\u2067people\u202Eexe.csv\u202C\u0007\u2069", ImportFiles.ValidRows(2)));
         started.IsSuccess.ShouldBeTrue(started.ToString());
 

@@ -11,8 +11,8 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Jobs;
 
 /// <summary>
-/// A job works only for an administrator who may still do its work (finding 6 of the third outside test: 26,000 users
-/// created in a disabled administrator's name). The runner asks <see cref="JobRequester"/> before every batch.
+/// A job works only for an administrator who may still do its work: without that, an import goes on creating users in
+/// the name of an administrator disabled meanwhile. The runner asks <see cref="JobRequester"/> before every batch.
 /// </summary>
 public sealed class JobRequesterTests
 {

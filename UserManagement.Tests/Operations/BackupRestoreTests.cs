@@ -10,11 +10,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 {
     private readonly HostSandbox _sandbox = new();
 
-    public ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(_sandbox.Directory);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync() => _sandbox.DisposeAsync();
 

@@ -12,11 +12,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     private readonly StringWriter _output = new();
     private readonly StringWriter _error = new();
 
-    public ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(_sandbox.Directory);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

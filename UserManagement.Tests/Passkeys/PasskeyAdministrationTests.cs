@@ -32,8 +32,6 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
         }
     }
 
-    private Task<Caller?> Confirm(Guid sessionId) => App.Get<SessionValidator>().ConfirmAsync(sessionId, TestContext.Current.CancellationToken);
-
     /// <summary>A user with a passkey and a live password session, which the app then acts as.</summary>
     private async Task<(UserDetails User, PasskeyItem Passkey, SignedIn Session)> UserWithPasskey(
         string email, SoftwareAuthenticator authenticator, UserRole role = UserRole.Member)
@@ -58,7 +56,7 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
         (await App.Send(new RemoveUserPasskeyCommand(user.Id, passkey.Id))).ShouldSucceed();
 
         (await App.Send(new ListUserPasskeysQuery(user.Id))).ShouldSucceed().ShouldBeEmpty();
-        (await Confirm(session.SessionId)).ShouldBeNull("the user's sessions ended");
+        (await App.ConfirmSessionAsync(session.SessionId)).ShouldBeNull("the user's sessions ended");
         var entry = (await App.SecurityEntriesAsync(SecurityEventType.PasskeyRemoved)).ShouldHaveSingleItem();
         entry.TargetId.ShouldBe(user.Id);
         entry.ActorId.ShouldBe(admin.UserId);
@@ -115,7 +113,7 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
         using var authenticator = new SoftwareAuthenticator();
         var (_, passkey, session) = await UserWithPasskey("ada@example.com", authenticator, UserRole.Administrator);
 
-        var held = (await Confirm(session.SessionId)).ShouldNotBeNull();
+        var held = (await App.ConfirmSessionAsync(session.SessionId)).ShouldNotBeNull();
         held.MustUsePasskey.ShouldBeTrue();
         held.IsAdministrator.ShouldBeFalse();
         (await App.Send(new ListUsersQuery())).ShouldFailWith<ForbiddenError, Page<UserListItem>>();
@@ -127,7 +125,7 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
         var started = (await App.Send(new StartPasskeyReauthenticationCommand())).ShouldSucceed();
         (await App.Send(new ReauthenticateWithPasskeyCommand(started.ChallengeId, authenticator.Assert(started.OptionsJson)))).ShouldSucceed();
 
-        (await Confirm(session.SessionId)).ShouldNotBeNull().IsAdministrator.ShouldBeTrue();
+        (await App.ConfirmSessionAsync(session.SessionId)).ShouldNotBeNull().IsAdministrator.ShouldBeTrue();
         (await App.Send(new ListUsersQuery())).ShouldSucceed();
     }
 
@@ -138,13 +136,13 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
         using var authenticator = new SoftwareAuthenticator();
         await App.CreateUserWithPassword("ada@example.com", Password, UserRole.Administrator);
         var session = await App.SignInAndActAs("ada@example.com", Password);
-        (await Confirm(session.SessionId)).ShouldNotBeNull().MustUsePasskey.ShouldBeTrue();
+        (await App.ConfirmSessionAsync(session.SessionId)).ShouldNotBeNull().MustUsePasskey.ShouldBeTrue();
 
         await App.RegisterPasskey(authenticator);
         App.Caller.ActAsAnonymous();
         var withPasskey = (await App.SignInWithPasskey(authenticator)).ShouldSucceed();
 
-        var caller = (await Confirm(withPasskey.SessionId)).ShouldNotBeNull();
+        var caller = (await App.ConfirmSessionAsync(withPasskey.SessionId)).ShouldNotBeNull();
         caller.MustUsePasskey.ShouldBeFalse();
         caller.IsAdministrator.ShouldBeTrue();
     }
@@ -154,12 +152,12 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
     {
         await StartAsync(requirePasskeys: true);
         await App.CreateUserWithPassword("member@example.com", Password);
-        (await Confirm((await App.SignInAndActAs("member@example.com", Password)).SessionId)).ShouldNotBeNull().MustUsePasskey.ShouldBeFalse();
+        (await App.ConfirmSessionAsync((await App.SignInAndActAs("member@example.com", Password)).SessionId)).ShouldNotBeNull().MustUsePasskey.ShouldBeFalse();
         await DisposeAsync();
 
         await StartAsync();
         await App.CreateUserWithPassword("ada@example.com", Password, UserRole.Administrator);
-        (await Confirm((await App.SignInAndActAs("ada@example.com", Password)).SessionId)).ShouldNotBeNull().MustUsePasskey.ShouldBeFalse();
+        (await App.ConfirmSessionAsync((await App.SignInAndActAs("ada@example.com", Password)).SessionId)).ShouldNotBeNull().MustUsePasskey.ShouldBeFalse();
     }
 
     [Theory]
@@ -185,7 +183,7 @@ public sealed class PasskeyAdministrationTests : IAsyncDisposable
     [Fact]
     public void Should_give_every_launch_profile_the_default_address_as_the_passkey_origin()
     {
-        using var launch = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "UserManagement.Web", "Properties", "launchSettings.json")));
+        using var launch = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Repository.File("UserManagement.Web", "Properties", "launchSettings.json")));
 
         foreach (var profile in launch.RootElement.GetProperty("profiles").EnumerateObject())
         {

@@ -41,8 +41,6 @@ public sealed class PasskeySignInTests : IAsyncLifetime
         await App.DisposeAsync();
     }
 
-    private Task<Caller?> Confirm(Guid sessionId) => App.Get<SessionValidator>().ConfirmAsync(sessionId, TestContext.Current.CancellationToken);
-
     private async Task<Passkey> StoredPasskey()
     {
         await using var db = await App.OpenDbAsync();
@@ -72,7 +70,7 @@ public sealed class PasskeySignInTests : IAsyncLifetime
 
         signedIn.UserId.ShouldBe(User.Id);
         signedIn.SecondFactorRequired.ShouldBeFalse();
-        var caller = (await Confirm(signedIn.SessionId)).ShouldNotBeNull();
+        var caller = (await App.ConfirmSessionAsync(signedIn.SessionId)).ShouldNotBeNull();
         caller.PasskeyVerified.ShouldBeTrue();
         caller.MustEnrolMfa.ShouldBeFalse("a passkey meets the MFA requirement");
         caller.MfaDeadline.ShouldBeNull();
@@ -91,7 +89,7 @@ public sealed class PasskeySignInTests : IAsyncLifetime
 
         var withPassword = (await App.Send(new SignInCommand(Email, Password, null))).ShouldSucceed();
 
-        var caller = (await Confirm(withPassword.SessionId)).ShouldNotBeNull();
+        var caller = (await App.ConfirmSessionAsync(withPassword.SessionId)).ShouldNotBeNull();
         caller.MustEnrolMfa.ShouldBeTrue("the password alone is one factor, whatever else the account has");
         caller.IsAdministrator.ShouldBeFalse();
     }
@@ -292,7 +290,7 @@ public sealed class PasskeySignInTests : IAsyncLifetime
         (await App.Send(new ReauthenticateWithPasskeyCommand(started.ChallengeId, _authenticator.Assert(started.OptionsJson)))).ShouldSucceed();
 
         (await App.Send(new StartPasskeyRegistrationCommand())).ShouldSucceed();
-        (await Confirm(signedIn.SessionId)).ShouldNotBeNull().PasskeyVerified.ShouldBeTrue();
+        (await App.ConfirmSessionAsync(signedIn.SessionId)).ShouldNotBeNull().PasskeyVerified.ShouldBeTrue();
         (await App.SecurityEntriesAsync(SecurityEventType.Reauthenticated)).Last().Detail.ShouldBe("confirmed with passkey \"Laptop\"");
     }
 

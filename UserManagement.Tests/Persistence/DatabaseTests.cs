@@ -81,35 +81,24 @@ public sealed class DatabaseTests
     [Fact]
     public void Should_resolve_a_relative_data_file_against_the_base_directory_and_create_its_folder()
     {
-        var root = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
-        try
-        {
-            var resolved = new SqliteConnectionStringBuilder(
-                DependencyInjection.ResolveSqliteConnectionString(null, root));
+        using var root = new TempFolder();
 
-            resolved.DataSource.ShouldBe(Path.Combine(root, "data", "usermanagement.db"));
-            Directory.Exists(Path.Combine(root, "data")).ShouldBeTrue();
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        var resolved = new SqliteConnectionStringBuilder(
+            DependencyInjection.ResolveSqliteConnectionString(null, root.Path));
+
+        resolved.DataSource.ShouldBe(root.File(Path.Combine("data", "usermanagement.db")));
+        Directory.Exists(root.File("data")).ShouldBeTrue();
     }
 
     [Fact]
     public void Should_keep_an_absolute_path_and_leave_in_memory_databases_alone()
     {
-        var absolute = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"), "x.db");
-        try
-        {
-            new SqliteConnectionStringBuilder(DependencyInjection.ResolveSqliteConnectionString($"Data Source={absolute}", "/elsewhere"))
-                .DataSource.ShouldBe(absolute);
-            DependencyInjection.ResolveSqliteConnectionString("Data Source=:memory:", "/elsewhere")
-                .ShouldBe("Data Source=:memory:");
-        }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(absolute)!, recursive: true);
-        }
+        using var folder = new TempFolder();
+        var absolute = folder.File("x.db");
+
+        new SqliteConnectionStringBuilder(DependencyInjection.ResolveSqliteConnectionString($"Data Source={absolute}", "/elsewhere"))
+            .DataSource.ShouldBe(absolute);
+        DependencyInjection.ResolveSqliteConnectionString("Data Source=:memory:", "/elsewhere")
+            .ShouldBe("Data Source=:memory:");
     }
 }

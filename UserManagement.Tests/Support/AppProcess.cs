@@ -10,15 +10,15 @@ namespace UserManagement.Tests.Support;
 public sealed partial class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _directory;
+    private readonly TempFolder _folder;
     private readonly List<string> _output = [];
     private readonly List<(Func<string, bool> Matches, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AppProcess(Process process, string directory)
+    private AppProcess(Process process, TempFolder folder)
     {
         _process = process;
-        _directory = directory;
+        _folder = folder;
     }
 
     /// <summary>
@@ -45,24 +45,19 @@ public sealed partial class AppProcess : IAsyncDisposable
     /// <param name="settings">More environment variables for the app (settings, say), after the defaults.</param>
     public static async Task<AppProcess> StartAsync(string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
     {
-        var repo = RepositoryRoot();
-        // The tests run from bin/<Configuration>/net10.0: start the web app built in the same configuration.
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var web = Path.Combine(repo, "UserManagement.Web");
-        var dll = Path.Combine(web, "bin", configuration, "net10.0", "UserManagement.Web.dll");
-        var directory = Path.Combine(Path.GetTempPath(), "usermanagement-process", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var web = Repository.File("UserManagement.Web");
+        var folder = new TempFolder("process");
 
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, "--urls", "http://127.0.0.1:0", "--contentRoot", web },
+            ArgumentList = { Repository.WebDll, "--urls", "http://127.0.0.1:0", "--contentRoot", web },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = directory,
+            WorkingDirectory = folder.Path,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
-        start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(directory, "first-start.db")}";
+        start.Environment["ConnectionStrings__Default"] = $"Data Source={folder.File("first-start.db")}";
         start.Environment.Remove("Bootstrap__AdminEmail");
         start.Environment.Remove("Bootstrap__AdminPassword");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -70,7 +65,7 @@ public sealed partial class AppProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var app = new AppProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, directory);
+        var app = new AppProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, folder);
         app._process.OutputDataReceived += (_, e) => app.Read(e.Data);
         app._process.ErrorDataReceived += (_, e) => app.Read(e.Data);
         app._process.Exited += (_, _) => app._listening.TrySetException(new InvalidOperationException("The app exited before it listened."));
@@ -144,17 +139,6 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "UserManagement.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -164,14 +148,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean; never fail a test over it.
-        }
+        _folder.Dispose();
     }
 
     [GeneratedRegex(@"Now listening on: (http://[^\s\x22]+)")]

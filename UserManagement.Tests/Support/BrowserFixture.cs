@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Mediator;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using UserManagement.Application.Accounts;
@@ -14,7 +13,7 @@ namespace UserManagement.Tests.Support;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-e2e", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("e2e");
     private AppHost? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -56,7 +55,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         // Passkeys need a host name (a relying party id cannot be an IP address) known before the start: the app listens
         // on two ports, and only the first is a configured origin; the second is "another site" of the same party.
         int[] ports = [AppHost.FreePort(), AppHost.FreePort()];
-        _server = AppHost.StartKestrel(Path.Combine(_directory, "e2e.db"), new Dictionary<string, string>
+        _server = AppHost.StartKestrel(_folder.File("e2e.db"), new Dictionary<string, string>
         {
             ["Bootstrap:AdminEmail"] = AdminEmail,
             ["Bootstrap:AdminPassword"] = AdminPassword,
@@ -145,7 +144,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        var directory = Path.Combine(RepositoryRoot(), "artifacts", "test-results", "browser-failures");
+        var directory = Repository.File("artifacts", "test-results", "browser-failures");
         Directory.CreateDirectory(directory);
         var name = string.Concat((TestContext.Current.Test?.TestDisplayName ?? "test").Split(Path.GetInvalidFileNameChars()));
         var index = 0;
@@ -155,17 +154,6 @@ public sealed class BrowserFixture : IAsyncLifetime
             await page.ScreenshotAsync(new() { Path = Path.Combine(directory, $"{name}-{index}.png"), FullPage = true });
             await File.WriteAllTextAsync(Path.Combine(directory, $"{name}-{index}.txt"), $"{page.Url}\n{await page.ContentAsync()}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "UserManagement.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
     }
 
     private async Task<IPage> NewPageAsync(int width, int height, string? storageState, bool bypassCsp = false, string? baseUrl = null)
@@ -259,11 +247,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        _folder.Dispose();
     }
 }
 

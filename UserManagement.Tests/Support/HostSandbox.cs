@@ -14,17 +14,22 @@ public sealed class HostSandbox : IAsyncDisposable
     public const string AdminPassword = "operator sandbox passphrase";
 
     private readonly List<AppHost> _hosts = [];
+    private readonly TempFolder _folder = new();
 
-    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+    public string Directory => _folder.Path;
 
-    public string PathOf(string fileName) => System.IO.Path.Combine(Directory, fileName);
+    public string PathOf(string fileName) => _folder.File(fileName);
 
-    /// <summary>Starts the app on <paramref name="dataFile"/> (a name in the sandbox, or a full path) and waits until it serves.</summary>
+    /// <summary>
+    /// Starts the app in <paramref name="environment"/> on <paramref name="dataFile"/> (a name in the sandbox, or a full
+    /// path) and waits until it serves.
+    /// </summary>
     public AppHost Start(
         string dataFile,
         IReadOnlyDictionary<string, string>? settings = null,
         LogCapture? logs = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        string environment = "Development")
     {
         var all = new Dictionary<string, string>
         {
@@ -36,8 +41,7 @@ public sealed class HostSandbox : IAsyncDisposable
             all[key] = value;
         }
 
-        System.IO.Directory.CreateDirectory(Directory);
-        var host = new AppHost(System.IO.Path.GetFullPath(dataFile, Directory), all, "Development", logs, configureServices);
+        var host = new AppHost(PathOf(dataFile), all, environment, logs, configureServices);
         _hosts.Add(host);
         _ = host.Services; // builds and starts the host: migrations applied, administrator created
         return host;
@@ -71,18 +75,7 @@ public sealed class HostSandbox : IAsyncDisposable
             await host.DisposeAsync();
         }
 
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            if (System.IO.Directory.Exists(Directory))
-            {
-                System.IO.Directory.Delete(Directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless; never fail a test over clean-up.
-        }
+        _folder.Dispose();
     }
 }
 

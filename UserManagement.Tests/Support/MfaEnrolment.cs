@@ -17,7 +17,7 @@ public static class MfaEnrolment
     {
         var user = await app.CreateUserWithPassword(email, password, role, name);
         var session = (await app.Send(new SignInCommand(email, password, "203.0.113.7"))).ShouldSucceed();
-        app.Caller.ActAs((await app.Get<SessionValidator>().ConfirmAsync(session.SessionId, TestContext.Current.CancellationToken)).ShouldNotBeNull());
+        await app.ActAsConfirmedSessionAsync(session.SessionId);
         var enrolment = (await app.Send(new StartMfaEnrolmentQuery())).ShouldSucceed();
         var codes = (await app.Send(new EnableMfaCommand(enrolment.Secret, app.CodeFor(enrolment.Secret)))).ShouldSucceed();
         app.Clock.Advance(TimeSpan.FromSeconds(30)); // the next sign-in's code is a fresh one

@@ -1,5 +1,4 @@
 using Mediator;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -27,9 +26,10 @@ public sealed class TestApp : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly AsyncServiceScope _scope;
     private readonly List<IHostedService> _started = [];
+    private readonly TempFolder _folder;
 
     private TestApp(
-        ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, LogCapture logs, string directory, string connectionString)
+        ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, LogCapture logs, TempFolder folder, string connectionString)
     {
         Faults = services.GetRequiredService<FaultInjection>();
         Published = services.GetRequiredService<PublishedEvents>();
@@ -39,7 +39,7 @@ public sealed class TestApp : IAsyncDisposable
         Clock = clock;
         Caller = caller;
         _scope = services.CreateAsyncScope();
-        Directory = directory;
+        _folder = folder;
         ConnectionString = connectionString;
     }
 
@@ -51,7 +51,8 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Who sends the messages: an Administrator unless the test says otherwise.</summary>
     public TestCurrentUser Caller { get; }
 
-    public string Directory { get; }
+    /// <summary>The app's own folder: its database file and its keys.</summary>
+    public string Directory => _folder.Path;
 
     /// <summary>Fails the next commit or a chosen statement, on cue.</summary>
     public FaultInjection Faults { get; }
@@ -77,7 +78,8 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(
         bool bus = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+        var folder = new TempFolder();
+        var directory = folder.Path;
         var values = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Default"] = "Data Source=test.db",
@@ -112,7 +114,7 @@ public sealed class TestApp : IAsyncDisposable
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        var app = new TestApp(provider, clock, caller, logs, directory, connectionString);
+        var app = new TestApp(provider, clock, caller, logs, folder, connectionString);
         if (bus)
         {
             foreach (var hosted in provider.GetServices<IHostedService>())
@@ -175,6 +177,30 @@ public sealed class TestApp : IAsyncDisposable
         return (await Send(new GetUserQuery(user.Id))).Value;
     }
 
+    /// <summary>
+    /// Who the real session validator says <paramref name="sessionId"/> belongs to now, as every message asks it; null
+    /// when the session no longer counts (ended, expired, idle, or its user changed).
+    /// </summary>
+    public Task<Caller?> ConfirmSessionAsync(Guid sessionId) =>
+        Get<SessionValidator>().ConfirmAsync(sessionId, TestContext.Current.CancellationToken);
+
+    /// <summary>Makes the caller whoever the session (which must still count) confirms as now, and returns it.</summary>
+    public async Task<Caller> ActAsConfirmedSessionAsync(Guid sessionId)
+    {
+        var confirmed = (await ConfirmSessionAsync(sessionId)).ShouldNotBeNull($"session {sessionId} no longer counts");
+        Caller.ActAs(confirmed);
+        return confirmed;
+    }
+
+    /// <summary>Creates a user who signs in with <paramref name="password"/>, signs them in, and returns them as stored then and the session.</summary>
+    public async Task<(UserDetails User, SignedIn Session)> CreateSignedInUser(
+        string email, string password, UserRole role = UserRole.Member, string name = "Signer")
+    {
+        var user = await CreateUserWithPassword(email, password, role, name);
+        var session = (await Send(new SignInCommand(email, password, null))).ShouldSucceed();
+        return ((await Send(new GetUserQuery(user.Id))).Value, session);
+    }
+
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
@@ -211,14 +237,6 @@ public sealed class TestApp : IAsyncDisposable
 
         await _scope.DisposeAsync();
         await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless; never fail a test over clean-up.
-        }
+        _folder.Dispose();
     }
 }

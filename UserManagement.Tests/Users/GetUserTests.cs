@@ -1,3 +1,4 @@
+using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -30,5 +31,17 @@ public sealed class GetUserTests : AppTests
     public async Task Should_refuse_an_empty_id()
     {
         (await App.Send(new GetUserQuery(Guid.Empty))).ShouldFailOnField(nameof(GetUserQuery.Id));
+    }
+
+    [Fact]
+    public async Task Should_show_the_last_sign_in_in_the_list_and_the_details()
+    {
+        var ada = await App.CreateUserWithPassword("ada@example.com", "the right password");
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        (await App.Send(new SignInCommand(ada.Email, "the right password", null))).ShouldSucceed();
+
+        var expected = TestApp.Start.AddHours(1).UtcDateTime;
+        (await App.Send(new GetUserQuery(ada.Id))).Value.LastSignInAt.ShouldBe(expected);
+        (await App.Send(new ListUsersQuery(SortBy: "lastSignInAt", Descending: true))).Value.Items[0].LastSignInAt.ShouldBe(expected);
     }
 }

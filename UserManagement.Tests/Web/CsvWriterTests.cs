@@ -8,8 +8,7 @@ namespace UserManagement.Tests.Web;
 
 /// <summary>
 /// The one CSV writer (downloads and the import's error report): RFC 4180 for a reader that splits on commas, and no
-/// cell that runs as a formula in a spreadsheet that splits on semicolons or tabs instead (finding 4 of the third
-/// outside test).
+/// cell that runs as a formula in a spreadsheet that splits on semicolons or tabs instead.
 /// </summary>
 public sealed class CsvWriterTests
 {

@@ -2,65 +2,22 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Web;
 
-/// <summary>Findings 1, 6, 7 and 9 of the outside test, as a browser (or a proxy) meets them over HTTP.</summary>
-public sealed class HardeningHttpTests : IAsyncLifetime
+/// <summary>
+/// The app's hardening as a browser (or a proxy) meets it over HTTP: security headers on error pages, antiforgery on
+/// sign-out, the per-session limit on password changes, <c>__Host-</c> cookies over HTTPS, and forwarded headers
+/// taken only from known proxies.
+/// </summary>
+public sealed class HardeningHttpTests : HttpHostTests
 {
-    private const string AdminEmail = "root@hardening.example";
-    private const string AdminPassword = "root hardening passphrase";
-
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<AppHost> _hosts = [];
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in _hosts)
-        {
-            await host.DisposeAsync();
-        }
-
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
-
-    private WebApplicationFactory<Program> Host(string environment = "Development", int limit = 1000, Dictionary<string, string>? settings = null, Action<IApplicationBuilder>? before = null)
-    {
-        var all = new Dictionary<string, string>
-        {
-            ["Bootstrap:AdminEmail"] = AdminEmail,
-            ["Bootstrap:AdminPassword"] = AdminPassword,
-            ["Security:SignInPermitLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var (key, value) in settings ?? [])
-        {
-            all[key] = value;
-        }
-
-        var host = new AppHost(Path.Combine(_directory, $"{Guid.NewGuid():N}.db"), all, environment);
-        _hosts.Add(host);
-        return host.WithWebHostBuilder(web => web.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new TestEndpoints(before))));
-    }
-
-    private static FormClient Client(WebApplicationFactory<Program> host, bool https = false) => new(host.CreateClient(new WebApplicationFactoryClientOptions
-    {
-        AllowAutoRedirect = false,
-        HandleCookies = true,
-        BaseAddress = new Uri(https ? "https://localhost" : "http://localhost"),
-    }));
-
-    private static IEnumerable<string> SetCookies(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [];
+    /// <summary>The app with a route that throws (for the error page) and <paramref name="before"/> ahead of its pipeline.</summary>
+    private AppHost HostWithTestRoutes(
+        string environment = "Development", int limit = GenerousSignInLimit, Dictionary<string, string>? settings = null, Action<IApplicationBuilder>? before = null) =>
+        Host(environment, limit, settings, services: services => services.AddSingleton<IStartupFilter>(new TestEndpoints(before)));
 
     private static void ShouldCarryTheSecurityHeaders(HttpResponseMessage response)
     {
@@ -71,11 +28,10 @@ public sealed class HardeningHttpTests : IAsyncLifetime
         response.Headers.Contains("Permissions-Policy").ShouldBeTrue();
     }
 
-    // Finding 6.
     [Fact]
     public async Task Should_send_the_security_headers_on_an_error_page_and_a_status_code_page()
     {
-        using var client = Client(Host("Production"));
+        using var client = Client(HostWithTestRoutes("Production"));
 
         var error = await client.Http.GetAsync(new Uri("/test/throw", UriKind.Relative), TestContext.Current.CancellationToken);
         var missing = await client.Http.GetAsync(new Uri("/no/such/page", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -87,11 +43,10 @@ public sealed class HardeningHttpTests : IAsyncLifetime
         ShouldCarryTheSecurityHeaders(missing);
     }
 
-    // Finding 7.
     [Fact]
     public async Task Should_refuse_a_sign_out_post_without_the_antiforgery_token()
     {
-        using var client = Client(Host());
+        using var client = Client(HostWithTestRoutes());
         await client.SignInAsync(AdminEmail, AdminPassword);
 
         var forged = await client.Http.PostAsync(new Uri("/account/signout", UriKind.Relative), new FormUrlEncodedContent([]), TestContext.Current.CancellationToken);
@@ -102,11 +57,11 @@ public sealed class HardeningHttpTests : IAsyncLifetime
         real.Headers.Location!.OriginalString.ShouldBe("/signin?signedOut=true");
     }
 
-    // Finding 1: the password-change POST is limited per session, not per address.
+    /// <summary>The password-change POST is limited per session, not per address.</summary>
     [Fact]
     public async Task Should_answer_429_past_the_limit_of_password_change_attempts_of_one_session()
     {
-        var host = Host(limit: 3);
+        var host = HostWithTestRoutes(limit: 3);
         using var guesser = Client(host);
         using var bystander = Client(host);
         await guesser.SignInAsync(AdminEmail, AdminPassword);
@@ -131,11 +86,10 @@ public sealed class HardeningHttpTests : IAsyncLifetime
             ["Input.Confirm"] = "a new admin passphrase",
         });
 
-    // Finding 9: cookies over HTTPS.
     [Fact]
     public async Task Should_name_the_cookies_with_the_host_prefix_and_mark_them_secure_over_https()
     {
-        using var client = Client(Host(), https: true);
+        using var client = Client(HostWithTestRoutes(), https: true);
 
         var page = await client.Http.GetAsync(new Uri("/signin", UriKind.Relative), TestContext.Current.CancellationToken);
         var antiforgery = SetCookies(page).Single(c => c.Contains("um.antiforgery", StringComparison.Ordinal));
@@ -156,9 +110,9 @@ public sealed class HardeningHttpTests : IAsyncLifetime
     [Fact]
     public async Task Should_ignore_an_unprefixed_session_cookie_over_https()
     {
-        using var plain = Client(Host());
+        using var plain = Client(HostWithTestRoutes());
         var cookie = SetCookies(await plain.SignInAsync(AdminEmail, AdminPassword)).Single(c => c.StartsWith("um.session=", StringComparison.Ordinal)).Split(';')[0];
-        using var https = Client(Host(), https: true);
+        using var https = Client(HostWithTestRoutes(), https: true);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/users");
         request.Headers.Add("Cookie", cookie);
@@ -167,11 +121,10 @@ public sealed class HardeningHttpTests : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, "a cookie another subdomain could have set is not taken over HTTPS");
     }
 
-    // Finding 9: forwarded headers only from configured proxies.
     [Fact]
     public async Task Should_limit_each_client_behind_a_known_proxy_separately_and_trust_no_one_else()
     {
-        var host = Host(limit: 2, settings: new() { ["Security:KnownProxies:0"] = "10.0.0.1" }, before: app => app.Use((context, next) =>
+        var host = HostWithTestRoutes(limit: 2, settings: new() { ["Security:KnownProxies:0"] = "10.0.0.1" }, before: app => app.Use((context, next) =>
         {
             context.Connection.RemoteIpAddress = IPAddress.Parse(context.Request.Headers["X-Test-Peer"].FirstOrDefault() ?? "10.0.0.1");
             return next(context);
@@ -200,7 +153,7 @@ public sealed class HardeningHttpTests : IAsyncLifetime
     [Fact]
     public async Task Should_know_a_request_was_https_when_a_known_proxy_says_so()
     {
-        var host = Host(settings: new() { ["Security:KnownProxies:0"] = "10.0.0.1" }, before: app => app.Use((context, next) =>
+        var host = HostWithTestRoutes(settings: new() { ["Security:KnownProxies:0"] = "10.0.0.1" }, before: app => app.Use((context, next) =>
         {
             context.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.1");
             return next(context);

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Mediator;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Passkeys;
 using UserManagement.Tests.Support;
@@ -15,37 +13,26 @@ namespace UserManagement.Tests.Web;
 /// The two POSTs the static sign-in page's script makes to sign in with a passkey, as a browser meets them over
 /// HTTPS: antiforgery, the challenge bound to this browser by its cookie and taken once, the shared sign-in limit.
 /// </summary>
-public sealed class PasskeySignInHttpTests : IAsyncLifetime
+public sealed class PasskeySignInHttpTests : HttpHostTests
 {
-    private const string AdminEmail = "root@passkey.example";
-    private const string AdminPassword = "root passkey passphrase";
     private const string Origin = "https://localhost";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
     private readonly SoftwareAuthenticator _authenticator = new() { PageOrigin = Origin };
     private AppHost _host = null!;
 
-    public async ValueTask InitializeAsync() => _host = await HostWithPasskeyAsync(signInLimit: 1000);
+    public override async ValueTask InitializeAsync() => _host = await HostWithPasskeyAsync(GenerousSignInLimit);
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _authenticator.Dispose();
-        await _host.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        await base.DisposeAsync();
     }
 
     /// <summary>The app with passkeys for https://localhost, and the administrator's passkey registered in the authenticator.</summary>
     private async Task<AppHost> HostWithPasskeyAsync(int signInLimit)
     {
-        var host = new AppHost(Path.Combine(_directory, $"{Guid.NewGuid():N}.db"), new Dictionary<string, string>
+        var host = Host(signInLimit: signInLimit, settings: new Dictionary<string, string>
         {
-            ["Bootstrap:AdminEmail"] = AdminEmail,
-            ["Bootstrap:AdminPassword"] = AdminPassword,
-            ["Security:SignInPermitLimit"] = signInLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Security:PasskeyRelyingPartyId"] = "localhost",
             ["Security:PasskeyOrigins:0"] = Origin,
         });
@@ -56,12 +43,8 @@ public sealed class PasskeySignInHttpTests : IAsyncLifetime
         return host;
     }
 
-    private static FormClient Client(AppHost host) => new(host.CreateClient(new WebApplicationFactoryClientOptions
-    {
-        AllowAutoRedirect = false,
-        HandleCookies = true,
-        BaseAddress = new Uri(Origin),
-    }));
+    /// <summary>A browser at the configured origin (a passkey is bound to it).</summary>
+    private static FormClient HttpsClient(AppHost host) => Client(host, https: true);
 
     private static Task<HttpResponseMessage> PostAsync(FormClient client, string path, string? token, object body)
     {
@@ -87,7 +70,7 @@ public sealed class PasskeySignInHttpTests : IAsyncLifetime
     [Fact]
     public async Task Should_sign_in_with_a_passkey_through_the_two_posts_and_send_the_browser_where_it_was_going()
     {
-        using var client = Client(_host);
+        using var client = HttpsClient(_host);
         var token = await client.AntiforgeryTokenAsync();
 
         var optionsResponse = await PostAsync(client, PasskeySignInEndpoints.OptionsPath, token, new { email = AdminEmail });
@@ -108,9 +91,9 @@ public sealed class PasskeySignInHttpTests : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_an_answer_from_a_browser_that_did_not_ask_for_the_challenge()
     {
-        using var asking = Client(_host);
+        using var asking = HttpsClient(_host);
         var options = await OptionsAsync(asking, await asking.AntiforgeryTokenAsync());
-        using var other = Client(_host);
+        using var other = HttpsClient(_host);
         var token = await other.AntiforgeryTokenAsync();
 
         var refused = await PostAsync(other, PasskeySignInEndpoints.SignInPath, token, new { response = _authenticator.Assert(options), returnUrl = "/users" });
@@ -123,7 +106,7 @@ public sealed class PasskeySignInHttpTests : IAsyncLifetime
     [Fact]
     public async Task Should_take_the_challenge_once_even_when_its_cookie_is_sent_again()
     {
-        using var client = Client(_host);
+        using var client = HttpsClient(_host);
         var token = await client.AntiforgeryTokenAsync();
         var optionsResponse = await PostAsync(client, PasskeySignInEndpoints.OptionsPath, token, new { email = (string?)null });
         var options = (await optionsResponse.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("options").GetString()!;
@@ -131,7 +114,7 @@ public sealed class PasskeySignInHttpTests : IAsyncLifetime
         var answer = _authenticator.Assert(options);
         (await PostAsync(client, PasskeySignInEndpoints.SignInPath, token, new { response = answer, returnUrl = "/users" })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        using var replaying = Client(_host);
+        using var replaying = HttpsClient(_host);
         var replayToken = await replaying.AntiforgeryTokenAsync();
         var replay = new HttpRequestMessage(HttpMethod.Post, new Uri(PasskeySignInEndpoints.SignInPath, UriKind.Relative))
         {
@@ -148,7 +131,7 @@ public sealed class PasskeySignInHttpTests : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_both_posts_without_the_antiforgery_token()
     {
-        using var client = Client(_host);
+        using var client = HttpsClient(_host);
         var options = await OptionsAsync(client, await client.AntiforgeryTokenAsync());
 
         (await PostAsync(client, PasskeySignInEndpoints.OptionsPath, null, new { email = (string?)null })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -161,8 +144,8 @@ public sealed class PasskeySignInHttpTests : IAsyncLifetime
     [Fact]
     public async Task Should_count_the_passkey_posts_toward_the_sign_in_limit_of_the_address()
     {
-        await using var host = await HostWithPasskeyAsync(signInLimit: 3);
-        using var client = Client(host);
+        var host = await HostWithPasskeyAsync(signInLimit: 3);
+        using var client = HttpsClient(host);
         var token = await client.AntiforgeryTokenAsync();
 
         (await client.SignInAsync(AdminEmail, "a wrong password")).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -5,26 +5,15 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Web;
 
 /// <summary>
-/// Finding 3: the README's `dotnet run` runs in Production (no developer exception page) and still serves the
+/// The README's `dotnet run` runs in Production (no developer exception page) and still serves the
 /// framework's and MudBlazor's scripts from the build output, so pages become interactive.
 /// </summary>
 public sealed class ProductionRunTests
 {
-    private static string RepoFile(params string[] parts)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "UserManagement.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine([directory.FullName, .. parts]);
-    }
-
     [Fact]
     public void Should_run_in_production_by_default_and_in_development_only_by_an_explicit_profile()
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(RepoFile("UserManagement.Web", "Properties", "launchSettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(Repository.File("UserManagement.Web", "Properties", "launchSettings.json")));
         var profiles = settings.RootElement.GetProperty("profiles").EnumerateObject().ToList();
 
         // `dotnet run` takes the first profile.
@@ -34,13 +23,13 @@ public sealed class ProductionRunTests
     }
 
     /// <summary>
-    /// Finding 13 of the third outside test: `dotnet run` sets ASPNETCORE_URLS from a profile's applicationUrl,
+    /// `dotnet run` sets ASPNETCORE_URLS from a profile's applicationUrl,
     /// over the one the operator exported. With no address in any profile, ASPNETCORE_URLS and --urls decide.
     /// </summary>
     [Fact]
     public void Should_leave_the_listening_address_to_aspnetcore_urls_under_dotnet_run()
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(RepoFile("UserManagement.Web", "Properties", "launchSettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(Repository.File("UserManagement.Web", "Properties", "launchSettings.json")));
 
         foreach (var profile in settings.RootElement.GetProperty("profiles").EnumerateObject())
         {

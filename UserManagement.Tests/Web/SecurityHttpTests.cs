@@ -1,8 +1,4 @@
 using System.Net;
-using Mediator;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -10,75 +6,15 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Web;
 
 /// <summary>Sign-in, sessions and hardening as a browser meets them over HTTP.</summary>
-public sealed class SecurityHttpTests : IAsyncLifetime
+public sealed class SecurityHttpTests : HttpHostTests
 {
-    private const string AdminEmail = "root@http.example";
-    private const string AdminPassword = "root http passphrase";
     private const string MemberEmail = "member@http.example";
     private const string MemberPassword = "member http passphrase";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<AppHost> _hosts = [];
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in _hosts)
-        {
-            await host.DisposeAsync();
-        }
-
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
-
-    private AppHost Host(string environment = "Development", int signInLimit = 1000, LogCapture? logs = null)
-    {
-        var host = new AppHost(
-            Path.Combine(_directory, $"{Guid.NewGuid():N}.db"),
-            new Dictionary<string, string>
-            {
-                ["Bootstrap:AdminEmail"] = AdminEmail,
-                ["Bootstrap:AdminPassword"] = AdminPassword,
-                ["Security:SignInPermitLimit"] = signInLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-            environment,
-            logs);
-        _hosts.Add(host);
-        return host;
-    }
-
-    private static FormClient Client(AppHost host, bool https = false, string hostName = "localhost") => new(host.CreateClient(new WebApplicationFactoryClientOptions
-    {
-        AllowAutoRedirect = false,
-        HandleCookies = true,
-        BaseAddress = new Uri($"{(https ? "https" : "http")}://{hostName}"),
-    }));
-
-    private static async Task<UserDetails> AddMemberAsync(AppHost host)
-    {
-        await using var scope = await host.AdministratorScopeAsync(AdminEmail, AdminPassword);
-        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-        var id = (await mediator.Send(new CreateUserCommand("Member", MemberEmail, UserRole.Member))).Value;
-        (await mediator.Send(new SetTemporaryPasswordCommand(id, "temporary member phrase", 1))).IsSuccess.ShouldBeTrue();
-        await using (var self = await host.ScopeSignedInAsAsync(MemberEmail, "temporary member phrase"))
-        {
-            (await self.ServiceProvider.GetRequiredService<IMediator>().Send(new ChangeOwnPasswordCommand("temporary member phrase", MemberPassword)))
-                .IsSuccess.ShouldBeTrue();
-        }
-
-        await using var check = await host.AdministratorScopeAsync(AdminEmail, AdminPassword);
-        return (await check.ServiceProvider.GetRequiredService<IMediator>().Send(new GetUserQuery(id))).Value;
-    }
+    private static Task<UserDetails> AddMemberAsync(AppHost host) => AddUserAsync(host, MemberEmail, MemberPassword);
 
     private static string? SessionCookie(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("Set-Cookie", out var cookies)
-            ? cookies.FirstOrDefault(c => c.StartsWith("um.session=", StringComparison.Ordinal) || c.StartsWith("__Host-um.session=", StringComparison.Ordinal))
-            : null;
+        SetCookies(response).FirstOrDefault(c => c.StartsWith("um.session=", StringComparison.Ordinal) || c.StartsWith("__Host-um.session=", StringComparison.Ordinal));
 
     [Fact]
     public async Task Should_send_the_security_headers_on_every_response()
@@ -241,10 +177,10 @@ public sealed class SecurityHttpTests : IAsyncLifetime
         var signedOut = await client.SubmitAsync("/users", new Dictionary<string, string>(), action: "/account/signout");
         signedOut.Headers.Location!.OriginalString.ShouldBe("/signin?signedOut=true");
 
-        using var replay = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var replay = Client(host, cookies: false);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/users");
         request.Headers.Add("Cookie", cookie);
-        var response = await replay.SendAsync(request, TestContext.Current.CancellationToken);
+        var response = await replay.Http.SendAsync(request, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.PathAndQuery.ShouldStartWith("/signin");
@@ -255,21 +191,14 @@ public sealed class SecurityHttpTests : IAsyncLifetime
     {
         var host = Host();
         var member = await AddMemberAsync(host);
-        await using (var scope = await host.AdministratorScopeAsync(AdminEmail, AdminPassword))
-        {
-            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new UpdateUserCommand(member.Id, member.Name, member.Email, UserRole.Administrator, member.Version), TestContext.Current.CancellationToken);
-        }
+        await SendAsAdministrator(host, new UpdateUserCommand(member.Id, member.Name, member.Email, UserRole.Administrator, member.Version));
 
         using var client = Client(host);
         await client.SignInAsync(MemberEmail, MemberPassword);
         (await client.StatusOfAsync("/users")).ShouldBe(HttpStatusCode.OK);
 
-        await using (var scope = await host.AdministratorScopeAsync(AdminEmail, AdminPassword))
-        {
-            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-            var current = (await mediator.Send(new GetUserQuery(member.Id), TestContext.Current.CancellationToken)).Value;
-            (await mediator.Send(new SetUserStatusCommand(member.Id, UserStatus.Disabled, current.Version), TestContext.Current.CancellationToken)).IsSuccess.ShouldBeTrue();
-        }
+        var current = (await SendAsAdministrator(host, new GetUserQuery(member.Id))).Value;
+        (await SendAsAdministrator(host, new SetUserStatusCommand(member.Id, UserStatus.Disabled, current.Version))).IsSuccess.ShouldBeTrue();
 
         var response = await client.Http.GetAsync(new Uri("/users", UriKind.Relative), TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);

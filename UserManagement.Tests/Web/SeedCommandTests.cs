@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
+using UserManagement.Tests.Support;
 using UserManagement.Web.Commands;
 
 namespace UserManagement.Tests.Web;
@@ -7,18 +8,11 @@ namespace UserManagement.Tests.Web;
 /// <summary>The <c>seed</c> command: realistic users, unique emails, and no surprise on a database in use.</summary>
 public sealed class SeedCommandTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    private string Database => Path.Combine(_directory, "seed.db");
+    private string Database => _folder.File("seed.db");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private static async Task<(int Exit, string Output)> Seed(params string[] args)
     {
@@ -46,8 +40,6 @@ public sealed class SeedCommandTests : IDisposable
     [Fact]
     public async Task Should_fill_an_empty_database_with_varied_users_and_refuse_one_that_has_users_unless_told_to_append()
     {
-        Directory.CreateDirectory(_directory);
-
         var first = await Seed("--users", "3000", "--db", Database);
         var again = await Seed("--users", "3000", "--db", Database);
         var appended = await Seed("--users", "1_000", "--db", Database, "--append");

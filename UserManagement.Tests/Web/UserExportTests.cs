@@ -1,9 +1,5 @@
 using System.Net;
 using System.Text;
-using Mediator;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
@@ -14,39 +10,18 @@ using UserManagement.Web.Users;
 namespace UserManagement.Tests.Web;
 
 /// <summary>The users list's CSV export as a browser downloads it: the list's filter and order, every page, safe in a spreadsheet.</summary>
-public sealed class UserExportTests : IAsyncLifetime
+public sealed class UserExportTests : HttpHostTests
 {
-    private const string AdminEmail = "root@users-export.example";
-    private const string AdminPassword = "root users export passphrase";
-
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
     private AppHost _host = null!;
 
-    public ValueTask InitializeAsync()
+    public override ValueTask InitializeAsync()
     {
-        _host = new AppHost(Path.Combine(_directory, "export.db"), new Dictionary<string, string>
-        {
-            ["Bootstrap:AdminEmail"] = AdminEmail,
-            ["Bootstrap:AdminPassword"] = AdminPassword,
-        });
+        _host = Host();
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
-
-    private async Task CreateAsync(string name, string email, UserRole role = UserRole.Member)
-    {
-        await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
-        (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CreateUserCommand(name, email, role))).IsSuccess.ShouldBeTrue();
-    }
+    private async Task CreateAsync(string name, string email, UserRole role = UserRole.Member) =>
+        (await SendAsAdministrator(_host, new CreateUserCommand(name, email, role))).IsSuccess.ShouldBeTrue();
 
     [Fact]
     public async Task Should_stream_the_filtered_sorted_list_as_csv_with_formulas_written_as_text()
@@ -54,8 +29,7 @@ public sealed class UserExportTests : IAsyncLifetime
         await CreateAsync("=HYPERLINK(\"http://evil.example\")", "formula@example.com");
         await CreateAsync("Lovelace, Ada", "ada@example.com");
         await CreateAsync("Boss", "boss@example.com", UserRole.Administrator);
-        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
-        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var client = await SignedInAsync(_host);
 
         var response = await client.Http.GetAsync(new Uri("/users/export.csv?role=Member&sort=email&desc=true", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -69,7 +43,6 @@ public sealed class UserExportTests : IAsyncLifetime
         rows.Skip(1).Select(r => r[1]).ShouldBe(["formula@example.com", "ada@example.com"], "members only, by email descending");
         rows[1][0].ShouldBe("'=HYPERLINK(\"http://evil.example\")", "a cell that starts like a formula is written as text");
         rows[2][0].ShouldBe("Lovelace, Ada");
-        client.Dispose();
     }
 
     [Fact]
@@ -81,33 +54,27 @@ public sealed class UserExportTests : IAsyncLifetime
             await CreateAsync(names[i], $"hostile{i}@example.com");
         }
 
-        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
-        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var client = await SignedInAsync(_host);
 
         var text = await client.Http.GetStringAsync(new Uri("/users/export.csv?search=hostile", UriKind.Relative), TestContext.Current.CancellationToken);
 
         names.ShouldContain("a;=2+5;b");
         SpreadsheetReading.FormulaCells(text).ShouldBeEmpty();
         Csv.Parse(text.TrimStart('\uFEFF')).Skip(1).Select(r => r[0]).ShouldBe(names.Select(CsvWriter.Neutralize), ignoreOrder: true);
-        client.Dispose();
     }
 
     [Fact]
     public async Task Should_record_each_export_in_the_audit_trail_with_who_and_which_filter()
     {
-        // Finding 7 of the third outside test: an export left no entry.
-        var client = new FormClient(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
-        (await client.SignInAsync(AdminEmail, AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var client = await SignedInAsync(_host);
 
         await client.Http.GetStringAsync(new Uri("/users/export.csv?search=ada&role=Member&sort=email&desc=true", UriKind.Relative), TestContext.Current.CancellationToken);
         await client.Http.GetStringAsync(new Uri("/users/export.csv", UriKind.Relative), TestContext.Current.CancellationToken);
 
-        await using var scope = await _host.AdministratorScopeAsync(AdminEmail, AdminPassword);
-        var page = (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
-            new ListAuditEntriesQuery(new AuditFilter(Action: AuditActions.ForSecurityEvent(SecurityEventType.Exported))), TestContext.Current.CancellationToken)).ShouldSucceed();
+        var page = (await SendAsAdministrator(_host,
+            new ListAuditEntriesQuery(new AuditFilter(Action: AuditActions.ForSecurityEvent(SecurityEventType.Exported))))).ShouldSucceed();
         page.Items.Select(e => e.Detail).ShouldBe(
             ["Users list (everything), sorted by name", "Users list (search \u201cada\u201d, role Member), sorted by email descending"], "newest first");
         page.Items.ShouldAllBe(e => e.ActorName == AdminEmail && e.TargetId == null);
-        client.Dispose();
     }
 }
