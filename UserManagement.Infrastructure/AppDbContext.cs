@@ -9,6 +9,7 @@ using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure.AuditTrail;
 
 namespace UserManagement.Infrastructure;
 
@@ -36,7 +37,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
-    /// <summary>This context's audit bookkeeping between a save and its commit; <see cref="AuditTrailInterceptor"/> drives it.</summary>
+    /// <summary>This context's audit bookkeeping between a save and its commit; <see cref="AuditTrailInterceptor"/> and
+    /// <see cref="TransactionInterceptor"/> drive it.</summary>
     internal AuditTrailState AuditState { get; } = new();
 
     public void Raise(IDomainEvent domainEvent) => AuditState.Raised.Add(RaisedEvent.Now(domainEvent));
@@ -56,6 +58,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         await Database.ExecuteSqlRawAsync(AuditTrailSql.EndPruning, cancellationToken);
         return removed;
     }
+
+    /// <summary>
+    /// Refused: the audit trail and its events are written by the asynchronous save only, so a synchronous one would
+    /// save a change without them.
+    /// </summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => throw TransactionInterceptor.Synchronous("SaveChangesAsync");
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

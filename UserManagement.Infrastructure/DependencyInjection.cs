@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure.AuditTrail;
 using UserManagement.Infrastructure.Operations;
 using UserManagement.Infrastructure.Users;
 
@@ -23,7 +24,9 @@ public static class DependencyInjection
         var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
         services.AddSingleton<InProcessDomainEventPublisher>();
         services.AddSingleton<IDomainEventPublisher>(sp => sp.GetRequiredService<InProcessDomainEventPublisher>());
+        services.AddSingleton<CommittedEvents>();
         services.AddSingleton<AuditTrailInterceptor>();
+        services.AddSingleton<TransactionInterceptor>();
         services.AddSingleton<MigrationProgressLogger>();
         services.AddSingleton<UserListReadModel>();
         services.AddSingleton<UserListPageAnchors>();
@@ -34,6 +37,7 @@ public static class DependencyInjection
             .AddInterceptors(
                 new SqliteConnectionSettings(),
                 provider.GetRequiredService<AuditTrailInterceptor>(),
+                provider.GetRequiredService<TransactionInterceptor>(),
                 provider.GetRequiredService<MigrationProgressLogger>())
             .AddInterceptors(provider.GetServices<IInterceptor>()));
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using UserManagement.Application.Jobs;
+using UserManagement.Infrastructure.AuditTrail;
 using UserManagement.Infrastructure.Operations;
 using Wolverine;
 using Wolverine.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using UserManagement.Application.Common;
+using UserManagement.Infrastructure.AuditTrail;
 using Wolverine.EntityFrameworkCore;
 using Wolverine.Runtime;
 

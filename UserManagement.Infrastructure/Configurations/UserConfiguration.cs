@@ -15,7 +15,6 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.ToTable("Users", table => table.UseSqlReturningClause(false));
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).ValueGeneratedNever();
-        builder.Ignore(u => u.DomainEvents);
         builder.Ignore(u => u.RaisedEvents);
         builder.Ignore(u => u.Ref);
 
