@@ -10,6 +10,7 @@ using UserManagement.Application.Jobs;
 using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.AuditTrail;
+using UserManagement.Infrastructure.Sqlite.Audit;
 
 namespace UserManagement.Infrastructure;
 
@@ -43,7 +44,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public void Raise(IDomainEvent domainEvent) => AuditState.Raised.Add(RaisedEvent.Now(domainEvent));
 
-    public IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(AuditTrailSql.Matching(text));
+    public IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(SqliteAuditTrailSql.Matching(text));
 
     public async Task<int> RemoveAuditEntriesBeforeAsync(DateTime before, CancellationToken cancellationToken = default)
     {
@@ -53,9 +54,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             throw new InvalidOperationException("Audit entries are removed only inside the pruning's own transaction.");
         }
 
-        await Database.ExecuteSqlAsync(AuditTrailSql.BeginPruning(before), cancellationToken);
+        await Database.ExecuteSqlAsync(SqliteAuditTrailSql.BeginPruning(before), cancellationToken);
         var removed = await AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
-        await Database.ExecuteSqlRawAsync(AuditTrailSql.EndPruning, cancellationToken);
+        await Database.ExecuteSqlRawAsync(SqliteAuditTrailSql.EndPruning, cancellationToken);
         return removed;
     }
 

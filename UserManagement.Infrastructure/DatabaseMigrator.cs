@@ -1,18 +1,19 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Infrastructure.Sqlite.Users;
 
 namespace UserManagement.Infrastructure;
 
 /// <summary>
 /// Opens the database for this process and brings it to the latest migration; the app runs it once at start-up,
-/// then makes sure the users list's read model is whole (<see cref="UserListReadModel.EnsureAsync"/>).
+/// then makes sure the users list's read model is whole (<see cref="SqliteUserListReadModel.EnsureAsync"/>).
 /// It takes the shared <see cref="DatabaseFileLock"/> (held until the process ends) and creates the file when
 /// there is none yet: connections after that never create one (see <see cref="DependencyInjection"/>).
 /// </summary>
 public sealed partial class DatabaseMigrator(
-    IDbContextFactory<AppDbContext> contextFactory, UserListReadModel userList, ILogger<DatabaseMigrator> logger)
+    IDbContextFactory<AppDbContext> contextFactory, SqliteUserListReadModel userList, ILogger<DatabaseMigrator> logger)
     : IDisposable
 {
     private DatabaseFileLock? _lock;

@@ -5,7 +5,7 @@ namespace UserManagement.Infrastructure.AuditTrail;
 
 /// <summary>
 /// Audit entries are written once and never changed: a save that would change or delete one is refused before it
-/// reaches the database. The database refuses it too (<c>AuditTrailSql</c>'s triggers), for anything that goes around EF.
+/// reaches the database. The database refuses it too (<c>SqliteAuditTrailSql</c>'s triggers), for anything that goes around EF.
 /// </summary>
 internal static class AppendOnlyGuard
 {

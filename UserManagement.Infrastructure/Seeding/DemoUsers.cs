@@ -4,7 +4,8 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Users;
-using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Infrastructure.Sqlite.Users;
 
 namespace UserManagement.Infrastructure.Seeding;
 
@@ -56,10 +57,10 @@ public sealed class DemoUsers(IDbContextFactory<AppDbContext> contexts, TimeProv
         }
 
         await using var transaction = connection.BeginTransaction();
-        await ExecuteAsync(connection, UserListSchema.DropSql, cancellationToken);
+        await ExecuteAsync(connection, SqliteUserListSchema.DropSql, cancellationToken);
         await InsertAsync(connection, count, existing > 0, randomSeed, progress, cancellationToken);
 
-        var steps = UserListSchema.BuildSteps;
+        var steps = SqliteUserListSchema.BuildSteps;
         for (var i = 0; i < steps.Count; i++)
         {
             progress?.Report($"Building the list's read model, step {i + 1}/{steps.Count}: {steps[i].Name}");

@@ -6,6 +6,7 @@ using UserManagement.Application.Common;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite.Audit;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Audit;
@@ -496,7 +497,7 @@ public sealed class AuditTrailTests : AppTests
 
             var refused = await Should.ThrowAsync<SqliteException>(() => command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
 
-            refused.Message.ShouldContain(AuditTrailSql.DeleteGuardMessage, customMessage: sql);
+            refused.Message.ShouldContain(SqliteAuditTrailSql.DeleteGuardMessage, customMessage: sql);
         }
 
         (await App.AuditEntriesAsync()).ShouldHaveSingleItem().Action.ShouldBe(AuditActions.UserCreated);

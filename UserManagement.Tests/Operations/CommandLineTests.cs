@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Commands;
 

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Sqlite;
 
 namespace UserManagement.Web.Commands;
 
