@@ -4,14 +4,14 @@ using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
 using UserManagement.Web.Audit;
-using UserManagement.Web.Commands;
 using UserManagement.Web.Components;
 using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Operations;
 using UserManagement.Web.Security;
 using UserManagement.Web.Users;
+using UserManagement.Web.Verbs;
 
-if (await AppCommands.TryRunAsync(args) is { } exitCode)
+if (await AppVerbs.TryRunAsync(args) is { } exitCode)
 {
     return exitCode;
 }
@@ -37,9 +37,9 @@ builder.Services.AddReauthenticationPrompt();
 builder.Services.AddScoped<PasskeyBrowser>();
 
 var app = builder.Build();
-if (AppCommands.IsBusCommand(args))
+if (AppVerbs.IsBusVerb(args))
 {
-    return await AppCommands.RunBusCommandAsync(app, args);
+    return await AppVerbs.RunBusVerbAsync(app, args);
 }
 
 app.UseRequestCorrelation();

@@ -1,11 +1,11 @@
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
-using UserManagement.Web.Commands;
+using UserManagement.Web.Verbs;
 
 namespace UserManagement.Tests.Web;
 
-/// <summary>The <c>seed</c> command: realistic users, unique emails, and no surprise on a database in use.</summary>
-public sealed class SeedCommandTests : IDisposable
+/// <summary>The <c>seed</c> verb: realistic users, unique emails, and no surprise on a database in use.</summary>
+public sealed class SeedVerbTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "usermanagement-tests", Guid.NewGuid().ToString("N"));
 
@@ -23,7 +23,7 @@ public sealed class SeedCommandTests : IDisposable
     private static async Task<(int Exit, string Output)> Seed(params string[] args)
     {
         var output = new StringWriter();
-        var exit = await SeedCommand.RunAsync(args, output);
+        var exit = await SeedVerb.RunAsync(args, output);
         return (exit, output.ToString());
     }
 
@@ -79,6 +79,6 @@ public sealed class SeedCommandTests : IDisposable
         var (exit, output) = await Seed(args);
 
         exit.ShouldBe(2);
-        output.ShouldContain(SeedCommand.Usage);
+        output.ShouldContain(SeedVerb.Usage);
     }
 }
