@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,9 @@ public sealed partial class DatabaseMigrator(
         if (pending.Count > 0)
         {
             LogApplying(pending.Count, string.Join(", ", pending));
+            var started = Stopwatch.GetTimestamp();
             await db.Database.MigrateAsync(cancellationToken);
+            LogApplied(pending.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         // Nothing pending (every start but the first after an upgrade): no migration lock, no write transaction.
@@ -64,6 +67,9 @@ public sealed partial class DatabaseMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
     private partial void LogApplying(int count, string migrations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} migration(s) in {Seconds:0.0} s")]
+    private partial void LogApplied(int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready at {DataSource}")]
     private partial void LogReady(string dataSource);

@@ -49,19 +49,7 @@ app.Services.GetRequiredService<OpenCircuits>();
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 var bootstrap = await app.Services.GetRequiredService<AdministratorBootstrap>().EnsureAdministratorAsync(
     app.Configuration["Bootstrap:AdminEmail"], app.Configuration["Bootstrap:AdminPassword"]);
-if (bootstrap.OneTimePassword is not null)
-{
-    // Printed once to the console, never logged: it must be changed at the first sign-in.
-    Console.WriteLine($"""
-
-        ==== First start: no administrator existed, so one was created ====
-          Email:              {bootstrap.Email}
-          One-time password:  {bootstrap.OneTimePassword}
-          Sign in with these; you will be asked to choose a new password at once.
-        ===================================================================
-
-        """);
-}
+app.PrintStartBanner(bootstrap);
 
 app.UseConfiguredForwardedHeaders();
 app.UseSecurityHeaders();

@@ -7,8 +7,8 @@ namespace UserManagement.Infrastructure.Users;
 /// <summary>
 /// Logs each step of a long migration as it starts and ends. A step is a SQL command that opens with
 /// <see cref="StepMarker"/> (<see cref="Step"/> writes it); every other command passes untouched (one string comparison).
-/// Building the read model over a million users takes a while, and an operator watching the log should
-/// see it move.
+/// Building the read model over a million users takes a while: an operator who wants to watch it move switches this
+/// category to Debug (docs/operations.md); at the default level a first start stays quiet.
 /// </summary>
 public sealed partial class MigrationProgressLogger(ILogger<MigrationProgressLogger> logger) : DbCommandInterceptor
 {
@@ -74,9 +74,9 @@ public sealed partial class MigrationProgressLogger(ILogger<MigrationProgressLog
         return text[StepMarker.Length..(end < 0 ? text.Length : end)];
     }
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Users read model, step {Step}…")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Users read model, step {Step}…")]
     private partial void LogStepStarting(string step);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Users read model, step {Step}: done in {Milliseconds} ms")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Users read model, step {Step}: done in {Milliseconds} ms")]
     private partial void LogStepFinished(string step, long milliseconds);
 }
