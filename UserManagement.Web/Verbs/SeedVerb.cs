@@ -1,6 +1,6 @@
 using System.Globalization;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Seeding;
+using UserManagement.Infrastructure.Sqlite;
 
 namespace UserManagement.Web.Verbs;
 

@@ -4,10 +4,9 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Users;
-using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Infrastructure.Sqlite.Users;
 
-namespace UserManagement.Infrastructure.Seeding;
+namespace UserManagement.Infrastructure.Sqlite;
 
 /// <summary>What a seed did: refused because users exist, or added users in the time given.</summary>
 public sealed record SeedOutcome(long ExistingUsers, int Added, TimeSpan Elapsed)
