@@ -9,6 +9,8 @@ using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure.AuditTrail;
+using UserManagement.Infrastructure.Sqlite.Audit;
 
 namespace UserManagement.Infrastructure;
 
@@ -36,12 +38,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
-    /// <summary>This context's audit bookkeeping between a save and its commit; <see cref="AuditTrailInterceptor"/> drives it.</summary>
+    /// <summary>This context's audit bookkeeping between a save and its commit; <see cref="AuditTrailInterceptor"/> and
+    /// <see cref="TransactionInterceptor"/> drive it.</summary>
     internal AuditTrailState AuditState { get; } = new();
 
     public void Raise(IDomainEvent domainEvent) => AuditState.Raised.Add(RaisedEvent.Now(domainEvent));
 
-    public IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(AuditTrailSql.Matching(text));
+    public IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(SqliteAuditTrailSql.Matching(text));
 
     public async Task<int> RemoveAuditEntriesBeforeAsync(DateTime before, CancellationToken cancellationToken = default)
     {
@@ -51,11 +54,17 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             throw new InvalidOperationException("Audit entries are removed only inside the pruning's own transaction.");
         }
 
-        await Database.ExecuteSqlAsync(AuditTrailSql.BeginPruning(before), cancellationToken);
+        await Database.ExecuteSqlAsync(SqliteAuditTrailSql.BeginPruning(before), cancellationToken);
         var removed = await AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
-        await Database.ExecuteSqlRawAsync(AuditTrailSql.EndPruning, cancellationToken);
+        await Database.ExecuteSqlRawAsync(SqliteAuditTrailSql.EndPruning, cancellationToken);
         return removed;
     }
+
+    /// <summary>
+    /// Refused: the audit trail and its events are written by the asynchronous save only, so a synchronous one would
+    /// save a change without them.
+    /// </summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => throw TransactionInterceptor.Synchronous("SaveChangesAsync");
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

@@ -1,18 +1,20 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Infrastructure.Sqlite.Users;
 
 namespace UserManagement.Infrastructure;
 
 /// <summary>
 /// Opens the database for this process and brings it to the latest migration; the app runs it once at start-up,
-/// then makes sure the users list's read model is whole (<see cref="UserListReadModel.EnsureAsync"/>).
+/// then makes sure the users list's read model is whole (<see cref="SqliteUserListReadModel.EnsureAsync"/>).
 /// It takes the shared <see cref="DatabaseFileLock"/> (held until the process ends) and creates the file when
 /// there is none yet: connections after that never create one (see <see cref="DependencyInjection"/>).
 /// </summary>
 public sealed partial class DatabaseMigrator(
-    IDbContextFactory<AppDbContext> contextFactory, UserListReadModel userList, ILogger<DatabaseMigrator> logger)
+    IDbContextFactory<AppDbContext> contextFactory, SqliteUserListReadModel userList, ILogger<DatabaseMigrator> logger)
     : IDisposable
 {
     private DatabaseFileLock? _lock;
@@ -31,7 +33,9 @@ public sealed partial class DatabaseMigrator(
         if (pending.Count > 0)
         {
             LogApplying(pending.Count, string.Join(", ", pending));
+            var started = Stopwatch.GetTimestamp();
             await db.Database.MigrateAsync(cancellationToken);
+            LogApplied(pending.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         // Nothing pending (every start but the first after an upgrade): no migration lock, no write transaction.
@@ -63,6 +67,9 @@ public sealed partial class DatabaseMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
     private partial void LogApplying(int count, string migrations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} migration(s) in {Seconds:0.0} s")]
+    private partial void LogApplied(int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready at {DataSource}")]
     private partial void LogReady(string dataSource);

@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
-using UserManagement.Application.Users;
+using UserManagement.Infrastructure.AuditTrail;
 using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Infrastructure.Users;
 
 namespace UserManagement.Infrastructure;
@@ -23,17 +24,18 @@ public static class DependencyInjection
         var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
         services.AddSingleton<InProcessDomainEventPublisher>();
         services.AddSingleton<IDomainEventPublisher>(sp => sp.GetRequiredService<InProcessDomainEventPublisher>());
+        services.AddSingleton<CommittedEvents>();
         services.AddSingleton<AuditTrailInterceptor>();
+        services.AddSingleton<TransactionInterceptor>();
         services.AddSingleton<MigrationProgressLogger>();
-        services.AddSingleton<UserListReadModel>();
-        services.AddSingleton<UserListPageAnchors>();
-        services.AddSingleton<IUserListReader, SqliteUserListReader>();
+        services.AddSingleton<PageAnchorCache>();
+        services.AddSqliteDatabase();
         // Any other interceptor registered as a service joins too (the tests add one that fails on cue).
         services.AddPooledDbContextFactory<AppDbContext>((provider, options) => options
-            .UseSqlite(resolved)
+            .UseSqliteDatabase(resolved)
             .AddInterceptors(
-                new SqliteConnectionSettings(),
                 provider.GetRequiredService<AuditTrailInterceptor>(),
+                provider.GetRequiredService<TransactionInterceptor>(),
                 provider.GetRequiredService<MigrationProgressLogger>())
             .AddInterceptors(provider.GetServices<IInterceptor>()));
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();

@@ -26,7 +26,7 @@ internal static class ScreenshotTool
         try
         {
             const string Email = "admin@screenshots.example";
-            var password = PasswordRules.Generate();
+            var password = PasswordGenerator.Generate();
             await using var app = AppHost.StartKestrel(
                 Path.Combine(directory, "screenshots.db"),
                 new Dictionary<string, string> { ["Bootstrap:AdminEmail"] = Email, ["Bootstrap:AdminPassword"] = password });

@@ -4,14 +4,14 @@ using UserManagement.Application.Accounts;
 using UserManagement.Infrastructure;
 using UserManagement.Web;
 using UserManagement.Web.Audit;
-using UserManagement.Web.Commands;
 using UserManagement.Web.Components;
 using UserManagement.Web.Components.Shared;
 using UserManagement.Web.Operations;
 using UserManagement.Web.Security;
 using UserManagement.Web.Users;
+using UserManagement.Web.Verbs;
 
-if (await AppCommands.TryRunAsync(args) is { } exitCode)
+if (await AppVerbs.TryRunAsync(args) is { } exitCode)
 {
     return exitCode;
 }
@@ -37,9 +37,9 @@ builder.Services.AddReauthenticationPrompt();
 builder.Services.AddScoped<PasskeyBrowser>();
 
 var app = builder.Build();
-if (AppCommands.IsBusCommand(args))
+if (AppVerbs.IsBusVerb(args))
 {
-    return await AppCommands.RunBusCommandAsync(app, args);
+    return await AppVerbs.RunBusVerbAsync(app, args);
 }
 
 app.UseRequestCorrelation();
@@ -49,19 +49,7 @@ app.Services.GetRequiredService<OpenCircuits>();
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 var bootstrap = await app.Services.GetRequiredService<AdministratorBootstrap>().EnsureAdministratorAsync(
     app.Configuration["Bootstrap:AdminEmail"], app.Configuration["Bootstrap:AdminPassword"]);
-if (bootstrap.OneTimePassword is not null)
-{
-    // Printed once to the console, never logged: it must be changed at the first sign-in.
-    Console.WriteLine($"""
-
-        ==== First start: no administrator existed, so one was created ====
-          Email:              {bootstrap.Email}
-          One-time password:  {bootstrap.OneTimePassword}
-          Sign in with these; you will be asked to choose a new password at once.
-        ===================================================================
-
-        """);
-}
+app.PrintStartBanner(bootstrap);
 
 app.UseConfiguredForwardedHeaders();
 app.UseSecurityHeaders();

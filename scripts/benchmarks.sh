@@ -22,7 +22,7 @@ if [ -n "${DB:-}" ]; then
 else
   db="/tmp/um-bench/users-${users}.db"
   mkdir -p "$(dirname "$db")"
-  version="$(cat UserManagement.Infrastructure/Seeding/*.cs UserManagement.Infrastructure/Users/UserListSchema.cs \
+  version="$(cat UserManagement.Infrastructure/Seeding/*.cs UserManagement.Infrastructure/Sqlite/Users/SqliteUserListSchema.cs \
     UserManagement.Infrastructure/Migrations/*.cs | sha256sum | cut -c1-12)"
   seeded="/tmp/um-bench/users-${users}-seed-${version}.db"
   if [ ! -f "$seeded" ]; then

@@ -46,7 +46,7 @@ public sealed partial class AdministratorBootstrap(
         }
 
         var generated = string.IsNullOrEmpty(configuredPassword);
-        var password = generated ? PasswordRules.Generate() : configuredPassword!;
+        var password = generated ? PasswordGenerator.Generate() : configuredPassword!;
         if (!generated && (PasswordRules.ProblemWith(password) ?? PasswordRules.PersonalInfoIn(password, "Administrator", email)) is { } problem)
         {
             throw new InvalidOperationException($"Bootstrap:AdminPassword does not meet the password policy: {problem}");

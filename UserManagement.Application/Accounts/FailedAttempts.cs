@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
@@ -13,55 +15,70 @@ namespace UserManagement.Application.Accounts;
 internal static partial class FailedAttempts
 {
     /// <summary>
-    /// Counts a wrong password; true when it locked the account. A password the app drew at random is not counted against:
-    /// no guessing reaches it, and a lockout would only let anyone keep its holder out (<see cref="User.PasswordIsRandom"/>).
+    /// One lockout: whose wrong attempts count, the counter, when it trips, what locking sets (the lock's end,
+    /// the counter back to 0), and what the security event and the log say.
     /// </summary>
-    public static async Task<bool> CountWrongPasswordAsync(
-        IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken)
-    {
-        await db.Users.Where(u => u.Id == userId && !u.PasswordIsRandom)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, u => u.FailedSignInCount + 1), cancellationToken);
-        var lockedUntil = utcNow + SignInCommand.LockoutDuration;
-        var locked = await db.Users
-            .Where(u => u.Id == userId && u.FailedSignInCount >= SignInCommand.MaxFailedAttempts)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(u => u.LockedUntil, lockedUntil).SetProperty(u => u.FailedSignInCount, 0),
-                cancellationToken) > 0;
-        if (locked)
-        {
-            var lockout = SecurityEvent.Record(
-                SecurityEventType.LockedOut, utcNow,
-                $"locked for {SignInCommand.LockoutDuration.TotalMinutes:0} minutes after {SignInCommand.MaxFailedAttempts} wrong passwords",
-                userId, email, ipAddress: ipAddress);
-            db.Raise(lockout);
-            await RaiseLockedOutAsync(db, lockout, lockedUntil, LockoutKind.Password, cancellationToken);
-            LogLockedOut(logger, userId, lockedUntil);
-        }
+    private sealed record Lockout(
+        LockoutKind Kind,
+        SecurityEventType Event,
+        TimeSpan Duration,
+        string Detail,
+        Expression<Func<User, bool>> Counts,
+        Action<UpdateSettersBuilder<User>> Count,
+        Expression<Func<User, bool>> Reached,
+        Func<DateTime, Action<UpdateSettersBuilder<User>>> Lock,
+        Action<ILogger, Guid, DateTime> Log);
 
-        return locked;
-    }
+    /// <summary>
+    /// A password the app drew at random is not counted against: no guessing reaches it, and a lockout would only
+    /// let anyone keep its holder out (<see cref="User.PasswordIsRandom"/>).
+    /// </summary>
+    private static readonly Lockout Passwords = new(
+        LockoutKind.Password,
+        SecurityEventType.LockedOut,
+        SignInCommand.LockoutDuration,
+        $"locked for {SignInCommand.LockoutDuration.TotalMinutes:0} minutes after {SignInCommand.MaxFailedAttempts} wrong passwords",
+        Counts: u => !u.PasswordIsRandom,
+        Count: s => s.SetProperty(u => u.FailedSignInCount, u => u.FailedSignInCount + 1),
+        Reached: u => u.FailedSignInCount >= SignInCommand.MaxFailedAttempts,
+        Lock: until => s => s.SetProperty(u => u.LockedUntil, until).SetProperty(u => u.FailedSignInCount, 0),
+        Log: LogLockedOut);
+
+    private static readonly Lockout Codes = new(
+        LockoutKind.SecondFactor,
+        SecurityEventType.SecondFactorLockedOut,
+        SecondFactor.LockoutDuration,
+        $"codes refused for {SecondFactor.LockoutDuration.TotalMinutes:0} minutes after {SecondFactor.MaxFailedAttempts} wrong codes",
+        Counts: u => true,
+        Count: s => s.SetProperty(u => u.FailedMfaCount, u => u.FailedMfaCount + 1),
+        Reached: u => u.FailedMfaCount >= SecondFactor.MaxFailedAttempts,
+        Lock: until => s => s.SetProperty(u => u.MfaLockedUntil, until).SetProperty(u => u.FailedMfaCount, 0),
+        Log: LogCodesLockedOut);
+
+    /// <summary>Counts a wrong password; true when it locked the account (a random password is not counted: <see cref="Passwords"/>).</summary>
+    public static Task<bool> CountWrongPasswordAsync(
+        IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken) =>
+        CountAsync(db, Passwords, userId, email, ipAddress, utcNow, logger, cancellationToken);
 
     /// <summary>Counts a wrong authenticator or recovery code; true when it locked the second factor.</summary>
-    public static async Task<bool> CountWrongCodeAsync(
-        IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken)
+    public static Task<bool> CountWrongCodeAsync(
+        IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken) =>
+        CountAsync(db, Codes, userId, email, ipAddress, utcNow, logger, cancellationToken);
+
+    private static async Task<bool> CountAsync(
+        IAppDbContext db, Lockout lockout, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        await db.Users.Where(u => u.Id == userId)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedMfaCount, u => u.FailedMfaCount + 1), cancellationToken);
-        var lockedUntil = utcNow + SecondFactor.LockoutDuration;
-        var locked = await db.Users
-            .Where(u => u.Id == userId && u.FailedMfaCount >= SecondFactor.MaxFailedAttempts)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(u => u.MfaLockedUntil, lockedUntil).SetProperty(u => u.FailedMfaCount, 0),
-                cancellationToken) > 0;
+        await db.Users.Where(u => u.Id == userId).Where(lockout.Counts).ExecuteUpdateAsync(lockout.Count, cancellationToken);
+        var lockedUntil = utcNow + lockout.Duration;
+        var locked = await db.Users.Where(u => u.Id == userId).Where(lockout.Reached)
+            .ExecuteUpdateAsync(lockout.Lock(lockedUntil), cancellationToken) > 0;
         if (locked)
         {
-            var lockout = SecurityEvent.Record(
-                SecurityEventType.SecondFactorLockedOut, utcNow,
-                $"codes refused for {SecondFactor.LockoutDuration.TotalMinutes:0} minutes after {SecondFactor.MaxFailedAttempts} wrong codes",
-                userId, email, ipAddress: ipAddress);
-            db.Raise(lockout);
-            await RaiseLockedOutAsync(db, lockout, lockedUntil, LockoutKind.SecondFactor, cancellationToken);
-            LogCodesLockedOut(logger, userId, lockedUntil);
+            var lockedOut = SecurityEvent.Record(lockout.Event, utcNow, lockout.Detail, userId, email, ipAddress: ipAddress);
+            db.Raise(lockedOut);
+            await RaiseLockedOutAsync(db, lockedOut, lockedUntil, lockout.Kind, cancellationToken);
+            lockout.Log(logger, userId, lockedUntil);
         }
 
         return locked;

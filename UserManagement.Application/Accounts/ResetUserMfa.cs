@@ -47,7 +47,7 @@ public sealed partial class ResetUserMfaCommandHandler(
         }
 
         var user = loaded.Value;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await UserChangeScope.InTransactionAsync(db, cancellationToken);
         if (!user.ResetMfa(now))
         {
             return new NotFoundError(ResetUserMfaCommand.NotEnabled);
@@ -57,15 +57,13 @@ public sealed partial class ResetUserMfaCommandHandler(
         await db.EndSessionsOfAsync(user.Ref, "MFA reset by an administrator", now, cancellationToken);
         db.Raise(SecurityEvent.Record(
             SecurityEventType.MfaReset, now, "MFA reset by an administrator; recovery codes removed; sessions ended", user.Id, user.Email, caller.UserId));
-        var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
-        if (error is not null)
+        var saved = await change.SaveAsync(user, cancellationToken);
+        if (saved.IsSuccess)
         {
-            return Result<long>.Failure(error);
+            LogReset(user.Id, caller.UserId);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        LogReset(user.Id, caller.UserId);
-        return user.Version;
+        return saved;
     }
 
     [LoggerMessage(EventId = 1081, Level = LogLevel.Warning, Message = "Administrator {ActorId} reset the MFA of user {UserId}")]

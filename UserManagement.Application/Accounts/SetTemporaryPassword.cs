@@ -54,20 +54,18 @@ public sealed partial class SetTemporaryPasswordCommandHandler(
             return ValidationError.ForField(nameof(command.Password), personal);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await UserChangeScope.InTransactionAsync(db, cancellationToken);
         user.SetPassword(hasher.Hash(command.Password), temporary: true, now);
         await db.EndSessionsOfAsync(user.Ref, "temporary password set", now, cancellationToken);
         db.Raise(SecurityEvent.Record(
             SecurityEventType.PasswordSet, now, "temporary password set by an administrator; sessions ended", user.Id, user.Email, caller.UserId));
-        var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
-        if (error is not null)
+        var saved = await change.SaveAsync(user, cancellationToken);
+        if (saved.IsSuccess)
         {
-            return Result<long>.Failure(error);
+            LogPasswordSet(user.Id, caller.UserId);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        LogPasswordSet(user.Id, caller.UserId);
-        return user.Version;
+        return saved;
     }
 
     [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Administrator {ActorId} set a temporary password for user {UserId}; their sessions ended")]

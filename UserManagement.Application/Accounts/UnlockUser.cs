@@ -39,15 +39,15 @@ public sealed partial class UnlockUserCommandHandler(
             return user.Version;
         }
 
+        await using var change = UserChangeScope.Direct(db);
         db.Raise(SecurityEvent.Record(SecurityEventType.Unlocked, now, "unlocked by an administrator", user.Id, user.Email, caller.UserId));
-        var error = await db.TrySaveUserAsync(user.Id, cancellationToken);
-        if (error is not null)
+        var saved = await change.SaveAsync(user, cancellationToken);
+        if (saved.IsSuccess)
         {
-            return Result<long>.Failure(error);
+            LogUnlocked(user.Id, caller.UserId);
         }
 
-        LogUnlocked(user.Id, caller.UserId);
-        return user.Version;
+        return saved;
     }
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Administrator {ActorId} unlocked user {UserId}")]

@@ -19,10 +19,10 @@ public abstract class EventSourceEntity
 {
     private readonly List<RaisedEvent> _raised = [];
 
-    /// <summary>What happened to this entity since it was last saved, oldest first.</summary>
-    public IReadOnlyList<IDomainEvent> DomainEvents => [.. _raised.Select(r => r.Event)];
-
-    /// <summary>The same events with their place in the order of everything raised in this process.</summary>
+    /// <summary>
+    /// What happened to this entity since it was last saved, oldest first, each with its place in the order of
+    /// everything raised in this process.
+    /// </summary>
     public IReadOnlyList<RaisedEvent> RaisedEvents => _raised;
 
     public void ClearDomainEvents() => _raised.Clear();
@@ -49,10 +49,10 @@ public readonly record struct RaisedEvent(long Sequence, IDomainEvent Event)
 public sealed record CommittedEvent(IDomainEvent Event, OperationContext Context);
 
 /// <summary>
-/// Hands committed events to whatever reacts to them. Called only after the transaction that wrote them commits,
-/// never for a change that rolled back, with the events of one commit in the order they happened. The in-process
-/// implementation calls the <see cref="IDomainEventSubscriber{TEvent}"/>s of this process; a message bus can take
-/// its place without any other code changing.
+/// Hands committed events to the <see cref="IDomainEventSubscriber{TEvent}"/>s of this process. Called only after the
+/// transaction that wrote them commits, never for a change that rolled back, with the events of one commit in the
+/// order they happened: by the bus's delivery of the outbox (<c>DeliverDomainEventsHandler</c>, ADR 0021) when the bus
+/// runs, and by the audit trail itself right after the commit when it does not.
 /// </summary>
 public interface IDomainEventPublisher
 {
@@ -60,8 +60,8 @@ public interface IDomainEventPublisher
 }
 
 /// <summary>
-/// Reacts to one kind of committed event. Named for what it does (<c>RefreshOpenUserLists</c>). The change is
-/// already committed when it runs: a failure here is logged, never undoes it.
+/// Reacts to one kind of committed event (<c>UserChangeBroadcast</c> tells the open pages of this node). The change
+/// is already committed when it runs: a failure here is logged, never undoes it.
 /// </summary>
 public interface IDomainEventSubscriber<in TEvent>
     where TEvent : IDomainEvent

@@ -29,22 +29,16 @@ public sealed class DeleteUserCommandHandler(IAppDbContextFactory dbFactory, ICu
         }
 
         var user = loaded.Value;
-        await using var guard = await GuardedChange.BeginAsync(db, currentUser, user, null, null, deleting: true, cancellationToken);
-        if (guard.Refusal is not null)
+        await using var change = await UserChangeScope.GuardedAsync(db, currentUser, user, null, null, deleting: true, cancellationToken);
+        if (change.Refusal is not null)
         {
-            return guard.Refusal;
+            return change.Refusal;
         }
 
         // The user's sessions go with them (cascade), so their cookies stop working on the next request.
         user.Delete(clock.GetUtcNow().UtcDateTime);
         db.Users.Remove(user);
-        var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
-        if (error is not null)
-        {
-            return Result.Failure(error);
-        }
-
-        await guard.CommitAsync(cancellationToken);
-        return Result.Success();
+        var saved = await change.SaveAsync(user, cancellationToken);
+        return saved.IsSuccess ? Result.Success() : saved.Error;
     }
 }

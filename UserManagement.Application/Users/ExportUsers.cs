@@ -6,21 +6,6 @@ using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
 
-/// <summary>Which users the list shows: its search and filters, without paging.</summary>
-public sealed record UserListFilter(string? Search = null, UserRole? Role = null, UserStatus? Status = null);
-
-public sealed class UserListFilterValidator : AbstractValidator<UserListFilter>
-{
-    public UserListFilterValidator()
-    {
-        RuleFor(f => f.Search)
-            .MaximumLength(ListUsersQuery.SearchMaxLength)
-            .WithMessage($"Search must be at most {ListUsersQuery.SearchMaxLength} characters.");
-        RuleFor(f => f.Role).IsInEnum().WithMessage("Unknown role filter.");
-        RuleFor(f => f.Status).IsInEnum().WithMessage("Unknown status filter.");
-    }
-}
-
 /// <summary>
 /// Every user the list shows for <see cref="Filter"/>, in its sort order, all pages, as a stream: the read side is
 /// asked a page at a time (keyset, from the cursor of the page before), so the caller writes each row as it comes

@@ -34,10 +34,10 @@ public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, 
         }
 
         var user = loaded.Value;
-        await using var guard = await GuardedChange.BeginAsync(db, currentUser, user, null, command.Status, deleting: false, cancellationToken);
-        if (guard.Refusal is not null)
+        await using var change = await UserChangeScope.GuardedAsync(db, currentUser, user, null, command.Status, deleting: false, cancellationToken);
+        if (change.Refusal is not null)
         {
-            return guard.Refusal;
+            return change.Refusal;
         }
 
         if (!user.SetStatus(command.Status, clock.GetUtcNow().UtcDateTime))
@@ -45,13 +45,6 @@ public sealed class SetUserStatusCommandHandler(IAppDbContextFactory dbFactory, 
             return user.Version;
         }
 
-        var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
-        if (error is not null)
-        {
-            return Result<long>.Failure(error);
-        }
-
-        await guard.CommitAsync(cancellationToken);
-        return user.Version;
+        return await change.SaveAsync(user, cancellationToken);
     }
 }

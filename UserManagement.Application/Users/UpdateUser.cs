@@ -45,11 +45,11 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, ICu
 
         var user = loaded.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var guard = await GuardedChange.BeginAsync(
+        await using var change = await UserChangeScope.GuardedAsync(
             db, currentUser, user, command.Role, command.Status, deleting: false, cancellationToken);
-        if (guard.Refusal is not null)
+        if (change.Refusal is not null)
         {
-            return guard.Refusal;
+            return change.Refusal;
         }
 
         var profileChanged = user.Update(command.Name, command.Email, command.Role, now);
@@ -59,13 +59,6 @@ public sealed class UpdateUserCommandHandler(IAppDbContextFactory dbFactory, ICu
             return user.Version;
         }
 
-        var error = await db.TrySaveUserAsync(command.Id, cancellationToken);
-        if (error is not null)
-        {
-            return Result<long>.Failure(error);
-        }
-
-        await guard.CommitAsync(cancellationToken);
-        return user.Version;
+        return await change.SaveAsync(user, cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -14,13 +13,4 @@ public static class UserErrors
 
     public static ValidationError DuplicateEmail() =>
         ValidationError.ForField(nameof(CreateUserCommand.Email), UserValidationRules.DuplicateEmailMessage);
-
-    /// <summary>The one projection of a user into <see cref="UserDetails"/>, for queries and in memory alike.</summary>
-    internal static readonly Expression<Func<User, UserDetails>> DetailsProjection =
-        u => new UserDetails(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version, u.LastSignInAt, u.LockedUntil, u.MustChangePassword,
-            u.MustChangePassword ? u.TemporaryPasswordExpiresAt : null);
-
-    private static readonly Func<User, UserDetails> ToDetailsCompiled = DetailsProjection.Compile();
-
-    internal static UserDetails ToDetails(this User user) => ToDetailsCompiled(user);
 }

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using UserManagement.Application.Common;
 
 namespace UserManagement.Application.Users;
@@ -20,7 +19,7 @@ internal static class UserGuards
 
     /// <summary>
     /// Refuses the change for the reasons above. Call it inside the transaction that saves the change, so two
-    /// administrators demoting each other at once cannot both pass.
+    /// administrators demoting each other at once cannot both pass (<see cref="UserChangeScope.GuardedAsync"/> does).
     /// </summary>
     public static async Task<Error?> CheckAsync(
         IAppDbContext db, Caller caller, User target, string action, CancellationToken cancellationToken)
@@ -35,49 +34,4 @@ internal static class UserGuards
             cancellationToken);
         return others == 0 ? new ForbiddenError(LastAdministrator) : null;
     }
-}
-
-/// <summary>
-/// A change that takes administration away from someone: the guard's check and the save share one write
-/// transaction (an immediate one on SQLite), or nothing is written.
-/// </summary>
-internal sealed class GuardedChange : IAsyncDisposable
-{
-    public static readonly GuardedChange Unguarded = new(null, null);
-
-    private readonly IDbContextTransaction? _transaction;
-
-    private GuardedChange(IDbContextTransaction? transaction, Error? refusal)
-    {
-        _transaction = transaction;
-        Refusal = refusal;
-    }
-
-    public Error? Refusal { get; }
-
-    /// <summary>
-    /// Starts the guarded transaction when the change (a new role or status, or deleting) takes administration away
-    /// from an active Administrator; otherwise the change needs no guard.
-    /// </summary>
-    public static async Task<GuardedChange> BeginAsync(
-        IAppDbContext db, ICurrentUser currentUser, User target, UserRole? newRole, UserStatus? newStatus, bool deleting,
-        CancellationToken cancellationToken)
-    {
-        if (!UserGuards.RemovesAdministration(target, newRole, newStatus, deleting))
-        {
-            return Unguarded;
-        }
-
-        var action = deleting ? "delete" : newStatus == UserStatus.Disabled ? "disable" : "demote";
-        var caller = await currentUser.GetCallerAsync(cancellationToken)
-            ?? throw new InvalidOperationException("The authorization step lets no anonymous caller reach a user command.");
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var refusal = await UserGuards.CheckAsync(db, caller, target, action, cancellationToken);
-        return new GuardedChange(transaction, refusal);
-    }
-
-    public Task CommitAsync(CancellationToken cancellationToken) =>
-        _transaction?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
-
-    public ValueTask DisposeAsync() => _transaction?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

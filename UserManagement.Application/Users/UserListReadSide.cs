@@ -6,9 +6,11 @@ namespace UserManagement.Application.Users;
 
 /// <summary>
 /// The read side of the users list: answers one validated <see cref="UserListRequest"/> from a store shaped
-/// for it. <see cref="ListUsersQueryHandler"/> is its only caller. The SQLite implementation
-/// (Infrastructure/Users) uses its own table kept in step by triggers, an FTS5 trigram index and maintained
-/// counts; another engine (PostgreSQL with pg_trgm) answers the same request its own way.
+/// for it. The list (<see cref="ListUsersQueryHandler"/>) asks it for a page; the export, the bulk actions (their
+/// preview, their start and the targets they resolve) and <c>AdministrativePower</c> walk it page by page through
+/// <see cref="UserListPages"/> or ask it directly. Infrastructure/Users plans the page the same way on every
+/// database; the provider's folder (Infrastructure/Sqlite/Users: its own table kept in step by triggers, an FTS5
+/// trigram index and maintained counts) holds the SQL.
 /// </summary>
 public interface IUserListReader
 {

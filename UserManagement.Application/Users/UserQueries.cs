@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
 
@@ -10,8 +11,17 @@ namespace UserManagement.Application.Users;
 /// </summary>
 internal static class UserQueries
 {
+    /// <summary>The one projection of a user into <see cref="UserDetails"/>, for queries and in memory alike.</summary>
+    private static readonly Expression<Func<User, UserDetails>> DetailsProjection =
+        u => new UserDetails(u.Id, u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.UpdatedAt, u.Version, u.LastSignInAt, u.LockedUntil, u.MustChangePassword,
+            u.MustChangePassword ? u.TemporaryPasswordExpiresAt : null);
+
+    private static readonly Func<User, UserDetails> ToDetailsCompiled = DetailsProjection.Compile();
+
+    internal static UserDetails ToDetails(this User user) => ToDetailsCompiled(user);
+
     private static readonly Func<DbContext, Guid, CancellationToken, Task<UserDetails?>> DetailsByIdQuery = EF.CompileAsyncQuery(
-        (DbContext db, Guid id, CancellationToken _) => db.Set<User>().AsNoTracking().Where(u => u.Id == id).Select(UserErrors.DetailsProjection).FirstOrDefault());
+        (DbContext db, Guid id, CancellationToken _) => db.Set<User>().AsNoTracking().Where(u => u.Id == id).Select(DetailsProjection).FirstOrDefault());
 
     private static readonly Func<DbContext, string, Guid?, CancellationToken, Task<bool>> EmailTakenQuery = EF.CompileAsyncQuery(
         (DbContext db, string key, Guid? exceptUserId, CancellationToken _) => db.Set<User>().Any(

@@ -4,7 +4,7 @@ using Mediator;
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
-using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Sqlite.Users;
 using UserManagement.Web.Users;
 
 namespace UserManagement.Benchmarks.Scenarios;
@@ -28,7 +28,7 @@ public sealed class ExportScenario(ISender sender, SqliteConnection raw, long to
         var rows = (int)Math.Min(Rows, total);
         var bytes = new CountingStream();
         var request = new UserListRequest(UserSearch.From(null), null, null, ListUsersQuery.SortByName, false, 1, rows);
-        var (sql, parameters) = await SqliteUserListReader.ExplainAsync(raw, request, fetchAll: true);
+        var (sql, parameters) = await SqliteUserListExplain.RowsAsync(raw, request, fetchAll: true);
 
         Func<int, Task> handler = async _ =>
         {

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Infrastructure.Sqlite.Users;
 using UserManagement.Infrastructure.Users;
 using UserManagement.Web;
 
@@ -44,8 +46,8 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         await using var scope = services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
         await using var raw = await OpenRawAsync(connectionString);
-        var total = Convert.ToInt64(await ScalarAsync(raw, $"SELECT sum(Count) FROM {UserListSchema.CountsTable}"), CultureInfo.InvariantCulture);
-        var maxSeq = Convert.ToInt64(await ScalarAsync(raw, $"SELECT max(Seq) FROM {UserListSchema.Table}"), CultureInfo.InvariantCulture);
+        var total = Convert.ToInt64(await ScalarAsync(raw, $"SELECT sum(Count) FROM {SqliteUserListSchema.CountsTable}"), CultureInfo.InvariantCulture);
+        var maxSeq = Convert.ToInt64(await ScalarAsync(raw, $"SELECT max(Seq) FROM {SqliteUserListSchema.Table}"), CultureInfo.InvariantCulture);
         log.WriteLine($"Scenarios on {total:N0} users ({options.DatabasePath}), {options.Iterations} runs each after {options.Warmup} warm-up runs");
 
         var results = new List<ScenarioResult>();
@@ -56,7 +58,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
 
         if (options.Runs("jump"))
         {
-            results.AddRange(await JumpsAsync(sender, raw, total, services.GetRequiredService<UserListPageAnchors>()));
+            results.AddRange(await JumpsAsync(sender, raw, total, services.GetRequiredService<SqlitePageAnchors>(), services.GetRequiredService<PageAnchorCache>()));
         }
 
         if (options.Runs("filter"))
@@ -160,7 +162,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     /// after a write to Users, when a jump reads its order's anchors again as far as its page (ADR 0022). The
     /// second is compared with the OFFSET the list used before anchors, on the same pages.
     /// </summary>
-    private async Task<IEnumerable<ScenarioResult>> JumpsAsync(ISender sender, SqliteConnection raw, long total, UserListPageAnchors anchors)
+    private async Task<IEnumerable<ScenarioResult>> JumpsAsync(ISender sender, SqliteConnection raw, long total, SqlitePageAnchors anchors, PageAnchorCache cache)
     {
         var lastPage = (int)Math.Ceiling(total / (double)ListUsersQuery.DefaultPageSize);
         var queries = Enumerable.Range(0, 64).Select(_ => new ListUsersQuery(
@@ -172,7 +174,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
             await ListAsync(sender, query);
         }
 
-        await anchors.WhenIdleAsync();
+        await cache.WhenIdleAsync();
         var handler = await Samples.TimeAsync(0, options.Iterations / 2, async i => await ListAsync(sender, queries[i % queries.Count]));
         var commands = new List<(string, IReadOnlyList<SqliteParameter>)>();
         var offsets = new List<(string, IReadOnlyList<SqliteParameter>)>();
@@ -187,7 +189,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
             "each of the 64 jumps once in the warm-up, then the page anchors read in the background awaited"));
 
         // A write that can move a row (here a new UpdatedAt) bumps the list's version: the next jump reads its order's anchors again.
-        var userId = (string)(await ScalarAsync(raw, $"SELECT Id FROM {UserListSchema.Table} LIMIT 1"))!;
+        var userId = (string)(await ScalarAsync(raw, $"SELECT Id FROM {SqliteUserListSchema.Table} LIMIT 1"))!;
         var times = new double[options.Iterations / 4];
         for (var i = 0; i < times.Length; i++)
         {
@@ -253,7 +255,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
         var ids = new List<Guid>();
         for (var i = 0; i < 64; i++)
         {
-            ids.Add(Guid.Parse((string)(await ScalarAsync(raw, $"SELECT Id FROM {UserListSchema.Table} WHERE Seq >= {1 + _random.NextInt64(maxSeq)} LIMIT 1"))!));
+            ids.Add(Guid.Parse((string)(await ScalarAsync(raw, $"SELECT Id FROM {SqliteUserListSchema.Table} WHERE Seq >= {1 + _random.NextInt64(maxSeq)} LIMIT 1"))!));
         }
 
         const string Select = """
@@ -375,7 +377,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     private async Task<ListUsersQuery> CursorQueryAsync(SqliteConnection raw, long maxSeq, string sort, bool descending, bool before)
     {
         await using var command = raw.CreateCommand();
-        command.CommandText = $"SELECT Id, {UserListSchema.SortColumns[sort]} FROM {UserListSchema.Table} WHERE Seq >= $seq LIMIT 1";
+        command.CommandText = $"SELECT Id, {SqliteUserListSchema.SortColumns[sort]} FROM {SqliteUserListSchema.Table} WHERE Seq >= $seq LIMIT 1";
         command.Parameters.AddWithValue("$seq", 1 + _random.NextInt64(maxSeq));
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -384,12 +386,12 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     }
 
     private static async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> RawPageCommandAsync(
-        SqliteConnection raw, ListUsersQuery query, UserListPageAnchors? anchors = null)
+        SqliteConnection raw, ListUsersQuery query, SqlitePageAnchors? anchors = null)
     {
         var sortBy = ListUsersQuery.CanonicalSortKey(query.SortBy)!;
         var request = new UserListRequest(UserSearch.From(query.Search), query.Role, query.Status, sortBy, query.Descending, query.Page, query.PageSize,
             UserListCursor.TryDecode(query.Cursor));
-        return await SqliteUserListReader.ExplainAsync(raw, request, anchors: anchors);
+        return await SqliteUserListExplain.RowsAsync(raw, request, anchors: anchors);
     }
 
     /// <summary>What the read side's SQL costs on its own: the counts and the page's rows, read into items.</summary>
@@ -397,7 +399,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     {
         await using (var counts = raw.CreateCommand())
         {
-            counts.CommandText = $"SELECT Role, Status, Count FROM {UserListSchema.CountsTable}";
+            counts.CommandText = $"SELECT Role, Status, Count FROM {SqliteUserListSchema.CountsTable}";
             await using var reader = await counts.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -448,7 +450,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     {
         var words = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var command = raw.CreateCommand();
-        command.CommandText = $"SELECT NameKey FROM {UserListSchema.Table} WHERE Seq >= $seq LIMIT 200";
+        command.CommandText = $"SELECT NameKey FROM {SqliteUserListSchema.Table} WHERE Seq >= $seq LIMIT 200";
         for (var i = 0; i < 10; i++)
         {
             command.Parameters.Clear();
@@ -469,7 +471,7 @@ public sealed class ScenarioRunner(ScenarioOptions options, TextWriter log)
     /// <summary>A fragment of one user's email, such as "jean.dupont.48213@": exactly one match.</summary>
     private async Task<string> RareTermAsync(SqliteConnection raw, long maxSeq)
     {
-        var email = (string)(await ScalarAsync(raw, $"SELECT Email FROM {UserListSchema.Table} WHERE Seq >= {1 + _random.NextInt64(maxSeq)} LIMIT 1"))!;
+        var email = (string)(await ScalarAsync(raw, $"SELECT Email FROM {SqliteUserListSchema.Table} WHERE Seq >= {1 + _random.NextInt64(maxSeq)} LIMIT 1"))!;
         return email[..(email.IndexOf('@', StringComparison.Ordinal) + 1)];
     }
 

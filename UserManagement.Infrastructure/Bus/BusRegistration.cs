@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using UserManagement.Application.Jobs;
+using UserManagement.Infrastructure.AuditTrail;
 using UserManagement.Infrastructure.Operations;
 using Wolverine;
 using Wolverine.EntityFrameworkCore;
@@ -91,9 +92,9 @@ public static class BusRegistration
         // Registered after the bus: it starts accepting once the bus runs and stops before the bus does.
         if (options.DomainEvents == DomainEventDelivery.Outbox)
         {
-            services.AddSingleton<DomainEventOutbox>();
-            services.AddSingleton<IDomainEventOutbox>(sp => sp.GetRequiredService<DomainEventOutbox>());
-            services.AddHostedService(sp => sp.GetRequiredService<DomainEventOutbox>());
+            services.AddSingleton<WolverineDomainEventOutbox>();
+            services.AddSingleton<IDomainEventOutbox>(sp => sp.GetRequiredService<WolverineDomainEventOutbox>());
+            services.AddHostedService(sp => sp.GetRequiredService<WolverineDomainEventOutbox>());
         }
 
         services.AddScoped<IBackgroundWork, OutboxBackgroundWork>();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure.Sqlite.Audit;
 
 namespace UserManagement.Infrastructure.Configurations;
 
@@ -11,13 +12,13 @@ namespace UserManagement.Infrastructure.Configurations;
 /// The audit trail's table. The id is SQLite's rowid (AUTOINCREMENT, never reused), so each index below also
 /// holds it as its last column: "time, then id" — the trail's order — comes straight out of every index, and each
 /// filter (actor, action, user, date range) seeks its own. Full-text search and the append-only trigger are
-/// hand-written SQL: <see cref="AuditTrailSql"/>.
+/// hand-written SQL: <see cref="SqliteAuditTrailSql"/>.
 /// </summary>
 public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
 {
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
     {
-        builder.ToTable(AuditTrailSql.Table);
+        builder.ToTable(SqliteAuditTrailSql.Table);
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Id).ValueGeneratedOnAdd();
         builder.Property(e => e.ActorName).HasMaxLength(AuditEntry.ActorNameMaxLength).IsRequired();

@@ -1,5 +1,5 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
-using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Sqlite.Users;
 
 #nullable disable
 
@@ -21,13 +21,13 @@ namespace UserManagement.Infrastructure.Migrations
 
             // Hand-written, kept outside this generated file so that it survives regenerating the migration:
             // the list's own table, its indexes, the trigram search index, the counts and the triggers on Users.
-            UserListReadModel.Build(migrationBuilder);
+            SqliteUserListReadModel.Build(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            UserListReadModel.Drop(migrationBuilder);
+            SqliteUserListReadModel.Drop(migrationBuilder);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Users_CreatedAt_Id",

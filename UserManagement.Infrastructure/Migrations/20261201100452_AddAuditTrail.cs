@@ -53,14 +53,14 @@ namespace UserManagement.Infrastructure.Migrations
                 table: "AuditEntries",
                 columns: new[] { "TargetId", "OccurredAt" });
 
-            // Hand-written SQL (append-only trigger, full-text search): kept in AuditTrailSql so it survives regenerating this migration.
-            AuditTrailSql.Create(migrationBuilder);
+            // Hand-written SQL (append-only trigger, full-text search): kept in SqliteAuditTrailSql so it survives regenerating this migration.
+            Sqlite.Audit.SqliteAuditTrailSql.Create(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            AuditTrailSql.Drop(migrationBuilder);
+            Sqlite.Audit.SqliteAuditTrailSql.Drop(migrationBuilder);
 
             migrationBuilder.DropTable(
                 name: "AuditEntries");

@@ -12,7 +12,7 @@ namespace UserManagement.Infrastructure.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             // The security events join the audit trail (ADR 0020): their rows move before the table goes.
-            SecurityEventsFoldSql.MoveRows(migrationBuilder);
+            Sqlite.Audit.SecurityEventsFoldSql.MoveRows(migrationBuilder);
 
             migrationBuilder.DropTable(
                 name: "SecurityEvents");

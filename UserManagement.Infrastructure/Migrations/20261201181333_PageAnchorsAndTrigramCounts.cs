@@ -12,7 +12,7 @@ namespace UserManagement.Infrastructure.Migrations
         {
             // The change counter that page anchors are keyed by, the triggers again, now bumping it, and the
             // users per search trigram that a long search picks its rarest trigrams by (ADR 0022).
-            Users.UserListReadModel.AddChangeCounterAndTrigramCounts(migrationBuilder);
+            Sqlite.Users.SqliteUserListReadModel.AddChangeCounterAndTrigramCounts(migrationBuilder);
         }
 
         /// <inheritdoc />

@@ -12,7 +12,7 @@ namespace UserManagement.Infrastructure.Migrations
         {
             // The triggers again: an update that moves no row in the list's orders (a failed sign-in, a lockout)
             // no longer bumps the change counter, so the page anchors stay in use (ADR 0022).
-            Users.UserListReadModel.ReplaceTriggers(migrationBuilder);
+            Sqlite.Users.SqliteUserListReadModel.ReplaceTriggers(migrationBuilder);
         }
 
         /// <inheritdoc />

@@ -10,14 +10,14 @@ namespace UserManagement.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Hand-written SQL (a DELETE of an entry only by retention pruning): kept in AuditTrailSql.
-            AuditTrailSql.CreateDeleteGuard(migrationBuilder);
+            // Hand-written SQL (a DELETE of an entry only by retention pruning): kept in SqliteAuditTrailSql.
+            Sqlite.Audit.SqliteAuditTrailSql.CreateDeleteGuard(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            AuditTrailSql.DropDeleteGuard(migrationBuilder);
+            Sqlite.Audit.SqliteAuditTrailSql.DropDeleteGuard(migrationBuilder);
         }
     }
 }

@@ -6,12 +6,15 @@ namespace UserManagement.Infrastructure.Users;
 
 /// <summary>
 /// Logs each step of a long migration as it starts and ends. A step is a SQL command that opens with
-/// <see cref="UserListSchema.StepMarker"/>; every other command passes untouched (one string comparison).
-/// Building the read model over a million users takes a while, and an operator watching the log should
-/// see it move.
+/// <see cref="StepMarker"/> (<see cref="Step"/> writes it); every other command passes untouched (one string comparison).
+/// Building the read model over a million users takes a while: an operator who wants to watch it move switches this
+/// category to Debug (docs/operations.md); at the default level a first start stays quiet.
 /// </summary>
 public sealed partial class MigrationProgressLogger(ILogger<MigrationProgressLogger> logger) : DbCommandInterceptor
 {
+    /// <summary>The SQL comment that opens each step's command.</summary>
+    public const string StepMarker = "-- read model step ";
+
     public override InterceptionResult<int> NonQueryExecuting(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
@@ -41,7 +44,7 @@ public sealed partial class MigrationProgressLogger(ILogger<MigrationProgressLog
 
     /// <summary>Wraps one step's SQL so that the progress logger reports it as "step n of total".</summary>
     public static string Step(int number, int total, string name, string sql) =>
-        $"{UserListSchema.StepMarker}{number}/{total}: {name}\n{sql}";
+        $"{StepMarker}{number}/{total}: {name}\n{sql}";
 
     private void Starting(DbCommand command)
     {
@@ -62,18 +65,18 @@ public sealed partial class MigrationProgressLogger(ILogger<MigrationProgressLog
     private static string? StepOf(DbCommand command)
     {
         var text = command.CommandText;
-        if (!text.StartsWith(UserListSchema.StepMarker, StringComparison.Ordinal))
+        if (!text.StartsWith(StepMarker, StringComparison.Ordinal))
         {
             return null;
         }
 
         var end = text.IndexOf('\n', StringComparison.Ordinal);
-        return text[UserListSchema.StepMarker.Length..(end < 0 ? text.Length : end)];
+        return text[StepMarker.Length..(end < 0 ? text.Length : end)];
     }
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Users read model, step {Step}…")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Users read model, step {Step}…")]
     private partial void LogStepStarting(string step);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Users read model, step {Step}: done in {Milliseconds} ms")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Users read model, step {Step}: done in {Milliseconds} ms")]
     private partial void LogStepFinished(string step, long milliseconds);
 }

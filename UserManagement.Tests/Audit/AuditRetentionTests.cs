@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite.Audit;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Audit;
 using static UserManagement.Tests.Audit.AuditSeed;
@@ -59,14 +60,14 @@ public sealed class AuditRetentionTests : AppTests
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using (var cutOff = connection.CreateCommand())
         {
-            cutOff.CommandText = $"SELECT COUNT(*) FROM {AuditTrailSql.PruningTable} WHERE \"Before\" IS NULL";
+            cutOff.CommandText = $"SELECT COUNT(*) FROM {SqliteAuditTrailSql.PruningTable} WHERE \"Before\" IS NULL";
             (await cutOff.ExecuteScalarAsync(TestContext.Current.CancellationToken)).ShouldBe(1L, "pruning sets its cut-off back before it commits");
         }
 
         await using var delete = connection.CreateCommand();
         delete.CommandText = "DELETE FROM AuditEntries";
         (await Should.ThrowAsync<SqliteException>(() => delete.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)))
-            .Message.ShouldContain(AuditTrailSql.DeleteGuardMessage);
+            .Message.ShouldContain(SqliteAuditTrailSql.DeleteGuardMessage);
         (await App.AuditEntriesAsync()).Select(e => e.Action).ShouldBe([AuditActions.UserUpdated, AuditActions.AuditTrailPruned]);
     }
 
@@ -129,9 +130,9 @@ public sealed class AuditRetentionTests : AppTests
             }
         }
 
-        names.ShouldContain(AuditTrailSql.AppendOnlyTrigger);
-        names.ShouldContain(AuditTrailSql.DeleteGuardTrigger);
-        names.ShouldContain(AuditTrailSql.SearchTable);
+        names.ShouldContain(SqliteAuditTrailSql.AppendOnlyTrigger);
+        names.ShouldContain(SqliteAuditTrailSql.DeleteGuardTrigger);
+        names.ShouldContain(SqliteAuditTrailSql.SearchTable);
         names.ShouldContain("AuditEntries_SearchInsert");
         names.ShouldContain("AuditEntries_SearchDelete");
     }

@@ -6,6 +6,7 @@ using UserManagement.Application.Common;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite.Audit;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Audit;
@@ -405,6 +406,32 @@ public sealed class AuditTrailTests : AppTests
     }
 
     [Fact]
+    public async Task Should_refuse_a_synchronous_save_begin_or_commit_rather_than_skip_the_trail()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var mark = await Mark();
+        var cancellation = TestContext.Current.CancellationToken;
+
+        await using (var db = await App.OpenDbAsync())
+        {
+            (await db.Users.SingleAsync(cancellation)).Update("Saved synchronously", ada.Email, ada.Role, App_Start);
+            Should.Throw<NotSupportedException>(() => db.SaveChanges()).Message.ShouldContain("SaveChangesAsync");
+            Should.Throw<NotSupportedException>(() => db.Database.BeginTransaction()).Message.ShouldContain("BeginTransactionAsync");
+        }
+
+        await using (var db = await App.OpenDbAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+            (await db.Users.SingleAsync(cancellation)).Update("Committed synchronously", ada.Email, ada.Role, App_Start);
+            await db.SaveChangesAsync(cancellation);
+            Should.Throw<NotSupportedException>(() => transaction.Commit()).Message.ShouldContain("CommitAsync");
+        }
+
+        (await App.StoredUsersAsync()).ShouldHaveSingleItem().Name.ShouldBe("Ada");
+        await ShouldHaveRecordedNothingAfter(mark);
+    }
+
+    [Fact]
     public async Task Should_log_each_entry_once_with_its_values_as_parameters()
     {
         await App.Send(new CreateUserCommand("Ada {Name} Lovelace", "ada@example.com", UserRole.Member));
@@ -470,7 +497,7 @@ public sealed class AuditTrailTests : AppTests
 
             var refused = await Should.ThrowAsync<SqliteException>(() => command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
 
-            refused.Message.ShouldContain(AuditTrailSql.DeleteGuardMessage, customMessage: sql);
+            refused.Message.ShouldContain(SqliteAuditTrailSql.DeleteGuardMessage, customMessage: sql);
         }
 
         (await App.AuditEntriesAsync()).ShouldHaveSingleItem().Action.ShouldBe(AuditActions.UserCreated);

@@ -6,6 +6,7 @@ using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Infrastructure;
 using UserManagement.Infrastructure.Migrations;
+using UserManagement.Infrastructure.Sqlite.Audit;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Audit;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Benchmarks.Scenarios;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Seeding;
+using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Benchmarks;

@@ -157,6 +157,8 @@ public sealed class SecurityJourneyTests(BrowserFixture browser) : BrowserTests(
     public async Task Should_let_the_first_administrator_in_with_the_printed_one_time_password_and_make_them_change_it()
     {
         await using var app = await AppProcess.StartAsync();
+        // The banner comes once the app has started, after it listens: its last line says where to open it.
+        await app.WaitForOutputAsync(line => line.Contains("UserManagement is ready: open", StringComparison.Ordinal), AppProcess.StartPatience);
         var email = app.Printed("Email:").ShouldNotBeNull("the first start prints the administrator's email");
         var oneTime = app.Printed("One-time password:").ShouldNotBeNull("the first start prints a one-time password");
         email.ShouldBe(AdministratorBootstrap.DefaultEmail);

@@ -226,7 +226,7 @@ public sealed class EveryChangeHasItsAuditEntry : ICrashInvariant
         await using (var audit = connection.CreateCommand())
         {
             audit.CommandText = $"""
-                SELECT TargetId, SUM(Action = $created), SUM(Action = $updated) FROM {UserManagement.Infrastructure.AuditTrailSql.Table}
+                SELECT TargetId, SUM(Action = $created), SUM(Action = $updated) FROM {UserManagement.Infrastructure.Sqlite.Audit.SqliteAuditTrailSql.Table}
                 WHERE Action IN ($created, $updated) GROUP BY TargetId
                 """;
             audit.Parameters.AddWithValue("$created", UserManagement.Application.Audit.AuditActions.UserCreated);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
-using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Operations;

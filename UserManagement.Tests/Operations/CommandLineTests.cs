@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Tests.Support;
-using UserManagement.Web.Commands;
+using UserManagement.Web.Verbs;
 
 namespace UserManagement.Tests.Operations;
 
@@ -21,7 +21,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         await _error.DisposeAsync();
     }
 
-    private Task<int?> Run(params string[] args) => AppCommands.TryRunAsync(args, _output, _error);
+    private Task<int?> Run(params string[] args) => AppVerbs.TryRunAsync(args, _output, _error);
 
     private static string Database(string dataFile) => $"--ConnectionStrings:Default=Data Source={dataFile}";
 

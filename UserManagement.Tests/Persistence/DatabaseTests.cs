@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Infrastructure.Sqlite.Users;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Persistence;
@@ -70,7 +71,7 @@ public sealed class DatabaseTests
         await app.CreateUser("Ada");
         var migrator = new DatabaseMigrator(
             app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(),
-            new UserListReadModel(NullLogger<UserListReadModel>.Instance),
+            new SqliteUserListReadModel(NullLogger<SqliteUserListReadModel>.Instance),
             NullLogger<DatabaseMigrator>.Instance);
 
         await migrator.MigrateAsync(TestContext.Current.CancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure.Sqlite.Users;
 using UserManagement.Infrastructure.Users;
 using UserManagement.Tests.Support;
 
@@ -12,11 +13,11 @@ namespace UserManagement.Tests.Users;
 /// </summary>
 public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database database) : IClassFixture<UserListQueryPlanTests.Database>
 {
-    private const int Users = SqliteUserListReader.CountCap + 2_000;
+    private const int Users = UserListPlanner.CountCap + 2_000;
 
     private TestApp App => database.App;
 
-    private UserListPageAnchors Anchors => App.Get<UserListPageAnchors>();
+    private SqlitePageAnchors Anchors => App.Get<SqlitePageAnchors>();
 
     /// <summary>One database for the class: enough users that broad searches take the windowed plan.</summary>
     public sealed class Database : IAsyncLifetime
@@ -62,7 +63,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     {
         await using var connection = new SqliteConnection(App.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        var (sql, parameters) = await SqliteUserListReader.ExplainAsync(connection, request, fetchAll, Anchors, TestContext.Current.CancellationToken);
+        var (sql, parameters) = await SqliteUserListExplain.RowsAsync(connection, request, fetchAll, Anchors, TestContext.Current.CancellationToken);
         return await PlanOf(sql, parameters);
     }
 
@@ -70,7 +71,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     {
         await using var connection = new SqliteConnection(App.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        return await SqliteUserListReader.CountCommandAsync(connection, request, TestContext.Current.CancellationToken);
+        return await SqliteUserListExplain.CountAsync(connection, request, TestContext.Current.CancellationToken);
     }
 
     private static void ShouldNotScanTheTable(List<string> plan)
@@ -93,7 +94,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     [InlineData("lastSignInAt")]
     public async Task Should_read_every_page_of_every_sort_order_from_its_index_without_sorting(string sortBy)
     {
-        var index = UserListSchema.SortIndex(sortBy);
+        var index = SqliteUserListSchema.SortIndex(sortBy);
         foreach (var descending in new[] { false, true })
         {
             var first = new UserListRequest(null, null, null, sortBy, descending, 1, 25);
@@ -128,11 +129,11 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     [InlineData("lastSignInAt")]
     public async Task Should_read_page_anchors_by_seeking_the_sort_index_from_the_anchor_before(string sortBy)
     {
-        var plan = await PlanOf(UserListPageAnchors.StepSql(sortBy), [new("$anchorKey", "M"), new("$anchorId", "0")]);
+        var plan = await PlanOf(SqlitePageAnchors.StepSql(sortBy), [new("$anchorKey", "M"), new("$anchorId", "0")]);
 
         // A seek past the anchor, not a walk from the start (the generated last sign-in key is not covering; skipped rows are not read).
-        plan.ShouldContain(step => step.StartsWith($"SEARCH {UserListSchema.Table} USING ", StringComparison.Ordinal)
-            && step.Contains($"INDEX {UserListSchema.SortIndex(sortBy)} ((", StringComparison.Ordinal), string.Join(" / ", plan));
+        plan.ShouldContain(step => step.StartsWith($"SEARCH {SqliteUserListSchema.Table} USING ", StringComparison.Ordinal)
+            && step.Contains($"INDEX {SqliteUserListSchema.SortIndex(sortBy)} ((", StringComparison.Ordinal), string.Join(" / ", plan));
         ShouldNotSort(plan);
     }
 
@@ -141,7 +142,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
     {
         var plan = await PageSteps(new UserListRequest(null, UserRole.Administrator, UserStatus.Disabled, "name", false, 1, 25));
 
-        plan.ShouldContain(step => step.StartsWith($"SEARCH e USING INDEX {UserListSchema.GroupIndex} (Role=? AND Status=?)", StringComparison.Ordinal), string.Join(" / ", plan));
+        plan.ShouldContain(step => step.StartsWith($"SEARCH e USING INDEX {SqliteUserListSchema.GroupIndex} (Role=? AND Status=?)", StringComparison.Ordinal), string.Join(" / ", plan));
         ShouldNotSort(plan);
     }
 
@@ -171,7 +172,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
         {
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = UserListSchema.ChangeCounterSteps.Single(s => s.Name.Contains("trigram", StringComparison.Ordinal)).Sql;
+            command.CommandText = SqliteUserListSchema.ChangeCounterSteps.Single(s => s.Name.Contains("trigram", StringComparison.Ordinal)).Sql;
             await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
@@ -182,7 +183,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
 
         // "@EX", "EXA"... are in every user: only the three rarest trigrams of the term are asked for.
         var asked = (string)countParameters.Single(p => p.ParameterName == "$phrase").Value!;
-        asked.Split(" AND ").Length.ShouldBe(SqliteUserListReader.RareTrigramsAsked, asked);
+        asked.Split(" AND ").Length.ShouldBe(SqliteTrigramStatistics.RareTrigramsAsked, asked);
         asked.ShouldNotContain("@EX");
         asked.ShouldNotContain("EXA");
         ((string)commonParameters.Single(p => p.ParameterName == "$phrase").Value!).ShouldBe("\"COMMON\"", "a term whose trigrams are all common is matched as a phrase");
@@ -208,7 +209,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
         var window = await PageSteps(broad);
         var fallback = await PageSteps(broad, fetchAll: true);
 
-        window.ShouldContain(step => step.Contains($"USING COVERING INDEX {UserListSchema.SortIndex("createdAt")}", StringComparison.Ordinal), string.Join(" / ", window));
+        window.ShouldContain(step => step.Contains($"USING COVERING INDEX {SqliteUserListSchema.SortIndex("createdAt")}", StringComparison.Ordinal), string.Join(" / ", window));
         window.ShouldContain(step => step.StartsWith("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), string.Join(" / ", window));
         ShouldNotScanTheTable(window);
         fallback.ShouldContain(step => step.Contains("UserListSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" / ", fallback));
@@ -226,8 +227,8 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
 
         foreach (var steps in new[] { plan, count })
         {
-            steps.ShouldContain(step => step.Contains($"INDEX {UserListSchema.SortIndex("name")} (NameKey>? AND NameKey<?)", StringComparison.Ordinal), string.Join(" / ", steps));
-            steps.ShouldContain(step => step.Contains($"INDEX {UserListSchema.SortIndex("email")} (EmailKey>? AND EmailKey<?)", StringComparison.Ordinal), string.Join(" / ", steps));
+            steps.ShouldContain(step => step.Contains($"INDEX {SqliteUserListSchema.SortIndex("name")} (NameKey>? AND NameKey<?)", StringComparison.Ordinal), string.Join(" / ", steps));
+            steps.ShouldContain(step => step.Contains($"INDEX {SqliteUserListSchema.SortIndex("email")} (EmailKey>? AND EmailKey<?)", StringComparison.Ordinal), string.Join(" / ", steps));
             ShouldNotScanTheTable(steps);
         }
     }

@@ -8,6 +8,7 @@ using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite.Users;
 using UserManagement.Infrastructure.Users;
 using UserManagement.Tests.Support;
 
@@ -117,7 +118,7 @@ public sealed class UserListReadModelTests : AppTests
             i % 7 == 0 ? UserRole.Administrator : UserRole.Member,
             i % 5 == 0 ? UserStatus.Disabled : UserStatus.Active,
             Now.AddMinutes(-i), i % 3 == 0 ? null : Now.AddMinutes(-i / 2))), Now);
-        var anchors = App.Services.GetRequiredService<UserListPageAnchors>();
+        var anchors = App.Services.GetRequiredService<PageAnchorCache>();
         int[] pages = [45, 100, 140];
 
         // The first jumps page by OFFSET and ask for the anchors; once they are read, the same jumps seek from them.
@@ -167,7 +168,7 @@ public sealed class UserListReadModelTests : AppTests
 
             await using var connection = new SqliteConnection(App.ConnectionString);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
-            return await UserListPageAnchors.VersionAsync(connection, TestContext.Current.CancellationToken);
+            return await SqlitePageAnchors.VersionAsync(connection, TestContext.Current.CancellationToken);
         }
     }
 
@@ -204,7 +205,7 @@ public sealed class UserListReadModelTests : AppTests
         {
             await using var connection = new SqliteConnection(App.ConnectionString);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
-            return await UserListPageAnchors.VersionAsync(connection, TestContext.Current.CancellationToken);
+            return await SqlitePageAnchors.VersionAsync(connection, TestContext.Current.CancellationToken);
         }
     }
 
@@ -299,9 +300,9 @@ public sealed class UserListReadModelTests : AppTests
     public async Task Should_cap_the_count_of_a_broad_search_and_still_page_it_in_order()
     {
         // 10,050 users match "common"; 6,000 more, last in name order, do not: a descending page must look past them.
-        var people = Enumerable.Range(0, SqliteUserListReader.CountCap + 50).Select(i => new UserRows.Spec(
+        var people = Enumerable.Range(0, UserListPlanner.CountCap + 50).Select(i => new UserRows.Spec(
                 $"{(char)('A' + (i % 25))}{i % 97} Common", $"c{i}@example.com", i % 50 == 0 ? UserRole.Administrator : UserRole.Member))
-            .Concat(Enumerable.Range(0, SqliteUserListReader.WalkWindow + 1_000).Select(i => new UserRows.Spec($"Zz Other {i}", $"o{i}@example.com")));
+            .Concat(Enumerable.Range(0, UserListPlanner.WalkWindow + 1_000).Select(i => new UserRows.Spec($"Zz Other {i}", $"o{i}@example.com")));
         await UserRows.InsertAsync(App.ConnectionString, people, Now);
 
         var first = await List(new ListUsersQuery(Search: "common"));
@@ -309,7 +310,7 @@ public sealed class UserListReadModelTests : AppTests
         var descending = await List(new ListUsersQuery(Search: "common", Descending: true));
         var admins = await List(new ListUsersQuery(Search: "common", Role: UserRole.Administrator, SortBy: "email", Descending: true));
 
-        first.TotalCount.ShouldBe(SqliteUserListReader.CountCap);
+        first.TotalCount.ShouldBe(UserListPlanner.CountCap);
         first.IsTotalCapped.ShouldBeTrue();
         var expected = await ExpectedIds("name", false, u => u.NormalizedName.Contains("COMMON"));
         first.Items.Select(u => u.Id).ShouldBe(expected.Take(25));
@@ -361,7 +362,7 @@ public sealed class UserListReadModelTests : AppTests
 
         await ShouldMatchTheUsersTable();
         (await List(new ListUsersQuery(Search: "lovelace"))).Items.Select(u => u.Name).ShouldBe(["Ada Lovelace"]);
-        var steps = UserListSchema.BuildSteps.Count;
+        var steps = SqliteUserListSchema.BuildSteps.Count;
         App.Logs.Lines.ShouldContain(l => l.Contains($"Users read model, step 1/{steps}: drop what an earlier build left: done in", StringComparison.Ordinal));
         App.Logs.Lines.ShouldContain(l => l.Contains($"Users read model, step {steps}/{steps}: keep the read model in step with Users: done in", StringComparison.Ordinal));
     }
@@ -383,7 +384,7 @@ public sealed class UserListReadModelTests : AppTests
 
         await ShouldMatchTheUsersTable();
         (await List(new ListUsersQuery(Search: "hopper"))).Items.Select(u => u.Name).ShouldBe(["Grace Hopper"]);
-        App.Logs.Lines.ShouldContain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains($"missing triggers or tables ({UserListSchema.Objects.Count - 1} of {UserListSchema.Objects.Count} found)", StringComparison.Ordinal));
+        App.Logs.Lines.ShouldContain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains($"missing triggers or tables ({SqliteUserListSchema.Objects.Count - 1} of {SqliteUserListSchema.Objects.Count} found)", StringComparison.Ordinal));
     }
 
     /// <summary>Every user has exactly one list row with the same values, and the counts add up.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace UserManagement.Infrastructure;
+namespace UserManagement.Infrastructure.Sqlite.Audit;
 
 /// <summary>
 /// The audit trail's hand-written SQL, kept out of the generated migration so that it survives regenerating it:
@@ -12,7 +12,7 @@ namespace UserManagement.Infrastructure;
 /// <c>AuditRetentionTests.Should_have_the_append_only_trigger_and_the_search_index_after_every_migration</c> fails
 /// if the triggers are missing.
 /// </summary>
-public static class AuditTrailSql
+public static class SqliteAuditTrailSql
 {
     public const string Table = "AuditEntries";
     public const string SearchTable = "AuditEntrySearch";

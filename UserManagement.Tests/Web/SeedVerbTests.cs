@@ -1,12 +1,12 @@
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
-using UserManagement.Web.Commands;
+using UserManagement.Web.Verbs;
 
 namespace UserManagement.Tests.Web;
 
-/// <summary>The <c>seed</c> command: realistic users, unique emails, and no surprise on a database in use.</summary>
-public sealed class SeedCommandTests : IDisposable
+/// <summary>The <c>seed</c> verb: realistic users, unique emails, and no surprise on a database in use.</summary>
+public sealed class SeedVerbTests : IDisposable
 {
     private readonly TempFolder _folder = new();
 
@@ -17,7 +17,7 @@ public sealed class SeedCommandTests : IDisposable
     private static async Task<(int Exit, string Output)> Seed(params string[] args)
     {
         var output = new StringWriter();
-        var exit = await SeedCommand.RunAsync(args, output);
+        var exit = await SeedVerb.RunAsync(args, output);
         return (exit, output.ToString());
     }
 
@@ -71,6 +71,6 @@ public sealed class SeedCommandTests : IDisposable
         var (exit, output) = await Seed(args);
 
         exit.ShouldBe(2);
-        output.ShouldContain(SeedCommand.Usage);
+        output.ShouldContain(SeedVerb.Usage);
     }
 }

@@ -1,4 +1,4 @@
-namespace UserManagement.Infrastructure;
+namespace UserManagement.Infrastructure.Sqlite;
 
 /// <summary>
 /// An advisory lock beside the database file (<c>&lt;file&gt;.lock</c>) that says "the app has this database

@@ -1,16 +1,16 @@
 using Microsoft.Data.Sqlite;
-using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Sqlite;
 
-namespace UserManagement.Web.Commands;
+namespace UserManagement.Web.Verbs;
 
 /// <summary><c>backup --to PATH</c>: a verified, consistent copy of the live database; safe while the app serves.</summary>
-public static class BackupCommand
+public static class BackupVerb
 {
     public const string Name = "backup";
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var destination = AppCommands.TakeOption(ref args, "--to");
+        var destination = AppVerbs.TakeOption(ref args, "--to");
         if (destination is null)
         {
             error.WriteLine("Usage: UserManagement.Web backup --to PATH   (PATH must not exist yet)");
@@ -19,7 +19,7 @@ public static class BackupCommand
 
         try
         {
-            var source = AppCommands.ConnectionStringFor(args);
+            var source = AppVerbs.ConnectionStringFor(args);
             output.WriteLine($"Backing up {new SqliteConnectionStringBuilder(source).DataSource} ...");
             var summary = DatabaseBackup.Backup(source, destination);
             output.WriteLine($"Backup written to {summary.File}: integrity check ok.");

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using UserManagement.Application.Common;
+using UserManagement.Infrastructure.AuditTrail;
 using Wolverine.EntityFrameworkCore;
 using Wolverine.Runtime;
 
@@ -13,7 +14,7 @@ namespace UserManagement.Infrastructure.Bus;
 /// between the bus's start and stop: it is registered after the bus, so it starts after it and stops before it.
 /// See docs/adr/0021-domain-events-through-the-outbox.md.
 /// </summary>
-internal sealed class DomainEventOutbox(IWolverineRuntime runtime) : IDomainEventOutbox, IHostedService
+internal sealed class WolverineDomainEventOutbox(IWolverineRuntime runtime) : IDomainEventOutbox, IHostedService
 {
     private volatile bool _accepting;
 

@@ -1,19 +1,19 @@
 using Microsoft.Data.Sqlite;
-using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Sqlite;
 
-namespace UserManagement.Web.Commands;
+namespace UserManagement.Web.Verbs;
 
 /// <summary>
 /// <c>restore --from PATH</c>: replaces the database with a verified backup. It refuses while the app runs on
 /// the database (stop the service first), and keeps the database it replaces beside it.
 /// </summary>
-public static class RestoreCommand
+public static class RestoreVerb
 {
     public const string Name = "restore";
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var backup = AppCommands.TakeOption(ref args, "--from");
+        var backup = AppVerbs.TakeOption(ref args, "--from");
         if (backup is null)
         {
             error.WriteLine("Usage: UserManagement.Web restore --from PATH   (stop the app first)");
@@ -22,7 +22,7 @@ public static class RestoreCommand
 
         try
         {
-            var target = AppCommands.ConnectionStringFor(args);
+            var target = AppVerbs.ConnectionStringFor(args);
             output.WriteLine($"Restoring {Path.GetFullPath(backup)} over {new SqliteConnectionStringBuilder(target).DataSource} ...");
             var outcome = DatabaseBackup.Restore(target, backup, DateTime.UtcNow);
             if (outcome.PreviousSavedAs is not null)
@@ -31,7 +31,7 @@ public static class RestoreCommand
             }
 
             output.WriteLine("Restored: integrity check ok. Start the app; it applies any migration the backup lacks.");
-            BackupCommand.Describe(outcome.Restored, output);
+            BackupVerb.Describe(outcome.Restored, output);
             return Task.FromResult(0);
         }
         catch (DatabaseOperationException e)

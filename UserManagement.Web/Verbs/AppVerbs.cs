@@ -1,24 +1,24 @@
 using JasperFx;
 
-namespace UserManagement.Web.Commands;
+namespace UserManagement.Web.Verbs;
 
 /// <summary>
-/// Decides from the command line whether to run a command and exit, or to start the web app. Our own verbs
+/// Decides from the command line whether to run a verb and exit, or to start the web app. Our own verbs
 /// (<c>seed</c>, <c>backup --to PATH</c>, <c>restore --from PATH</c>) run before the web host is built, each from a
 /// file of its own beside this one; the rest of their arguments configure them as they would the app
-/// (<c>--ConnectionStrings:Default=...</c>), so a command finds the same database the app uses. The message
+/// (<c>--ConnectionStrings:Default=...</c>), so a verb finds the same database the app uses. The message
 /// bus's verbs (JasperFx: <c>codegen write</c> regenerates the bus's handler code, <c>codegen preview</c> prints it,
-/// <c>describe</c> shows the bus's configuration) need the built app: <see cref="IsBusCommand"/> and
-/// <see cref="RunBusCommandAsync"/>. Anything else starts the app.
+/// <c>describe</c> shows the bus's configuration) need the built app: <see cref="IsBusVerb"/> and
+/// <see cref="RunBusVerbAsync"/>. Anything else starts the app.
 /// </summary>
-public static class AppCommands
+public static class AppVerbs
 {
     private static readonly HashSet<string> BusVerbs = new(StringComparer.OrdinalIgnoreCase)
     {
         "codegen", "describe", "help", "resources", "storage", "check-env",
     };
 
-    /// <summary>Runs the command of ours that <paramref name="args"/> names and returns its exit code, or null to go on.</summary>
+    /// <summary>Runs the verb of ours that <paramref name="args"/> names and returns its exit code, or null to go on.</summary>
     public static Task<int?> TryRunAsync(string[] args) => TryRunAsync(args, Console.Out, Console.Error);
 
     public static async Task<int?> TryRunAsync(string[] args, TextWriter output, TextWriter error)
@@ -31,18 +31,18 @@ public static class AppCommands
 
         return args[0] switch
         {
-            SeedCommand.Name => await SeedCommand.RunAsync(args[1..], output),
-            BackupCommand.Name => await BackupCommand.RunAsync(args[1..], output, error),
-            RestoreCommand.Name => await RestoreCommand.RunAsync(args[1..], output, error),
+            SeedVerb.Name => await SeedVerb.RunAsync(args[1..], output),
+            BackupVerb.Name => await BackupVerb.RunAsync(args[1..], output, error),
+            RestoreVerb.Name => await RestoreVerb.RunAsync(args[1..], output, error),
             _ => null,
         };
     }
 
-    /// <summary>True when <paramref name="args"/> name one of the bus's commands rather than options for the web app.</summary>
-    public static bool IsBusCommand(string[] args) => args.Length > 0 && BusVerbs.Contains(args[0]);
+    /// <summary>True when <paramref name="args"/> name one of the bus's verbs rather than options for the web app.</summary>
+    public static bool IsBusVerb(string[] args) => args.Length > 0 && BusVerbs.Contains(args[0]);
 
-    /// <summary>Runs the bus's command on the built app; returns the process exit code.</summary>
-    public static Task<int> RunBusCommandAsync(WebApplication app, string[] args) => app.RunJasperFxCommands(args);
+    /// <summary>Runs the bus's verb on the built app; returns the process exit code.</summary>
+    public static Task<int> RunBusVerbAsync(WebApplication app, string[] args) => app.RunJasperFxCommands(args);
 
     /// <summary>
     /// Takes <paramref name="option"/> and its value out of <paramref name="args"/>; the remaining arguments are

@@ -4,9 +4,9 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Users;
-using UserManagement.Infrastructure.Users;
+using UserManagement.Infrastructure.Sqlite.Users;
 
-namespace UserManagement.Infrastructure.Seeding;
+namespace UserManagement.Infrastructure.Sqlite;
 
 /// <summary>What a seed did: refused because users exist, or added users in the time given.</summary>
 public sealed record SeedOutcome(long ExistingUsers, int Added, TimeSpan Elapsed)
@@ -56,10 +56,10 @@ public sealed class DemoUsers(IDbContextFactory<AppDbContext> contexts, TimeProv
         }
 
         await using var transaction = connection.BeginTransaction();
-        await ExecuteAsync(connection, UserListSchema.DropSql, cancellationToken);
+        await ExecuteAsync(connection, SqliteUserListSchema.DropSql, cancellationToken);
         await InsertAsync(connection, count, existing > 0, randomSeed, progress, cancellationToken);
 
-        var steps = UserListSchema.BuildSteps;
+        var steps = SqliteUserListSchema.BuildSteps;
         for (var i = 0; i < steps.Count; i++)
         {
             progress?.Report($"Building the list's read model, step {i + 1}/{steps.Count}: {steps[i].Name}");

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace UserManagement.Infrastructure;
+namespace UserManagement.Infrastructure.Sqlite;
 
 /// <summary>
 /// Sets the same pragmas on every connection EF opens:

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
 
-namespace UserManagement.Infrastructure;
+namespace UserManagement.Infrastructure.AuditTrail;
 
 /// <summary>
 /// Where <see cref="AuditTrailInterceptor"/> stores a save's domain events when a durable bus runs in this process:

@@ -3,7 +3,7 @@ using UserManagement.Application.Accounts;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 
-namespace UserManagement.Infrastructure;
+namespace UserManagement.Infrastructure.Sqlite.Audit;
 
 /// <summary>
 /// Moves the rows of the former <c>SecurityEvents</c> table into the audit trail (ADR 0020), called by the
@@ -35,7 +35,7 @@ public static class SecurityEventsFoldSql
 
     /// <summary>The one statement that copies the rows not yet in the trail, oldest first.</summary>
     public static string MoveRowsSql { get; } = $"""
-        INSERT INTO {AuditTrailSql.Table} (OccurredAt, ActorId, ActorName, Action, TargetId, TargetName, TargetEmail, CorrelationId, Changes, Detail)
+        INSERT INTO {SqliteAuditTrailSql.Table} (OccurredAt, ActorId, ActorName, Action, TargetId, TargetName, TargetEmail, CorrelationId, Changes, Detail)
         SELECT e.OccurredAt,
                CASE WHEN e.ActorId IS NOT NULL THEN e.ActorId WHEN e.Type IN ({SelfServiceList}) THEN e.UserId END,
                CASE WHEN e.ActorId IS NOT NULL THEN COALESCE((SELECT u.Email FROM Users u WHERE u.Id = e.ActorId), 'unknown')
@@ -49,7 +49,7 @@ public static class SecurityEventsFoldSql
                e.Detail || CASE WHEN e.IpAddress IS NULL THEN '' ELSE ' (from ' || e.IpAddress || ')' END
         FROM {OldTable} e
         WHERE NOT EXISTS (
-            SELECT 1 FROM {AuditTrailSql.Table} a
+            SELECT 1 FROM {SqliteAuditTrailSql.Table} a
             WHERE a.TargetId IS e.UserId AND a.OccurredAt = e.OccurredAt AND a.Action = {ActionOf("e")})
         ORDER BY e.OccurredAt, e.Id;
         """;

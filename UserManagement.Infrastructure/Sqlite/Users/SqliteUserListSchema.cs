@@ -1,4 +1,4 @@
-namespace UserManagement.Infrastructure.Users;
+namespace UserManagement.Infrastructure.Sqlite.Users;
 
 /// <summary>
 /// The users list's read model on SQLite, written by hand because EF Core cannot express it: its own table
@@ -12,9 +12,9 @@ namespace UserManagement.Infrastructure.Users;
 /// <see cref="MigrationProgressLogger"/>), so it survives a regenerated migration as long as the call stays.
 /// Every step can run again on a database that has it: it drops what it creates first. An EF Core table
 /// rebuild of <c>Users</c> (how SQLite migrations alter a column) drops the table's triggers;
-/// <see cref="UserListReadModel.EnsureAsync"/> notices at start-up and builds the read model again.
+/// <see cref="SqliteUserListReadModel.EnsureAsync"/> notices at start-up and builds the read model again.
 /// </remarks>
-public static class UserListSchema
+public static class SqliteUserListSchema
 {
     public const string Table = "UserListEntries";
     public const string SearchTable = "UserListSearch";
@@ -23,7 +23,7 @@ public static class UserListSchema
     /// <summary>
     /// One row whose <c>Version</c> the same triggers bump whenever a write to Users can move a row in one of the
     /// list's orders (an insert, a delete, an update of a sort column): a cache of positions in those orders
-    /// (<see cref="UserListPageAnchors"/>) holds only while it is unchanged.
+    /// (<see cref="PageAnchorCache"/>) holds only while it is unchanged.
     /// </summary>
     public const string ChangesTable = "UserListChanges";
 
@@ -36,9 +36,6 @@ public static class UserListSchema
 
     /// <summary>The index that serves filtering by role and status, in name order.</summary>
     public const string GroupIndex = "IX_UserListEntries_role_status_name";
-
-    /// <summary>The marker that opens each step's SQL; the progress logger looks for it.</summary>
-    public const string StepMarker = "-- read model step ";
 
     /// <summary>The stored column each sort key orders by (ties broken by Id), and so the index it walks.</summary>
     public static IReadOnlyDictionary<string, string> SortColumns { get; } = new Dictionary<string, string>

@@ -1,27 +1,8 @@
 using System.Globalization;
-using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using FluentValidation;
 
 namespace UserManagement.Application.Accounts;
-
-public enum PasswordVerification
-{
-    Failed,
-    Succeeded,
-
-    /// <summary>Right password, but hashed with weaker settings than today's: store a fresh hash.</summary>
-    SucceededRehashNeeded,
-}
-
-/// <summary>Hashes and checks passwords (PBKDF2-HMAC-SHA512 in the infrastructure).</summary>
-public interface IPasswordHasher
-{
-    string Hash(string password);
-
-    PasswordVerification Verify(string passwordHash, string password);
-}
 
 /// <summary>
 /// The password policy (NIST 800-63B / OWASP ASVS 5 V6): 12 to 128 characters, no composition rules, not a
@@ -44,8 +25,6 @@ public static class PasswordRules
     public const string OnlyBlanks = "A password of only spaces or invisible characters is too easy to guess. Use words or other characters.";
     public const string Personal = "Don't build your password from your name or email address. Add words of your own.";
     public const string Repeated = "A short piece repeated (\"abcabcabc…\") is easy to guess, however long. Use words or other characters.";
-
-    private static readonly Lazy<CommonPasswords> Common = new(LoadCommonPasswords);
 
     // Characters that show as nothing but are not whitespace or format characters in Unicode's categories.
     private static readonly HashSet<int> Invisible = [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E, 0x034F];
@@ -124,13 +103,12 @@ public static class PasswordRules
     public static bool IsCommon(string password)
     {
         var normalized = Normalize(password).Trim();
-        var lists = Common.Value;
-        if (lists.Passwords.Contains(normalized) || lists.Passwords.Contains(WithoutSpaces(normalized)))
+        if (CommonPasswords.Passwords.Contains(normalized) || CommonPasswords.Passwords.Contains(WithoutSpaces(normalized)))
         {
             return true;
         }
 
-        return Unleet(normalized).Select(Core).Any(core => core.Length > 0 && (lists.Cores.Contains(core) || lists.Passwords.Contains(core)));
+        return Unleet(normalized).Select(Core).Any(core => core.Length > 0 && (CommonPasswords.Cores.Contains(core) || CommonPasswords.Passwords.Contains(core)));
     }
 
     /// <summary>
@@ -205,7 +183,7 @@ public static class PasswordRules
     private static string WithoutSpaces(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     /// <summary>The word inside: the text without its leading and trailing digits, symbols and spaces.</summary>
-    private static string Core(string text) => WithoutSpaces(text.Trim(Decoration(text)));
+    internal static string Core(string text) => WithoutSpaces(text.Trim(Decoration(text)));
 
     private static char[] Decoration(string text) => text.Where(c => !char.IsLetter(c)).Distinct().ToArray();
 
@@ -236,52 +214,5 @@ public static class PasswordRules
             }).ToArray());
             yield return string.Concat(text.AsSpan(0, start), read, text.AsSpan(start + inner.Length));
         }
-    }
-
-    /// <summary>A random password: 20 characters from a 57-letter alphabet without look-alikes, about 116 bits.</summary>
-    public static string Generate()
-    {
-        const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-        return string.Create(20, Alphabet, (span, alphabet) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-            }
-        });
-    }
-
-    /// <summary>
-    /// The lists a password must not be on: our own (keyboard runs, base words with suffixes) and the 3,000 most
-    /// frequent passwords of 12+ characters in a real breach corpus, which ASVS 5.0 (6.2.4) asks for.
-    /// </summary>
-    internal static readonly IReadOnlyList<string> CommonPasswordLists =
-        ["UserManagement.common-passwords.txt", "UserManagement.common-passwords-seclists.txt"];
-
-    /// <summary>How many distinct passwords the lists refuse.</summary>
-    internal static int CommonPasswordCount => Common.Value.Passwords.Count;
-
-    /// <summary>The listed passwords, and the words inside them ("summer" from "summer123456"), of 4+ letters.</summary>
-    private sealed record CommonPasswords(HashSet<string> Passwords, HashSet<string> Cores);
-
-    private static CommonPasswords LoadCommonPasswords()
-    {
-        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var list in CommonPasswordLists)
-        {
-            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(list)
-                ?? throw new InvalidOperationException($"The common-passwords list {list} is missing from the assembly.");
-            using var reader = new StreamReader(stream);
-            while (reader.ReadLine() is { } line)
-            {
-                if (line.Length > 0 && !line.StartsWith('#'))
-                {
-                    set.Add(line);
-                }
-            }
-        }
-
-        var cores = set.Select(Core).Where(core => core.Count(char.IsLetter) >= 4).ToHashSet(StringComparer.Ordinal);
-        return new CommonPasswords(set, cores);
     }
 }

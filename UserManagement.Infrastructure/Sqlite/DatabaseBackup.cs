@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace UserManagement.Infrastructure.Operations;
+namespace UserManagement.Infrastructure.Sqlite;
 
 /// <summary>What a verified database file holds: its migrations and the rows of each table.</summary>
 public sealed record DatabaseSummary(string File, long Bytes, IReadOnlyList<string> Migrations, IReadOnlyDictionary<string, long> RowsByTable);

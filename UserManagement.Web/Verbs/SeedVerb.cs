@@ -1,15 +1,15 @@
 using System.Globalization;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Seeding;
+using UserManagement.Infrastructure.Sqlite;
 
-namespace UserManagement.Web.Commands;
+namespace UserManagement.Web.Verbs;
 
 /// <summary>
 /// <c>seed [--users N] [--db PATH] [--append]</c>: migrates the database and fills it with N realistic demo
 /// users (default 1,000,000), printing progress. It refuses a database that already has users unless
 /// <c>--append</c> is given. Without <c>--db</c> it uses the database the app is configured with.
 /// </summary>
-public static class SeedCommand
+public static class SeedVerb
 {
     public const string Name = "seed";
 
