@@ -25,6 +25,10 @@ public sealed class RecordingSender(ISender inner) : ISender
     public void Fail<TMessage>() =>
         Override<TMessage>(_ => throw new InvalidOperationException("Simulated outage: the database is unreachable."));
 
+    /// <summary>Makes messages of type <typeparamref name="TMessage"/> throw, as a bug in their handler would.</summary>
+    public void Throw<TMessage>() =>
+        Override<TMessage>(_ => throw new InvalidOperationException($"A bug in {typeof(TMessage).Name}, on purpose."));
+
     public void Restore<TMessage>() => _overrides.TryRemove(typeof(TMessage), out _);
 
     /// <summary>
