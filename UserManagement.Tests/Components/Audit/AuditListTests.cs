@@ -206,9 +206,9 @@ public sealed class AuditListTests : ComponentTestContext
     public async Task Should_offer_to_try_again_when_the_trail_cannot_be_read()
     {
         await SeedAsync();
-        Sender.Fail<ListAuditEntriesQuery>();
+        Sender.Unavailable<ListAuditEntriesQuery>();
         var cut = Open("/audit");
-        cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent.ShouldContain("The database may be unreachable"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent.ShouldContain($"The entries could not be loaded: {UnavailableError.QueryText}"));
 
         Sender.Restore<ListAuditEntriesQuery>();
         await cut.Do(c => Button(c, "Try again").Click());

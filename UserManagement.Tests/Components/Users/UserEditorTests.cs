@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.Extensions.Logging;
 using MudBlazor;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
@@ -182,18 +183,20 @@ public sealed class UserEditorTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Should_keep_the_input_and_say_so_when_the_database_is_unreachable()
+    public async Task Should_keep_the_input_and_show_the_database_message_when_it_is_unreachable()
     {
-        Sender.Fail<CreateUserCommand>();
+        Sender.Unavailable<CreateUserCommand>();
         var cut = OpenNew();
         await Type(cut, "Name", "Offline");
         await Type(cut, "Email", "offline@example.com");
 
         await Click(cut, "Save");
 
-        ShouldShowSnackbar(cut, "the database is unreachable");
+        ShouldShowSnackbar(cut, UnavailableError.CommandText);
         Input(cut, "Name").GetAttribute("value").ShouldBe("Offline");
         Button(cut, "Save").HasAttribute("disabled").ShouldBeFalse();
+        cut.FindAll("[data-testid=error-boundary]").ShouldBeEmpty();
+        Logs.Records.ShouldNotContain(r => r.Level >= LogLevel.Error);
     }
 
     [Fact]

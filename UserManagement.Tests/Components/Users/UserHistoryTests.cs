@@ -103,7 +103,7 @@ public sealed class UserHistoryTests : ComponentTestContext
     public async Task Should_offer_to_try_again_when_the_history_cannot_be_read()
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
-        Sender.Fail<ListAuditEntriesQuery>();
+        Sender.Unavailable<ListAuditEntriesQuery>();
         var cut = RenderHistory(ada);
         cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain("The history could not be loaded."));
 

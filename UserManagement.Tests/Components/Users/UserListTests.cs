@@ -183,12 +183,12 @@ public sealed class UserListTests : ComponentTestContext
     public async Task Should_show_an_error_with_a_retry_and_keep_working_when_the_database_is_unreachable()
     {
         await SeedAsync();
-        Sender.Fail<ListUsersQuery>();
+        Sender.Unavailable<ListUsersQuery>();
 
         var cut = Open("/users");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent
-            .ShouldContain("The users could not be loaded. The database may be unreachable"));
+            .ShouldContain($"The users could not be loaded: {Application.Common.UnavailableError.QueryText}"));
         Rows(cut).ShouldBeEmpty();
 
         Sender.Restore<ListUsersQuery>();
