@@ -188,7 +188,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent
-            .ShouldContain($"The users could not be loaded: {Application.Common.UnavailableError.QueryText}"));
+            .ShouldContain($"The users could not be loaded: {UnavailableError.QueryText}"));
         Rows(cut).ShouldBeEmpty();
 
         Sender.Restore<ListUsersQuery>();

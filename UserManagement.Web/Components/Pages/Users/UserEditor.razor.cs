@@ -1,5 +1,3 @@
-using Mediator;
-using Microsoft.Extensions.Logging;
 using MudBlazor;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
@@ -38,27 +36,12 @@ public partial class UserEditor
         }
     }
 
-    /// <summary>Sends a save; null (and the administrator told why) when the database could not be reached.</summary>
-    private async Task<Result<T>?> TrySendAsync<T>(ICommand<Result<T>> command)
-    {
-        try
-        {
-            return await Sender.Send(command);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Logger.LogError(e, "Sending {Command} failed", command.GetType().Name);
-            Snackbar.Add(UserFeedback.Unavailable, Severity.Error);
-            return null;
-        }
-    }
-
     private async Task CreateAsync()
     {
-        var result = await TrySendAsync(_model.ToCreateCommand());
-        if (result is not { IsSuccess: true })
+        var result = await Sender.Send(_model.ToCreateCommand());
+        if (!result.IsSuccess)
         {
-            await (result is null ? Task.CompletedTask : ShowErrorAsync(result.Error!));
+            await ShowErrorAsync(result.Error);
             return;
         }
 
@@ -69,10 +52,10 @@ public partial class UserEditor
 
     private async Task UpdateAsync()
     {
-        var result = await TrySendAsync(_model.ToUpdateCommand(_details!));
-        if (result is not { IsSuccess: true })
+        var result = await Sender.Send(_model.ToUpdateCommand(_details!));
+        if (!result.IsSuccess)
         {
-            await (result is null ? Task.CompletedTask : ShowErrorAsync(result.Error!));
+            await ShowErrorAsync(result.Error);
             return;
         }
 
