@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -43,6 +44,23 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Should_leave_the_email_to_the_save_when_its_check_cannot_reach_the_database()
+    {
+        var cut = Open("/users/new");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("New user"));
+        DatabaseFiles.Move(DataFile, Elsewhere);
+
+        await cut.TypeInto("Name", "Offline");
+        await cut.TypeInto("Email", "offline@example.com");
+        Wait(400);
+        await ClickAsync(cut, "Save");
+
+        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains(UnavailableError.CommandText)));
+        cut.Field("Email").Closest(".mud-input-control")!.QuerySelectorAll(".mud-input-error").ShouldBeEmpty();
+        Logs.Records.ShouldContain(r => r.Level == LogLevel.Warning && r.Message == "Validating Email failed");
+    }
+
+    [Fact]
     public async Task Should_say_a_user_could_not_be_loaded_rather_than_that_it_does_not_exist()
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
@@ -50,7 +68,7 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
 
         var cut = Open($"/users/{ada.Id}");
 
-        cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain("The user could not be loaded"));
+        cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain($"The user could not be loaded: {UnavailableError.QueryText}"));
         cut.FindAll("[data-testid=user-not-found]").ShouldBeEmpty();
 
         DatabaseFiles.Move(Elsewhere, DataFile);

@@ -129,6 +129,21 @@ public sealed class UserEditorPartsTests : ComponentTestContext
     }
 
     [Fact]
+    public void Sign_in_panel_should_say_what_it_could_not_load_when_the_database_is_unreachable()
+    {
+        Sender.Unavailable<Application.Accounts.GetUserMfaQuery>();
+        Sender.Unavailable<Application.Passkeys.ListUserPasskeysQuery>();
+
+        var cut = Host<UserSignInPanel>(p => p.Add(s => s.User, Ada()));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=user-mfa]").TextContent
+            .ShouldContain($"Two-factor authentication could not be loaded: {UnavailableError.QueryText}"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=user-passkeys]").TextContent
+            .ShouldContain($"Passkeys could not be loaded: {UnavailableError.QueryText}"));
+        cut.FindAll("button").ShouldNotContain(b => b.TextContent.Trim() == "Reset MFA");
+    }
+
+    [Fact]
     public void Sign_in_panel_should_hold_back_password_and_unlock_while_the_form_has_unsaved_changes()
     {
         var cut = Host<UserSignInPanel>(p => p.Add(s => s.User, Ada() with { LockedUntil = TestApp.Start.UtcDateTime.AddHours(1) }).Add(s => s.FormIsDirty, true));
