@@ -219,6 +219,44 @@ public sealed class UserEditorTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Should_say_saved_and_save_again_without_a_conflict_when_the_reload_after_a_save_fails()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        Sender.Unavailable<GetUserQuery>();
+
+        await Type(cut, "Name", "Ada King");
+        await Click(cut, "Save");
+
+        ShouldShowSnackbar(cut, $"Changes saved. {UnavailableError.QueryText}");
+        Sender.Restore<GetUserQuery>();
+        await Type(cut, "Name", "Ada Byron");
+        await Click(cut, "Save");
+
+        // The second save went on the version the first one made: no conflict with the administrator's own save.
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada Byron"));
+        cut.FindAll("[data-testid=conflict]").ShouldBeEmpty();
+        (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada Byron");
+    }
+
+    [Fact]
+    public async Task Should_say_the_user_was_deleted_meanwhile_when_the_reload_after_a_save_finds_none()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        Sender.Override<GetUserQuery>(_ => Result<UserDetails>.Failure(new NotFoundError("Deleted right after the save.")));
+
+        await Type(cut, "Name", "Ada King");
+        await Click(cut, "Save");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=deleted-meanwhile]").TextContent
+            .ShouldContain("Someone else deleted this user while you were editing"));
+        Input(cut, "Name").GetAttribute("value").ShouldBe("Ada King");
+    }
+
+    [Fact]
     public async Task Should_show_their_value_beside_mine_on_a_conflict_and_save_my_choice_on_their_version()
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
