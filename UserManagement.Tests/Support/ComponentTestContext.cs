@@ -88,7 +88,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         // Live updates (ADR 0016): the app's broadcast and presence registry; the page's user is the caller of App.Send,
         // so its own changes are not "someone else's".
         Services.AddSingleton(App.Get<UserManagement.Web.Live.UserChangeBroadcast>());
-        Services.AddSingleton(App.Get<IEditingPresence>());
+        Services.AddSingleton(App.Get<UserManagement.Web.Live.IEditingPresence>());
         Services.AddSingleton(App.Get<Application.Accounts.SessionValidator>());
         Services.AddScoped<UserManagement.Web.Live.CircuitPresence>();
         Authorization = AddAuthorization();
