@@ -110,6 +110,13 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Renders one component with the MudBlazor providers and the error boundary around it, as the app's layout does:
+    /// for a part of a page that opens dialogs, popovers or snackbars.
+    /// </summary>
+    protected IRenderedComponent<WithProviders> RenderWithProviders<TComponent>(Action<ComponentParameterCollectionBuilder<TComponent>> parameters)
+        where TComponent : IComponent =>
+        Render<WithProviders>(p => p.AddChildContent(parameters));
 
     /// <summary>Opens <paramref name="url"/> in the app's router, as a browser would.</summary>
     protected IRenderedComponent<TestRouter> Open(string url)

@@ -101,7 +101,7 @@ public sealed class AppErrorBoundaryTests : ComponentTestContext
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
         var cut = Open("/users");
-        cut.WaitForAssertion(() => cut.FindAll("tbody tr.mud-table-row").ShouldHaveSingleItem());
+        cut.WaitForAssertion(() => cut.GridRows().ShouldHaveSingleItem());
         Sender.Throw<ListUsersQuery>();
 
         // A colleague's change to a row on screen reloads it in place, off the renderer: the reload's bug still ends here.
