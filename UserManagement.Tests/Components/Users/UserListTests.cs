@@ -1,9 +1,11 @@
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Components.Shared;
+using UserManagement.Web.Live;
 
 namespace UserManagement.Tests.Components.Users;
 
@@ -352,15 +354,19 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Should_survive_being_disposed_whatever_state_it_reached()
+    public async Task Should_leave_no_listener_behind_and_log_nothing_when_the_list_closes()
     {
         await SeedAsync();
+        var broadcast = App.Get<UserChangeBroadcast>();
+        // Opened from a link whose page and size it has to ignore.
         var cut = Open("/users?page=abc&size=%00");
         cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
+        broadcast.ListenerCount.ShouldBe(1);
 
         await DisposeComponentsAsync();
 
-        Should.NotThrow(() => new global::UserManagement.Web.Components.Pages.Users.UserList().Dispose());
+        broadcast.ListenerCount.ShouldBe(0);
+        Logs.Records.ShouldNotContain(r => r.Level >= LogLevel.Warning);
     }
 
     [Fact]
