@@ -10,7 +10,8 @@ namespace UserManagement.Application.Common;
 /// message, so an ended session stops working at once. A message marked <see cref="IRequiresReauthentication"/>
 /// also needs a password or code entered within the last five minutes, when the message says it does (the rule is
 /// in <see cref="IRequiresReauthentication"/>); this is the one place that enforces it. Once allowed, the message runs in its own
-/// <see cref="OperationContext"/>: the confirmed caller is who the audit trail records.
+/// <see cref="OperationContext"/>: the confirmed caller is who the audit trail records, and an exception that escapes
+/// the message carries its correlation id (<see cref="ErrorCorrelation"/>).
 /// </summary>
 public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
     ICurrentUser currentUser, AdministrativePower power, TimeProvider clock, ILogger<AuthorizationBehavior<TMessage, TResponse>> logger)
@@ -24,36 +25,49 @@ public sealed partial class AuthorizationBehavior<TMessage, TResponse>(
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        OperationContext operation;
         if (message is IPublicMessage)
         {
-            using var anonymous = OperationContext.Begin(OperationContext.Anonymous());
+            operation = OperationContext.Anonymous();
+        }
+        else
+        {
+            var caller = await currentUser.GetCallerAsync(cancellationToken);
+            if (caller is null)
+            {
+                LogRefused(typeof(TMessage).Name, null, "no valid session");
+                return TResponse.Failure(new ForbiddenError(SignInRequired));
+            }
+
+            if (message is not ISignedInMessage && !caller.IsAdministrator)
+            {
+                LogRefused(typeof(TMessage).Name, caller.UserId, "not an administrator");
+                return TResponse.Failure(new ForbiddenError(AdministratorRequired));
+            }
+
+            // The message is asked only when the caller has not re-authenticated lately: most callers who send a sensitive
+            // message just did, and then no look-up is needed.
+            if (message is IRequiresReauthentication sensitive && Reauthentication.Check(caller, clock.GetUtcNow().UtcDateTime) is { } reauthenticate
+                && await sensitive.RequiresReauthenticationAsync(power, cancellationToken))
+            {
+                LogRefused(typeof(TMessage).Name, caller.UserId, "re-authentication required");
+                return TResponse.Failure(reauthenticate);
+            }
+
+            operation = OperationContext.For(caller);
+        }
+
+        using var begun = OperationContext.Begin(operation);
+        try
+        {
             return await next(message, cancellationToken);
         }
-
-        var caller = await currentUser.GetCallerAsync(cancellationToken);
-        if (caller is null)
+        catch (Exception e)
         {
-            LogRefused(typeof(TMessage).Name, null, "no valid session");
-            return TResponse.Failure(new ForbiddenError(SignInRequired));
+            // Only here is the operation still known: the page that shows this bug shows the id its audit entries carry.
+            ErrorCorrelation.Attach(e, operation.CorrelationId);
+            throw;
         }
-
-        if (message is not ISignedInMessage && !caller.IsAdministrator)
-        {
-            LogRefused(typeof(TMessage).Name, caller.UserId, "not an administrator");
-            return TResponse.Failure(new ForbiddenError(AdministratorRequired));
-        }
-
-        // The message is asked only when the caller has not re-authenticated lately: most callers who send a sensitive
-        // message just did, and then no look-up is needed.
-        if (message is IRequiresReauthentication sensitive && Reauthentication.Check(caller, clock.GetUtcNow().UtcDateTime) is { } reauthenticate
-            && await sensitive.RequiresReauthenticationAsync(power, cancellationToken))
-        {
-            LogRefused(typeof(TMessage).Name, caller.UserId, "re-authentication required");
-            return TResponse.Failure(reauthenticate);
-        }
-
-        using var operation = OperationContext.Begin(OperationContext.For(caller));
-        return await next(message, cancellationToken);
     }
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Refused {Message} for user {UserId}: {Reason}")]

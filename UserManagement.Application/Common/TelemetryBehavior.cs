@@ -1,9 +1,7 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace UserManagement.Application.Common;
@@ -98,7 +96,7 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
             {
                 response = await next(message, cancellationToken);
             }
-            catch (Exception e) when (IsDatabaseFault(e))
+            catch (Exception e) when (DatabaseFaults.Is(e))
             {
                 LogDatabaseFault(e, MessageType);
                 response = TResponse.Failure(isCommand ? UnavailableError.ForCommand : UnavailableError.ForQuery);
@@ -117,28 +115,6 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(
             var elapsed = Stopwatch.GetElapsedTime(started);
             Record(isCommand, errorType, elapsed, activity);
         }
-    }
-
-    /// <summary>
-    /// An exception raised by the database itself. A unique-index violation or a concurrency clash that reached
-    /// this far is a handler's bug, not an outage, so it is not one.
-    /// </summary>
-    private static bool IsDatabaseFault(Exception exception)
-    {
-        if (exception is UniqueConstraintException or DbUpdateConcurrencyException)
-        {
-            return false;
-        }
-
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is DbException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private void Record(bool isCommand, string? errorType, TimeSpan elapsed, Activity? activity)

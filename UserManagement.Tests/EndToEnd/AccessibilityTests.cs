@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using UserManagement.Application.BulkActions;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
+using UserManagement.Web.Live;
 
 namespace UserManagement.Tests.EndToEnd;
 

@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -16,8 +17,6 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
 
     private string Elsewhere => Path.Combine(App.Directory, "moved-away.db");
 
-    private static Task ClickAsync(IRenderedComponent<TestRouter> cut, string text) => cut.ClickButton(text);
-
     [Fact]
     public async Task Should_say_the_change_was_not_saved_keep_the_input_and_save_once_the_database_is_back()
     {
@@ -29,17 +28,34 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
         Wait(400);
         DatabaseFiles.Move(DataFile, Elsewhere);
 
-        await ClickAsync(cut, "Save");
+        await cut.ClickButton("Save");
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains(UnavailableError.CommandText)));
+        cut.ShouldShowSnackbar(UnavailableError.CommandText);
         cut.Find($"#{name}").GetAttribute("value").ShouldBe("Ada King");
         cut.Find("[data-testid=save]").HasAttribute("disabled").ShouldBeFalse();
 
         DatabaseFiles.Move(Elsewhere, DataFile);
-        await ClickAsync(cut, "Save");
+        await cut.ClickButton("Save");
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains("Changes saved.")));
+        cut.ShouldShowSnackbar("Changes saved.");
         (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada King");
+    }
+
+    [Fact]
+    public async Task Should_leave_the_email_to_the_save_when_its_check_cannot_reach_the_database()
+    {
+        var cut = Open("/users/new");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("New user"));
+        DatabaseFiles.Move(DataFile, Elsewhere);
+
+        await cut.TypeInto("Name", "Offline");
+        await cut.TypeInto("Email", "offline@example.com");
+        Wait(400);
+        await cut.ClickButton("Save");
+
+        cut.ShouldShowSnackbar(UnavailableError.CommandText);
+        cut.FieldErrors("Email").ShouldBeEmpty();
+        Logs.Records.ShouldContain(r => r.Level == LogLevel.Warning && r.Message == "Validating Email failed");
     }
 
     [Fact]
@@ -50,11 +66,11 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
 
         var cut = Open($"/users/{ada.Id}");
 
-        cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain("The user could not be loaded"));
+        cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain($"The user could not be loaded: {UnavailableError.QueryText}"));
         cut.FindAll("[data-testid=user-not-found]").ShouldBeEmpty();
 
         DatabaseFiles.Move(Elsewhere, DataFile);
-        await ClickAsync(cut, "Try again");
+        await cut.ClickButton("Try again");
 
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
     }
@@ -70,9 +86,9 @@ public sealed class DatabaseGonePageTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent.ShouldContain(UnavailableError.QueryText));
 
         DatabaseFiles.Move(Elsewhere, DataFile);
-        await ClickAsync(cut, "Try again");
+        await cut.ClickButton("Try again");
 
-        cut.WaitForAssertion(() => cut.FindAll("tbody tr.mud-table-row").Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
         cut.FindAll("[data-testid=load-error]").ShouldBeEmpty();
     }
 }

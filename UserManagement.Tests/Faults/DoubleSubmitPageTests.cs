@@ -26,7 +26,7 @@ public sealed class DoubleSubmitPageTests : ComponentTestContext
         await ClickSave(cut);
         gate.SetResult();
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains("Changes saved.")), TimeSpan.FromSeconds(10));
+        cut.ShouldShowSnackbar("Changes saved.", TimeSpan.FromSeconds(10));
         Sender.SentOf<UpdateUserCommand>().Count().ShouldBe(1);
         var stored = (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed();
         stored.Name.ShouldBe("Ada King");

@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -11,12 +10,6 @@ namespace UserManagement.Tests.Faults;
 /// </summary>
 public sealed class HostileInputPageTests : ComponentTestContext
 {
-    private static IElement Input(IRenderedComponent<TestRouter> cut, string label) => cut.Field(label);
-
-    private static string FieldErrors(IRenderedComponent<TestRouter> cut, string label) =>
-        string.Join(" | ", Input(cut, label).Closest(".mud-input-control")!
-            .QuerySelectorAll(".mud-input-helper-text.mud-input-error").Select(e => e.TextContent.Trim()).Where(t => t.Length > 0));
-
     [Fact]
     public async Task Should_show_markup_in_names_and_emails_as_text_in_the_list_and_the_editor()
     {
@@ -26,18 +19,18 @@ public sealed class HostileInputPageTests : ComponentTestContext
         await App.CreateUser(Bold, "bold@example.com");
 
         var list = Open("/users");
-        list.WaitForAssertion(() => list.FindAll("tbody tr.mud-table-row").Count.ShouldBe(2));
+        list.WaitForAssertion(() => list.GridRows().Count.ShouldBe(2));
 
         list.FindAll("tbody img, tbody script, tbody b").ShouldBeEmpty();
-        list.FindAll("tbody tr.mud-table-row").Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe([Bold, Script], ignoreOrder: true);
+        list.GridRows().Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe([Bold, Script], ignoreOrder: true);
         list.Markup.ShouldContain("&lt;img src=x onerror=alert(1)&gt;");
 
         var editor = list;
         await editor.InvokeAsync(() => Navigation.NavigateTo($"/users/{script.Id}"));
         editor.WaitForAssertion(() => editor.Find("h1").TextContent.ShouldBe(Script));
         editor.FindAll("main img, main script").ShouldBeEmpty();
-        Input(editor, "Name").GetAttribute("value").ShouldBe(Script);
-        Input(editor, "Email").GetAttribute("value").ShouldBe("o'brien+{x}&y=1@example.com");
+        editor.Field("Name").GetAttribute("value").ShouldBe(Script);
+        editor.Field("Email").GetAttribute("value").ShouldBe("o'brien+{x}&y=1@example.com");
     }
 
     [Theory]
@@ -50,13 +43,13 @@ public sealed class HostileInputPageTests : ComponentTestContext
         var cut = Open("/users/new");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("New user"));
 
-        await cut.Do(c => Input(c, "Name").Input(name));
-        await cut.Do(c => Input(c, "Email").Input("valid@example.com"));
+        await cut.Do(c => c.Field("Name").Input(name));
+        await cut.Do(c => c.Field("Email").Input("valid@example.com"));
         Wait(400);
         await cut.Do(c => c.Find("[data-testid=save]").Click());
 
-        cut.WaitForAssertion(() => FieldErrors(cut, "Name").ShouldBe(message));
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldContain(t => t.Contains("Nothing was saved")));
+        cut.WaitForAssertion(() => cut.FieldErrors("Name").ShouldBe(message));
+        cut.ShouldShowSnackbar("Nothing was saved");
         Sender.SentOf<CreateUserCommand>().ShouldBeEmpty();
     }
 
@@ -84,7 +77,7 @@ public sealed class HostileInputPageTests : ComponentTestContext
         var cut = Open(url);
 
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Users"));
-        cut.WaitForAssertion(() => (cut.FindAll("tbody tr.mud-table-row").Count + cut.FindAll("[data-testid=load-error]").Count
+        cut.WaitForAssertion(() => (cut.GridRows().Count + cut.FindAll("[data-testid=load-error]").Count
             + cut.FindAll("tbody tr.mud-table-row, .mud-table-empty-row").Count).ShouldBeGreaterThan(0));
         cut.FindAll("script").ShouldBeEmpty();
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using UserManagement.Application.Users;
 using UserManagement.Web.Live;
 
 namespace UserManagement.Tests.Live;

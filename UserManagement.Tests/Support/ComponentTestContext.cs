@@ -20,6 +20,9 @@ namespace UserManagement.Tests.Support;
 /// </summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 {
+    // What LogCapture writes for the error boundary's log line (1420).
+    private static readonly string BugLine = $"{LogLevel.Error} {typeof(UserManagement.Web.Components.Layout.AppErrorBoundary).FullName}:";
+
     protected TestApp App { get; private set; } = null!;
 
     protected RecordingSender Sender { get; private set; } = null!;
@@ -44,6 +47,12 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>The host's lifetime: <c>Lifetime.StopApplication()</c> starts stopping the server.</summary>
     protected TestLifetime Lifetime { get; } = new();
+
+    /// <summary>
+    /// True in a test that makes a bug reach the error boundary on purpose. In any other test a bug the boundary caught
+    /// fails the test when it ends, with the exception, even when the test's own assertions passed.
+    /// </summary>
+    protected bool ExpectsBug { get; set; }
 
     public virtual async ValueTask InitializeAsync()
     {
@@ -79,7 +88,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         // Live updates (ADR 0016): the app's broadcast and presence registry; the page's user is the caller of App.Send,
         // so its own changes are not "someone else's".
         Services.AddSingleton(App.Get<UserManagement.Web.Live.UserChangeBroadcast>());
-        Services.AddSingleton(App.Get<IEditingPresence>());
+        Services.AddSingleton(App.Get<UserManagement.Web.Live.IEditingPresence>());
         Services.AddSingleton(App.Get<Application.Accounts.SessionValidator>());
         Services.AddScoped<UserManagement.Web.Live.CircuitPresence>();
         Authorization = AddAuthorization();
@@ -94,7 +103,20 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         await App.DisposeAsync();
         Lifetime.Dispose();
         GC.SuppressFinalize(this);
+        var bugs = Logs.Lines.Where(l => l.StartsWith(BugLine, StringComparison.Ordinal)).ToList();
+        if (bugs.Count > 0 && !ExpectsBug)
+        {
+            throw new ShouldAssertException($"A bug reached the error boundary:{Environment.NewLine}{string.Join(Environment.NewLine, bugs)}");
+        }
     }
+
+    /// <summary>
+    /// Renders one component with the MudBlazor providers and the error boundary around it, as the app's layout does:
+    /// for a part of a page that opens dialogs, popovers or snackbars.
+    /// </summary>
+    protected IRenderedComponent<WithProviders> RenderWithProviders<TComponent>(Action<ComponentParameterCollectionBuilder<TComponent>> parameters)
+        where TComponent : IComponent =>
+        Render<WithProviders>(p => p.AddChildContent(parameters));
 
     /// <summary>Opens <paramref name="url"/> in the app's router, as a browser would.</summary>
     protected IRenderedComponent<TestRouter> Open(string url)

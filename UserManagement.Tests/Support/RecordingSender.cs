@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using Mediator;
+using UserManagement.Application.Common;
 
 namespace UserManagement.Tests.Support;
 
 /// <summary>
 /// The components' <see cref="ISender"/> in component tests: passes every message to the real mediator (real
 /// pipeline, real SQLite) and records it, unless the test put an override in place for that message type
-/// (to simulate a database outage or a result that is hard to produce on cue).
+/// (to simulate a database outage, a bug, or a result that is hard to produce on cue).
 /// </summary>
 public sealed class RecordingSender(ISender inner) : ISender
 {
@@ -21,9 +22,16 @@ public sealed class RecordingSender(ISender inner) : ISender
     public void Override<TMessage>(Func<TMessage, object> respond) =>
         _overrides[typeof(TMessage)] = message => respond((TMessage)message);
 
-    /// <summary>Makes messages of type <typeparamref name="TMessage"/> throw, as when the database is unreachable.</summary>
-    public void Fail<TMessage>() =>
-        Override<TMessage>(_ => throw new InvalidOperationException("Simulated outage: the database is unreachable."));
+    /// <summary>
+    /// Answers messages of type <typeparamref name="TMessage"/> as the pipeline does when the database is unreachable:
+    /// with <see cref="UnavailableError"/>, an expected failure (<c>DatabaseGonePageTests</c> makes the real one).
+    /// </summary>
+    public void Unavailable<TMessage>() =>
+        Override<TMessage>(message => FailureOf(message!, message is IBaseCommand ? UnavailableError.ForCommand : UnavailableError.ForQuery));
+
+    /// <summary>Makes messages of type <typeparamref name="TMessage"/> throw, as a bug in their handler would.</summary>
+    public void Throw<TMessage>() =>
+        Override<TMessage>(_ => throw new InvalidOperationException($"A bug in {typeof(TMessage).Name}, on purpose."));
 
     public void Restore<TMessage>() => _overrides.TryRemove(typeof(TMessage), out _);
 
@@ -61,6 +69,15 @@ public sealed class RecordingSender(ISender inner) : ISender
 
     public IAsyncEnumerable<object?> CreateStream(object message, CancellationToken cancellationToken = default) =>
         inner.CreateStream(message, cancellationToken);
+
+    /// <summary>A failed result of the type <paramref name="message"/> answers with.</summary>
+    private static object FailureOf(object message, Error error)
+    {
+        var answer = message.GetType().GetInterfaces()
+            .Single(i => i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(ICommand<>) || i.GetGenericTypeDefinition() == typeof(IQuery<>)))
+            .GetGenericArguments()[0];
+        return answer.GetMethod(nameof(Result.Failure), [typeof(Error)])!.Invoke(null, [error])!;
+    }
 
     private ValueTask<TResponse> Dispatch<TResponse>(object message, Func<ValueTask<TResponse>> send)
     {

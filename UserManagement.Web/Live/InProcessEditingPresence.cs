@@ -1,5 +1,3 @@
-using UserManagement.Application.Users;
-
 namespace UserManagement.Web.Live;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using UserManagement.Application.Users;
 
 namespace UserManagement.Web.Live;
 

@@ -7,11 +7,13 @@ namespace UserManagement.Web.Live;
 public sealed record UserChange(IUserEvent Event, OperationContext Context);
 
 /// <summary>
-/// Tells this node's open circuits (users lists, edit forms, their authentication state) about committed user
-/// changes. The domain event publisher feeds it as one more <see cref="IDomainEventSubscriber{TEvent}"/>: in process
-/// today; once events travel over the bus, each node's copy of this subscriber fans them out to that node's circuits,
-/// and nothing here changes (ADR 0016). A listener is a circuit's component: it must marshal onto its renderer
-/// (<c>InvokeAsync</c>) and return quickly. A listener that throws is logged and never reaches the publisher.
+/// Tells this node's open circuits (users lists, edit forms, lockout alerts, their authentication state) about
+/// committed user changes. It is one more <see cref="IDomainEventSubscriber{TEvent}"/>: the bus delivers each save's
+/// events after the commit (ADR 0021) and this node's subscribers hear them, this one among them; without the bus they
+/// are published in process after the commit. A listener is a circuit's component: it goes onto its renderer through
+/// <c>LiveComponent.OnRendererAsync</c>, which hands a bug to that circuit's error boundary, and returns quickly. This
+/// class guards the publisher, which every circuit shares: a listener that still throws (its component is gone) is
+/// logged (1320) and never reaches the publisher or the other listeners.
 /// </summary>
 public sealed partial class UserChangeBroadcast(ILogger<UserChangeBroadcast> logger) : IDomainEventSubscriber<IUserEvent>
 {

@@ -15,16 +15,16 @@ public sealed class UserBulkToolbarTests : ComponentTestContext
     private static UserListItem Item(UserDetails user) =>
         new(user.Id, user.Name, user.Email, user.Role, user.Status, user.CreatedAt, user.UpdatedAt, user.Version);
 
-    private IRenderedComponent<WithProviders> Host(IReadOnlyCollection<UserListItem> selected, UserListView view, Page<UserListItem>? page = null) =>
-        Render<WithProviders>(p => p.AddChildContent<UserBulkToolbar>(t => t
+    private IRenderedComponent<WithProviders> RenderToolbar(IReadOnlyCollection<UserListItem> selected, UserListView view, Page<UserListItem>? page = null) =>
+        RenderWithProviders<UserBulkToolbar>(t => t
             .Add(c => c.Selected, selected)
             .Add(c => c.View, view)
-            .Add(c => c.Page, page)));
+            .Add(c => c.Page, page));
 
     [Fact]
     public void Should_offer_only_the_export_of_the_current_view_when_nothing_is_ticked()
     {
-        var cut = Host([], new UserListView(Search: "ada", Role: UserRole.Member, Sort: ListUsersQuery.SortByEmail, Descending: true, Page: 3));
+        var cut = RenderToolbar([], new UserListView(Search: "ada", Role: UserRole.Member, Sort: ListUsersQuery.SortByEmail, Descending: true, Page: 3));
 
         cut.FindAll("[data-testid=bulk-disable]").ShouldBeEmpty();
         cut.Find("[data-testid=export]").GetAttribute("href").ShouldBe("users/export.csv?search=ada&role=Member&sort=email&desc=true");
@@ -36,7 +36,7 @@ public sealed class UserBulkToolbarTests : ComponentTestContext
         await App.ActAsStoredAdministratorAsync();
         var grace = await App.CreateUser("Grace Hopper", "grace@example.com");
         var alan = await App.CreateUser("Alan Turing", "alan@example.com");
-        var cut = Host([Item(grace), Item(alan)], new UserListView());
+        var cut = RenderToolbar([Item(grace), Item(alan)], new UserListView());
         cut.Find("[data-testid=bulk-selection]").TextContent.ShouldBe("2 users selected.");
 
         await cut.ClickOn("[data-testid=bulk-disable]");
@@ -60,7 +60,7 @@ public sealed class UserBulkToolbarTests : ComponentTestContext
         await App.CreateUser("Alan Turing", "alan@example.com");
         App.Caller.ActAs(me);
         var page = new Page<UserListItem>([Item(grace)], 1, 1, 3);
-        var cut = Host([Item(grace)], new UserListView(PageSize: 10), page);
+        var cut = RenderToolbar([Item(grace)], new UserListView(PageSize: 10), page);
 
         await cut.ClickOn("[data-testid=bulk-all]");
         cut.WaitForAssertion(() => cut.Find("[data-testid=bulk-selection]").TextContent.ShouldBe("All 3 users matching are selected."));
@@ -70,7 +70,7 @@ public sealed class UserBulkToolbarTests : ComponentTestContext
         cut.Find("[data-testid=bulk-skipped]").TextContent.ShouldContain("1 user: You cannot disable your own account.");
         cut.Find("[data-testid=bulk-skipped]").TextContent.ShouldContain("ada@example.com");
         Sender.SentOf<PreviewBulkUserActionQuery>().ShouldHaveSingleItem().Selection.Matching.ShouldBe(new UserListFilter());
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
+        await cut.ClickButton("Cancel");
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=bulk-summary]").ShouldBeEmpty());
         Sender.SentOf<StartBulkUserActionCommand>().ShouldBeEmpty();
@@ -81,7 +81,7 @@ public sealed class UserBulkToolbarTests : ComponentTestContext
     public async Task Should_not_let_a_bulk_action_that_changes_nobody_be_confirmed()
     {
         var grace = await App.CreateUser("Grace Hopper", "grace@example.com");
-        var cut = Host([Item(grace)], new UserListView());
+        var cut = RenderToolbar([Item(grace)], new UserListView());
 
         await cut.ClickOn("[data-testid=bulk-activate]");
 

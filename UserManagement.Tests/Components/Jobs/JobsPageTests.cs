@@ -67,7 +67,7 @@ public sealed class JobsPageTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=dead-letter-error]").TextContent.ShouldBe("SqliteException: disk on fire"), Patience);
         cut.Find("[data-testid=dead-letter] a").GetAttribute("href").ShouldBe($"jobs/{job.Id}");
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Retry").Click());
+        await cut.ClickButton("Retry");
 
         Sender.SentOf<RetryDeadLetterCommand>().ShouldHaveSingleItem().DeadLetterId.ShouldBe(letter.Id);
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent)
@@ -91,9 +91,9 @@ public sealed class JobsPageTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=job-status]").TextContent.ShouldBe("Running"), Patience);
         cut.Find("[data-testid=not-created-empty]").TextContent.ShouldBe("None so far.");
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel job").Click());
+        await cut.ClickButton("Cancel job");
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("The users created so far stay."), Patience);
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
+        await cut.ConfirmDialogAsync();
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=job-status]").TextContent.ShouldBe("Cancelling"), Patience);
         await using var db = await App.OpenDbAsync();

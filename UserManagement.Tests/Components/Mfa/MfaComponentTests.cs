@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Users;
@@ -23,9 +22,6 @@ public sealed class MfaComponentTests : ComponentTestContext
         return user;
     }
 
-    private static IElement Button(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
-
     [Fact]
     public async Task Should_show_a_local_qr_code_take_a_code_and_show_ten_recovery_codes_once()
     {
@@ -33,15 +29,15 @@ public sealed class MfaComponentTests : ComponentTestContext
         var cut = Open("/account/mfa");
         cut.WaitForAssertion(() => cut.Find("[data-testid=mfa-required]").TextContent.ShouldContain("Administrators must use two-factor authentication."), Patience);
 
-        await cut.Do(c => Button(c, "Set up two-factor authentication").Click());
+        await cut.ClickButton("Set up two-factor authentication");
         cut.WaitForAssertion(() => cut.Find("[data-testid=mfa-qr]").GetAttribute("src")!.ShouldStartWith("data:image/png;base64,"), Patience);
         var secret = cut.Find("[data-testid=mfa-secret]").TextContent.Replace(" ", string.Empty, StringComparison.Ordinal);
 
         await cut.Do(c => c.Find("input").Input("000000" == App.CodeFor(secret) ? "111111" : "000000"));
-        await cut.Do(c => Button(c, "Turn on").Click());
+        await cut.ClickButton("Turn on");
         cut.WaitForAssertion(() => cut.Markup.ShouldContain(EnableMfaCommand.WrongCode), Patience);
         await cut.Do(c => c.Find("input").Input(App.CodeFor(secret)));
-        await cut.Do(c => Button(c, "Turn on").Click());
+        await cut.ClickButton("Turn on");
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=recovery-code]").Count.ShouldBe(MfaRecoveryCode.Count), Patience);
         (await App.Send(new GetMyMfaQuery())).ShouldSucceed().Enabled.ShouldBeTrue();
@@ -57,9 +53,9 @@ public sealed class MfaComponentTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("[data-testid=user-mfa]").TextContent.ShouldContain("on since"), Patience);
 
-        await cut.Do(c => Button(c, "Reset MFA").Click());
+        await cut.ClickButton("Reset MFA");
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("Remove"), Patience);
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
+        await cut.ConfirmDialogAsync();
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=user-mfa]").TextContent.ShouldContain("off"), Patience);
         cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").ShouldContain(s => s.TextContent.Contains("MFA was reset")), Patience);
@@ -73,10 +69,10 @@ public sealed class MfaComponentTests : ComponentTestContext
         var member = await App.CreateUser("Member", "member@example.com");
         App.Clock.Advance(TimeSpan.FromMinutes(10));
         var cut = Open($"/users/{member.Id}");
-        cut.WaitForAssertion(() => Button(cut, "Sign out everywhere"), Patience);
+        cut.WaitForAssertion(() => cut.Button("Sign out everywhere"), Patience);
 
-        await cut.Do(c => Button(c, "Sign out everywhere").Click());
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
+        await cut.ClickButton("Sign out everywhere");
+        await cut.ConfirmDialogAsync();
         cut.WaitForAssertion(() => cut.Find("[data-testid=reauth-confirm]"), Patience);
         await cut.Do(c => c.Find("input[data-testid=reauth-secret]").Input("not my password"));
         await cut.Do(c => c.Find("[data-testid=reauth-confirm]").Click());

@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
@@ -24,9 +23,6 @@ public sealed class PasskeyPagesTests : ComponentTestContext
         await App.CreateUserWithPassword(email, Password, UserRole.Administrator);
         await App.SignInAndActAs(email, Password);
     }
-
-    private static IElement Button(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
 
     [Fact]
     public async Task Should_list_the_callers_passkeys_and_rename_one_in_a_dialog()
@@ -56,7 +52,7 @@ public sealed class PasskeyPagesTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=no-passkeys]"), Patience);
 
         await cut.Do(c => c.Find("input[data-testid=passkey-name]").Input("Laptop"));
-        await cut.Do(c => Button(c, "Add a passkey").Click());
+        await cut.ClickButton("Add a passkey");
 
         cut.WaitForAssertion(() => cut.Markup.ShouldContain(new PasskeyBrowserResult(null, "NotAllowedError").Describe()), Patience);
         Sender.SentOf<StartPasskeyRegistrationCommand>().ShouldHaveSingleItem();
@@ -74,7 +70,7 @@ public sealed class PasskeyPagesTests : ComponentTestContext
         var cut = Open("/account/passkeys");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=passkey-required]").TextContent.ShouldContain("Confirm with one of your passkeys"), Patience);
-        Button(cut, "Confirm with a passkey").ShouldNotBeNull();
+        cut.Button("Confirm with a passkey").ShouldNotBeNull();
         cut.FindAll("input[data-testid=passkey-name]").ShouldBeEmpty();
         cut.FindAll("button[aria-label='Remove Laptop']").ShouldBeEmpty();
     }

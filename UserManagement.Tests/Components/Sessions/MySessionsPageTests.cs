@@ -19,9 +19,6 @@ public sealed class MySessionsPageTests : ComponentTestContext
         return (here, elsewhere);
     }
 
-    private static void ShouldShowSnackbar(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains(text)));
-
     [Fact]
     public async Task Should_list_my_sessions_and_end_another_browsers()
     {
@@ -30,12 +27,12 @@ public sealed class MySessionsPageTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").Count.ShouldBe(2));
         cut.FindAll("[data-testid=session]").Count(r => r.TextContent.Contains("This browser")).ShouldBe(1);
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "End").Click());
+        await cut.ClickButton("End");
 
-        ShouldShowSnackbar(cut, "The session was ended. That browser has to sign in again.");
+        cut.ShouldShowSnackbar("The session was ended. That browser has to sign in again.");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").ShouldHaveSingleItem().TextContent.ShouldContain("This browser"));
         (await App.Get<SessionValidator>().ConfirmAsync(elsewhere.SessionId, Xunit.TestContext.Current.CancellationToken)).ShouldBeNull();
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out all other sessions").HasAttribute("disabled").ShouldBeTrue();
+        cut.Button("Sign out all other sessions").HasAttribute("disabled").ShouldBeTrue();
     }
 
     [Fact]
@@ -46,11 +43,11 @@ public sealed class MySessionsPageTests : ComponentTestContext
         var cut = Open("/account/sessions");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").Count.ShouldBe(3));
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out all other sessions").Click());
+        await cut.ClickButton("Sign out all other sessions");
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("End every session of yours except this browser's?"));
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
+        await cut.ConfirmDialogAsync();
 
-        ShouldShowSnackbar(cut, "Ended 2 other sessions.");
+        cut.ShouldShowSnackbar("Ended 2 other sessions.");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=session]").ShouldHaveSingleItem());
     }
 }

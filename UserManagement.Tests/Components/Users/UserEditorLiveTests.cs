@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
@@ -9,15 +8,6 @@ namespace UserManagement.Tests.Components.Users;
 /// <summary>An open edit form hears of colleagues' changes and sees who else has it open (ADR 0016).</summary>
 public sealed class UserEditorLiveTests : ComponentTestContext
 {
-    private static IElement Input(IRenderedComponent<TestRouter> cut, string label)
-    {
-        var forId = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == label).GetAttribute("for");
-        return cut.Find($"#{forId}");
-    }
-
-    private static Task Press(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == text).Click());
-
     private async Task<(UserDetails Ada, IRenderedComponent<TestRouter> Cut)> OpenAdaAsync()
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
@@ -36,7 +26,7 @@ public sealed class UserEditorLiveTests : ComponentTestContext
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=changed-meanwhile]").TextContent
             .ShouldContain("Changed by ana@example.com at 09:34 UTC: Email, Role"));
-        Input(cut, "Email").GetAttribute("value").ShouldBe("ada@example.com", "what is on the form stays until asked");
+        cut.Field("Email").GetAttribute("value").ShouldBe("ada@example.com", "what is on the form stays until asked");
     }
 
     [Fact]
@@ -46,14 +36,14 @@ public sealed class UserEditorLiveTests : ComponentTestContext
         await App.SendAsAna(new UpdateUserCommand(ada.Id, "Ada King", ada.Email, ada.Role, ada.Version));
         cut.WaitForAssertion(() => cut.Find("[data-testid=changed-meanwhile]").TextContent.ShouldContain(": Name"));
 
-        await Press(cut, "Load their version");
+        await cut.ClickButton("Load their version");
 
-        cut.WaitForAssertion(() => Input(cut, "Name").GetAttribute("value").ShouldBe("Ada King"));
+        cut.WaitForAssertion(() => cut.Field("Name").GetAttribute("value").ShouldBe("Ada King"));
         cut.FindAll("[data-testid=changed-meanwhile]").ShouldBeEmpty();
-        await cut.Do(c => Input(c, "Name").Input("Ada Lovelace King"));
+        await cut.Do(c => c.Field("Name").Input("Ada Lovelace King"));
         Wait(400);
-        await Press(cut, "Save");
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Changes saved.")));
+        await cut.ClickButton("Save");
+        cut.ShouldShowSnackbar("Changes saved.");
         (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada Lovelace King");
     }
 
@@ -64,11 +54,11 @@ public sealed class UserEditorLiveTests : ComponentTestContext
         await App.SendAsAna(new UpdateUserCommand(ada.Id, ada.Name, "theirs@example.com", ada.Role, ada.Version));
         cut.WaitForAssertion(() => cut.Find("[data-testid=changed-meanwhile]").ShouldNotBeNull());
 
-        await Press(cut, "Keep editing");
+        await cut.ClickButton("Keep editing");
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=changed-meanwhile]").ShouldBeEmpty());
-        await cut.Do(c => Input(c, "Name").Input("Ada (mine)"));
+        await cut.Do(c => c.Field("Name").Input("Ada (mine)"));
         Wait(400);
-        await Press(cut, "Save");
+        await cut.ClickButton("Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=conflict] tr[data-field=Email]").TextContent.ShouldContain("theirs@example.com"));
         (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada");
@@ -90,12 +80,12 @@ public sealed class UserEditorLiveTests : ComponentTestContext
     public async Task Should_ignore_the_administrators_own_saves()
     {
         var (ada, cut) = await OpenAdaAsync();
-        await cut.Do(c => Input(c, "Name").Input("Ada King"));
+        await cut.Do(c => c.Field("Name").Input("Ada King"));
         Wait(400);
 
-        await Press(cut, "Save");
+        await cut.ClickButton("Save");
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Changes saved.")));
+        cut.ShouldShowSnackbar("Changes saved.");
         (await App.Send(new UpdateUserCommand(ada.Id, "Ada K", ada.Email, ada.Role, ada.Version + 1))).ShouldSucceed();
         cut.FindAll("[data-testid=changed-meanwhile]").ShouldBeEmpty();
     }

@@ -14,16 +14,6 @@ public sealed class UserEditorPartsTests : ComponentTestContext
     private static UserDetails Ada(long version = 1) =>
         new(Guid.CreateVersion7(), "Ada", "ada@example.com", UserRole.Member, UserStatus.Active, TestApp.Start.UtcDateTime, TestApp.Start.UtcDateTime, version);
 
-    private IRenderedComponent<WithProviders> Host<T>(Action<ComponentParameterCollectionBuilder<T>> parameters)
-        where T : Microsoft.AspNetCore.Components.IComponent =>
-        Render<WithProviders>(p => p.AddChildContent(parameters));
-
-    private static async Task Confirm(IRenderedComponent<WithProviders> cut)
-    {
-        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm]"));
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
-    }
-
     [Fact]
     public async Task Form_should_keep_a_server_error_on_its_field_until_the_value_changes()
     {
@@ -69,7 +59,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var theirs = Ada() with { Name = "Ada King", Role = UserRole.Administrator };
         var mine = new UserFormModel { Name = " Ada ", Email = "ada@example.com", Role = UserRole.Member };
         var taken = new List<string>();
-        var cut = Host<UserConflictView>(p => p.Add(c => c.Theirs, theirs).Add(c => c.Mine, mine).Add(c => c.OnTookTheirs, f => taken.Add(f)));
+        var cut = RenderWithProviders<UserConflictView>(p => p.Add(c => c.Theirs, theirs).Add(c => c.Mine, mine).Add(c => c.OnTookTheirs, f => taken.Add(f)));
 
         cut.FindAll("tr[data-field]").Select(r => r.GetAttribute("data-field")).ShouldBe(["Name", "Role"]);
         cut.Find("tr[data-field=Role] [data-testid=theirs]").TextContent.ShouldBe("Administrator");
@@ -86,7 +76,7 @@ public sealed class UserEditorPartsTests : ComponentTestContext
     [Fact]
     public void Conflict_view_should_say_when_nothing_differs_any_more()
     {
-        var cut = Host<UserConflictView>(p => p.Add(c => c.Theirs, Ada()).Add(c => c.Mine, UserFormModel.From(Ada())));
+        var cut = RenderWithProviders<UserConflictView>(p => p.Add(c => c.Theirs, Ada()).Add(c => c.Mine, UserFormModel.From(Ada())));
 
         cut.Find("[data-testid=conflict]").TextContent.ShouldContain("Your values now match theirs");
     }
@@ -102,9 +92,9 @@ public sealed class UserEditorPartsTests : ComponentTestContext
 
         var locked = (await App.Send(new GetUserQuery(user.Id))).Value;
         var done = new List<bool>();
-        var cut = Host<UserSignInPanel>(p => p.Add(s => s.User, locked).Add(s => s.OnDone, changed => done.Add(changed)));
+        var cut = RenderWithProviders<UserSignInPanel>(p => p.Add(s => s.User, locked).Add(s => s.OnDone, changed => done.Add(changed)));
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click());
+        await cut.ClickButton("Unlock");
 
         cut.WaitForAssertion(() => done.ShouldBe([true]));
         cut.Find(".mud-snackbar").TextContent.ShouldContain("Signer was unlocked and can sign in again.");
@@ -116,26 +106,41 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var user = await App.CreateUser("Ada", "ada@example.com");
         var done = new List<bool>();
         var stale = new List<Error>();
-        var cut = Host<UserSignInPanel>(p => p.Add(s => s.User, user with { LockedUntil = TestApp.Start.UtcDateTime.AddHours(1), Version = 9 })
+        var cut = RenderWithProviders<UserSignInPanel>(p => p.Add(s => s.User, user with { LockedUntil = TestApp.Start.UtcDateTime.AddHours(1), Version = 9 })
             .Add(s => s.OnDone, changed => done.Add(changed)).Add(s => s.OnStale, e => stale.Add(e)));
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out everywhere").Click());
-        await Confirm(cut);
+        await cut.ClickButton("Sign out everywhere");
+        await cut.ConfirmDialogAsync();
         cut.WaitForAssertion(() => done.ShouldBe([false]));
         cut.Find(".mud-snackbar").TextContent.ShouldContain("Ended 0 sessions of Ada.");
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").Click());
+        await cut.ClickButton("Unlock");
         cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>());
+    }
+
+    [Fact]
+    public void Sign_in_panel_should_say_what_it_could_not_load_when_the_database_is_unreachable()
+    {
+        Sender.Unavailable<Application.Accounts.GetUserMfaQuery>();
+        Sender.Unavailable<Application.Passkeys.ListUserPasskeysQuery>();
+
+        var cut = RenderWithProviders<UserSignInPanel>(p => p.Add(s => s.User, Ada()));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=user-mfa]").TextContent
+            .ShouldContain($"Two-factor authentication could not be loaded: {UnavailableError.QueryText}"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=user-passkeys]").TextContent
+            .ShouldContain($"Passkeys could not be loaded: {UnavailableError.QueryText}"));
+        cut.FindAll("button").ShouldNotContain(b => b.TextContent.Trim() == "Reset MFA");
     }
 
     [Fact]
     public void Sign_in_panel_should_hold_back_password_and_unlock_while_the_form_has_unsaved_changes()
     {
-        var cut = Host<UserSignInPanel>(p => p.Add(s => s.User, Ada() with { LockedUntil = TestApp.Start.UtcDateTime.AddHours(1) }).Add(s => s.FormIsDirty, true));
+        var cut = RenderWithProviders<UserSignInPanel>(p => p.Add(s => s.User, Ada() with { LockedUntil = TestApp.Start.UtcDateTime.AddHours(1) }).Add(s => s.FormIsDirty, true));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Set temporary password").HasAttribute("disabled").ShouldBeTrue();
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Unlock").HasAttribute("disabled").ShouldBeTrue();
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Sign out everywhere").HasAttribute("disabled").ShouldBeFalse();
+        cut.Button("Set temporary password").HasAttribute("disabled").ShouldBeTrue();
+        cut.Button("Unlock").HasAttribute("disabled").ShouldBeTrue();
+        cut.Button("Sign out everywhere").HasAttribute("disabled").ShouldBeFalse();
     }
 
     [Fact]
@@ -144,16 +149,16 @@ public sealed class UserEditorPartsTests : ComponentTestContext
         var user = await App.CreateUser("Ada", "ada@example.com");
         var deleted = 0;
         var stale = new List<Error>();
-        var cut = Host<UserDeleteButton>(p => p.Add(d => d.User, user with { Version = 5 }).Add(d => d.OnDeleted, () => deleted++).Add(d => d.OnStale, e => stale.Add(e)));
+        var cut = RenderWithProviders<UserDeleteButton>(p => p.Add(d => d.User, user with { Version = 5 }).Add(d => d.OnDeleted, () => deleted++).Add(d => d.OnStale, e => stale.Add(e)));
 
         await cut.Do(c => c.Find("button").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldBe("Delete Ada (ada@example.com)? This cannot be undone."));
-        await Confirm(cut);
+        await cut.ConfirmDialogAsync();
         cut.WaitForAssertion(() => stale.ShouldHaveSingleItem().ShouldBeOfType<ConflictError<UserDetails>>());
 
         cut.Render(p => p.AddChildContent<UserDeleteButton>(d => d.Add(x => x.User, user).Add(x => x.OnDeleted, () => deleted++)));
         await cut.Do(c => c.FindAll("button").First(b => b.TextContent.Trim() == "Delete").Click());
-        await Confirm(cut);
+        await cut.ConfirmDialogAsync();
         cut.WaitForAssertion(() => deleted.ShouldBe(1));
         (await App.StoredUsersAsync()).ShouldBeEmpty();
     }

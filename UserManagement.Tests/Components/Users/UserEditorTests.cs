@@ -1,5 +1,5 @@
-using AngleSharp.Dom;
 using Bunit;
+using Microsoft.Extensions.Logging;
 using MudBlazor;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
@@ -9,23 +9,6 @@ namespace UserManagement.Tests.Components.Users;
 
 public sealed class UserEditorTests : ComponentTestContext
 {
-    private static IElement Input(IRenderedComponent<TestRouter> cut, string label) => cut.Field(label);
-
-    private static string FieldErrors(IRenderedComponent<TestRouter> cut, string label)
-    {
-        var input = Input(cut, label);
-        var control = input.Closest(".mud-input-control")!;
-        return string.Join(" | ", control.QuerySelectorAll(".mud-input-helper-text.mud-input-error").Select(e => e.TextContent.Trim()).Where(t => t.Length > 0));
-    }
-
-    private static IElement Button(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
-
-    private static Task Click(IRenderedComponent<TestRouter> cut, string text) => cut.ClickButton(text);
-
-    private static void ShouldShowSnackbar(IRenderedComponent<TestRouter> cut, string text) =>
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains(text)));
-
     private IRenderedComponent<TestRouter> OpenNew()
     {
         var cut = Open("/users/new");
@@ -44,11 +27,11 @@ public sealed class UserEditorTests : ComponentTestContext
     {
         var cut = OpenNew();
 
-        Input(cut, "Name").TagName.ShouldBe("INPUT");
-        Input(cut, "Email").GetAttribute("type").ShouldBe("email");
+        cut.Field("Name").TagName.ShouldBe("INPUT");
+        cut.Field("Email").GetAttribute("type").ShouldBe("email");
         cut.Find("div[role=combobox]").GetAttribute("aria-label").ShouldBe("Role");
-        Button(cut, "Save").ShouldNotBeNull();
-        Button(cut, "Cancel").ShouldNotBeNull();
+        cut.Button("Save").ShouldNotBeNull();
+        cut.Button("Cancel").ShouldNotBeNull();
     }
 
     [Fact]
@@ -70,7 +53,7 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
 
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
-        Input(cut, "Name").GetAttribute("value").ShouldBe("Ada");
+        cut.Field("Name").GetAttribute("value").ShouldBe("Ada");
         module.VerifyNotInvoke("focusFirstFieldUnlessTyping");
     }
 
@@ -82,8 +65,8 @@ public sealed class UserEditorTests : ComponentTestContext
         await Type(cut, "Email", "not-an-email");
         await Type(cut, "Name", new string('x', 101));
 
-        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe("Enter a valid email address, such as name@example.com."));
-        cut.WaitForAssertion(() => FieldErrors(cut, "Name").ShouldBe("Name must be at most 100 characters."));
+        cut.WaitForAssertion(() => cut.FieldErrors("Email").ShouldBe("Enter a valid email address, such as name@example.com."));
+        cut.WaitForAssertion(() => cut.FieldErrors("Name").ShouldBe("Name must be at most 100 characters."));
         Sender.SentOf<CreateUserCommand>().ShouldBeEmpty();
     }
 
@@ -93,10 +76,10 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = OpenNew();
         await Type(cut, "Email", "not-an-email");
 
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
-        ShouldShowSnackbar(cut, "Nothing was saved: some fields need your attention.");
-        FieldErrors(cut, "Name").ShouldBe("Name is required.");
+        cut.ShouldShowSnackbar("Nothing was saved: some fields need your attention.");
+        cut.FieldErrors("Name").ShouldBe("Name is required.");
         Sender.SentOf<CreateUserCommand>().ShouldBeEmpty();
     }
 
@@ -108,7 +91,7 @@ public sealed class UserEditorTests : ComponentTestContext
 
         await Type(cut, "Email", "GRACE@example.com");
 
-        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
+        cut.WaitForAssertion(() => cut.FieldErrors("Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
     }
 
     [Fact]
@@ -122,7 +105,7 @@ public sealed class UserEditorTests : ComponentTestContext
         await cut.InvokeAsync(() => cut.FindComponent<MudForm>().Instance.ValidateAsync());
 
         cut.WaitForAssertion(() => cut.FindComponent<MudForm>().Instance.IsValid.ShouldBeTrue());
-        FieldErrors(cut, "Email").ShouldBeEmpty();
+        cut.FieldErrors("Email").ShouldBeEmpty();
     }
 
     [Fact]
@@ -132,9 +115,9 @@ public sealed class UserEditorTests : ComponentTestContext
         await Type(cut, "Name", "  Katherine Johnson ");
         await Type(cut, "Email", "katherine@example.com");
 
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
-        ShouldShowSnackbar(cut, "Katherine Johnson was created.");
+        cut.ShouldShowSnackbar("Katherine Johnson was created.");
         var sent = Sender.SentOf<CreateUserCommand>().ShouldHaveSingleItem();
         sent.ShouldBe(new CreateUserCommand("  Katherine Johnson ", "katherine@example.com", UserRole.Member));
         var stored = (await App.StoredUsersAsync()).ShouldHaveSingleItem();
@@ -150,13 +133,13 @@ public sealed class UserEditorTests : ComponentTestContext
         await Type(cut, "Name", "Twice");
         await Type(cut, "Email", "twice@example.com");
 
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=save]").HasAttribute("disabled").ShouldBeTrue());
         cut.Find("[data-testid=save] .mud-progress-circular").ShouldNotBeNull();
         gate.SetResult();
 
-        ShouldShowSnackbar(cut, "Twice was created.");
+        cut.ShouldShowSnackbar("Twice was created.");
         Sender.SentOf<CreateUserCommand>().Count().ShouldBe(1);
         (await App.StoredUsersAsync()).Count.ShouldBe(1);
     }
@@ -170,30 +153,32 @@ public sealed class UserEditorTests : ComponentTestContext
         await Type(cut, "Name", "Racer");
         await Type(cut, "Email", "racer@example.com");
 
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
-        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
-        FieldErrors(cut, "Name").ShouldBeEmpty();
-        Input(cut, "Email").GetAttribute("value").ShouldBe("racer@example.com");
+        cut.WaitForAssertion(() => cut.FieldErrors("Email").ShouldBe(UserValidationRules.DuplicateEmailMessage));
+        cut.FieldErrors("Name").ShouldBeEmpty();
+        cut.Field("Email").GetAttribute("value").ShouldBe("racer@example.com");
         (await App.StoredUsersAsync()).ShouldBeEmpty();
 
         await Type(cut, "Email", "racer2@example.com");
-        cut.WaitForAssertion(() => FieldErrors(cut, "Email").ShouldBeEmpty());
+        cut.WaitForAssertion(() => cut.FieldErrors("Email").ShouldBeEmpty());
     }
 
     [Fact]
-    public async Task Should_keep_the_input_and_say_so_when_the_database_is_unreachable()
+    public async Task Should_keep_the_input_and_show_the_database_message_when_it_is_unreachable()
     {
-        Sender.Fail<CreateUserCommand>();
+        Sender.Unavailable<CreateUserCommand>();
         var cut = OpenNew();
         await Type(cut, "Name", "Offline");
         await Type(cut, "Email", "offline@example.com");
 
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
-        ShouldShowSnackbar(cut, "the database is unreachable");
-        Input(cut, "Name").GetAttribute("value").ShouldBe("Offline");
-        Button(cut, "Save").HasAttribute("disabled").ShouldBeFalse();
+        cut.ShouldShowSnackbar(UnavailableError.CommandText);
+        cut.Field("Name").GetAttribute("value").ShouldBe("Offline");
+        cut.Button("Save").HasAttribute("disabled").ShouldBeFalse();
+        cut.FindAll("[data-testid=error-boundary]").ShouldBeEmpty();
+        Logs.Records.ShouldNotContain(r => r.Level >= LogLevel.Error);
     }
 
     [Fact]
@@ -205,14 +190,52 @@ public sealed class UserEditorTests : ComponentTestContext
         App.Clock.Advance(TimeSpan.FromHours(2));
 
         await Type(cut, "Name", "Ada King");
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
-        ShouldShowSnackbar(cut, "Changes saved.");
+        cut.ShouldShowSnackbar("Changes saved.");
         Sender.SentOf<UpdateUserCommand>().ShouldHaveSingleItem()
             .ShouldBe(new UpdateUserCommand(ada.Id, "Ada King", "ada@example.com", UserRole.Member, ada.Version, UserStatus.Active));
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada King"));
-        Input(cut, "Updated").GetAttribute("value").ShouldBe("2026-01-15 11:30 UTC");
-        Input(cut, "Created").GetAttribute("value").ShouldBe("2026-01-15 09:30 UTC");
+        cut.Field("Updated").GetAttribute("value").ShouldBe("2026-01-15 11:30 UTC");
+        cut.Field("Created").GetAttribute("value").ShouldBe("2026-01-15 09:30 UTC");
+    }
+
+    [Fact]
+    public async Task Should_say_saved_and_save_again_without_a_conflict_when_the_reload_after_a_save_fails()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        Sender.Unavailable<GetUserQuery>();
+
+        await Type(cut, "Name", "Ada King");
+        await cut.ClickButton("Save");
+
+        cut.ShouldShowSnackbar($"Changes saved. {UnavailableError.QueryText}");
+        Sender.Restore<GetUserQuery>();
+        await Type(cut, "Name", "Ada Byron");
+        await cut.ClickButton("Save");
+
+        // The second save went on the version the first one made: no conflict with the administrator's own save.
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada Byron"));
+        cut.FindAll("[data-testid=conflict]").ShouldBeEmpty();
+        (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().Name.ShouldBe("Ada Byron");
+    }
+
+    [Fact]
+    public async Task Should_say_the_user_was_deleted_meanwhile_when_the_reload_after_a_save_finds_none()
+    {
+        var ada = await App.CreateUser("Ada", "ada@example.com");
+        var cut = Open($"/users/{ada.Id}");
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
+        Sender.Override<GetUserQuery>(_ => Result<UserDetails>.Failure(new NotFoundError("Deleted right after the save.")));
+
+        await Type(cut, "Name", "Ada King");
+        await cut.ClickButton("Save");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=deleted-meanwhile]").TextContent
+            .ShouldContain("Someone else deleted this user while you were editing"));
+        cut.Field("Name").GetAttribute("value").ShouldBe("Ada King");
     }
 
     [Fact]
@@ -224,7 +247,7 @@ public sealed class UserEditorTests : ComponentTestContext
         (await App.Send(new UpdateUserCommand(ada.Id, "Ada (theirs)", "theirs@example.com", UserRole.Member, ada.Version))).ShouldSucceed();
 
         await Type(cut, "Name", "Ada (mine)");
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=conflict]").ShouldNotBeNull());
         var name = cut.Find("[data-testid=conflict] tr[data-field=Name]");
@@ -237,10 +260,10 @@ public sealed class UserEditorTests : ComponentTestContext
 
         // Keep my name, take their email, save again on their version.
         await cut.Do(c => c.Find("[data-testid=conflict] tr[data-field=Email]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Take theirs").Click());
-        cut.WaitForAssertion(() => Input(cut, "Email").GetAttribute("value").ShouldBe("theirs@example.com"));
-        await Click(cut, "Save again");
+        cut.WaitForAssertion(() => cut.Field("Email").GetAttribute("value").ShouldBe("theirs@example.com"));
+        await cut.ClickButton("Save again");
 
-        ShouldShowSnackbar(cut, "Changes saved.");
+        cut.ShouldShowSnackbar("Changes saved.");
         var stored = (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed();
         stored.Name.ShouldBe("Ada (mine)");
         stored.Email.ShouldBe("theirs@example.com");
@@ -256,11 +279,11 @@ public sealed class UserEditorTests : ComponentTestContext
         (await App.Send(new DeleteUserCommand(ada.Id, ada.Version))).ShouldSucceed();
 
         await Type(cut, "Name", "Ada King");
-        await Click(cut, "Save");
+        await cut.ClickButton("Save");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=deleted-meanwhile]").TextContent
             .ShouldContain("Someone else deleted this user while you were editing"));
-        Input(cut, "Name").GetAttribute("value").ShouldBe("Ada King");
+        cut.Field("Name").GetAttribute("value").ShouldBe("Ada King");
         (await App.StoredUsersAsync()).ShouldBeEmpty();
     }
 
@@ -283,9 +306,9 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        await Click(cut, "Delete");
+        await cut.ClickButton("Delete");
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("Delete Ada (ada@example.com)?"));
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
+        await cut.ConfirmDialogAsync();
 
         cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/users"));
         (await App.StoredUsersAsync()).ShouldBeEmpty();
@@ -299,17 +322,16 @@ public sealed class UserEditorTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
         await Type(cut, "Name", "Ada with unsaved changes");
 
-        await Click(cut, "Cancel");
+        await cut.ClickButton("Cancel");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("You have unsaved changes"));
         await cut.Do(c => c.Find(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
         cut.WaitForAssertion(() => cut.FindAll(".mud-dialog").ShouldBeEmpty());
         Navigation.Uri.ShouldEndWith($"/users/{ada.Id}");
-        Input(cut, "Name").GetAttribute("value").ShouldBe("Ada with unsaved changes");
+        cut.Field("Name").GetAttribute("value").ShouldBe("Ada with unsaved changes");
 
-        await Click(cut, "Cancel");
-        cut.WaitForElement("[data-testid=confirm]");
-        await cut.ClickOn("[data-testid=confirm]");
+        await cut.ClickButton("Cancel");
+        await cut.ConfirmDialogAsync();
 
         // The router renders the list once the navigation the dialog allowed is announced (ADR 0019).
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Users"));
@@ -323,15 +345,15 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        await Click(cut, "Set temporary password");
+        await cut.ClickButton("Set temporary password");
         cut.WaitForElement(".mud-dialog");
-        await cut.Do(c => Input(c, "Temporary password").Input("too short"));
-        WaitUntil(cut, 300, () => FieldErrors(cut, "Temporary password").ShouldBe(Application.Accounts.PasswordRules.TooShort));
-        await cut.Do(c => Input(c, "Temporary password").Input("a fine temporary phrase"));
-        WaitUntil(cut, 300, () => FieldErrors(cut, "Temporary password").ShouldBeEmpty());
-        await cut.Do(c => c.Find(".mud-dialog [data-testid=confirm]").Click());
+        await cut.Do(c => c.Field("Temporary password").Input("too short"));
+        WaitUntil(cut, 300, () => cut.FieldErrors("Temporary password").ShouldBe(Application.Accounts.PasswordRules.TooShort));
+        await cut.Do(c => c.Field("Temporary password").Input("a fine temporary phrase"));
+        WaitUntil(cut, 300, () => cut.FieldErrors("Temporary password").ShouldBeEmpty());
+        await cut.ConfirmDialogAsync();
 
-        ShouldShowSnackbar(cut, "Temporary password set. Ada must change it at the next sign-in");
+        cut.ShouldShowSnackbar("Temporary password set. Ada must change it at the next sign-in");
         cut.WaitForAssertion(() => cut.Find("[data-testid=sign-in-section]").TextContent.ShouldContain("Must choose a new password at the next sign-in."));
         (await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "a fine temporary phrase", null))).ShouldSucceed()
             .MustChangePassword.ShouldBeTrue();
@@ -347,12 +369,12 @@ public sealed class UserEditorTests : ComponentTestContext
         }
 
         var cut = Open($"/users/{ada.Id}");
-        cut.WaitForAssertion(() => Input(cut, "Locked until").GetAttribute("value").ShouldBe("2026-01-15 09:45 UTC"));
+        cut.WaitForAssertion(() => cut.Field("Locked until").GetAttribute("value").ShouldBe("2026-01-15 09:45 UTC"));
 
-        await Click(cut, "Unlock");
+        await cut.ClickButton("Unlock");
 
-        ShouldShowSnackbar(cut, "Signer was unlocked and can sign in again.");
-        cut.WaitForAssertion(() => Input(cut, "Locked until").GetAttribute("value").ShouldBe("Not locked"));
+        cut.ShouldShowSnackbar("Signer was unlocked and can sign in again.");
+        cut.WaitForAssertion(() => cut.Field("Locked until").GetAttribute("value").ShouldBe("Not locked"));
         cut.FindAll("button").ShouldNotContain(b => b.TextContent.Trim() == "Unlock");
     }
 
@@ -364,11 +386,10 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
 
-        await Click(cut, "Delete");
-        cut.WaitForElement("[data-testid=confirm]");
-        await cut.ClickOn("[data-testid=confirm]");
+        await cut.ClickButton("Delete");
+        await cut.ConfirmDialogAsync();
 
-        ShouldShowSnackbar(cut, "You cannot delete your own account.");
+        cut.ShouldShowSnackbar("You cannot delete your own account.");
         Navigation.Uri.ShouldEndWith($"/users/{ada.Id}");
         (await App.StoredUsersAsync()).ShouldHaveSingleItem();
     }
@@ -381,11 +402,11 @@ public sealed class UserEditorTests : ComponentTestContext
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Signer"));
 
-        await Click(cut, "Sign out everywhere");
+        await cut.ClickButton("Sign out everywhere");
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent.ShouldContain("End every session of Signer?"));
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
+        await cut.ConfirmDialogAsync();
 
-        ShouldShowSnackbar(cut, "Ended 1 session of Signer.");
+        cut.ShouldShowSnackbar("Ended 1 session of Signer.");
         (await App.Get<Application.Accounts.SessionValidator>().ConfirmAsync(session.SessionId, Xunit.TestContext.Current.CancellationToken)).ShouldBeNull();
     }
 
@@ -396,13 +417,13 @@ public sealed class UserEditorTests : ComponentTestContext
 
         // No pause between typing and Save: the fields' debounce timers have not fired yet. As in a browser, each
         // field loses the focus when the next control is clicked.
-        await cut.Do(c => Input(c, "Name").Input("Quick Typist"));
-        await cut.Do(c => Input(c, "Name").Blur());
-        await cut.Do(c => Input(c, "Email").Input("quick@example.com"));
-        await cut.Do(c => Input(c, "Email").Blur());
-        await Click(cut, "Save");
+        await cut.Do(c => c.Field("Name").Input("Quick Typist"));
+        await cut.Do(c => c.Field("Name").Blur());
+        await cut.Do(c => c.Field("Email").Input("quick@example.com"));
+        await cut.Do(c => c.Field("Email").Blur());
+        await cut.ClickButton("Save");
 
-        ShouldShowSnackbar(cut, "Quick Typist was created.");
+        cut.ShouldShowSnackbar("Quick Typist was created.");
         (await App.StoredUsersAsync()).ShouldHaveSingleItem().Email.ShouldBe("quick@example.com");
     }
 
@@ -412,16 +433,16 @@ public sealed class UserEditorTests : ComponentTestContext
         var ada = await App.CreateUser("Ada", "ada@example.com");
         var cut = Open($"/users/{ada.Id}");
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Ada"));
-        await Click(cut, "Set temporary password");
+        await cut.ClickButton("Set temporary password");
         cut.WaitForElement(".mud-dialog");
 
         // No pause between typing and confirming: the field's debounce timer has not fired yet. As in a browser,
         // the click takes the focus off the field first.
         await cut.Do(c => c.Field("Temporary password").Input("typed and confirmed at once"));
         await cut.Do(c => c.Field("Temporary password").Blur());
-        await cut.Do(c => c.Find(".mud-dialog [data-testid=confirm]").Click());
+        await cut.ConfirmDialogAsync();
 
-        ShouldShowSnackbar(cut, "Temporary password set.");
+        cut.ShouldShowSnackbar("Temporary password set.");
         (await App.Send(new Application.Accounts.SignInCommand("ada@example.com", "typed and confirmed at once", null))).ShouldSucceed();
     }
 

@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Users;
@@ -10,8 +9,6 @@ namespace UserManagement.Tests.Components.Users;
 
 public sealed class UserHistoryTests : ComponentTestContext
 {
-
-    private static IReadOnlyList<IElement> Rows(IRenderedComponent<UserHistory> cut) => cut.FindAll("tr[data-testid=audit-entry]");
 
     private IRenderedComponent<UserHistory> RenderHistory(UserDetails user, long revision = 0) =>
         Render<UserHistory>(p => p.Add(h => h.UserId, user.Id).Add(h => h.UserName, user.Name).Add(h => h.Revision, revision));
@@ -26,9 +23,9 @@ public sealed class UserHistoryTests : ComponentTestContext
 
         var cut = RenderHistory(ada);
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
-        Rows(cut).Select(r => r.GetAttribute("data-action")).ShouldBe([AuditActions.UserUpdated, AuditActions.UserCreated]);
-        var update = Rows(cut)[0];
+        cut.WaitForAssertion(() => cut.AuditRows().Count.ShouldBe(2));
+        cut.AuditRows().Select(r => r.GetAttribute("data-action")).ShouldBe([AuditActions.UserUpdated, AuditActions.UserCreated]);
+        var update = cut.AuditRows()[0];
         update.QuerySelector("time")!.TextContent.ShouldBe("2026-01-15 09:35:00 UTC");
         update.QuerySelector("[data-testid=actor]")!.TextContent.ShouldBe(TestCurrentUser.Administrator.Email);
         update.QuerySelectorAll("li").Select(li => string.Join(' ', li.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
@@ -49,8 +46,8 @@ public sealed class UserHistoryTests : ComponentTestContext
 
         var cut = RenderHistory(ada);
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBeGreaterThanOrEqualTo(3));
-        var recent = Rows(cut).Take(2).ToList();
+        cut.WaitForAssertion(() => cut.AuditRows().Count.ShouldBeGreaterThanOrEqualTo(3));
+        var recent = cut.AuditRows().Take(2).ToList();
         recent.Select(r => r.QuerySelector("[data-testid=action]")!.TextContent.Trim()).ShouldBe(["Signed in", "Sign-in failed"]);
         recent.Select(r => r.QuerySelector("[data-testid=actor]")!.TextContent.Trim()).ShouldAllBe(a => a == "anonymous");
         recent[1].TextContent.ShouldContain("wrong password (from 203.0.113.9)");
@@ -63,18 +60,18 @@ public sealed class UserHistoryTests : ComponentTestContext
         await App.AddAsync([.. Enumerable.Range(1, 11).Select(i => (TestApp.Start.UtcDateTime.AddMinutes(i), AuditSeed.Ana, AuditActions.UserUpdated,
             (UserRef?)new UserRef(ada.Id, "Ada", ada.Email), (string?)$"change {i}"))]);
         var cut = RenderHistory(ada);
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(UserHistory.PageSize));
-        Rows(cut)[0].TextContent.ShouldContain("change 11");
+        cut.WaitForAssertion(() => cut.AuditRows().Count.ShouldBe(UserHistory.PageSize));
+        cut.AuditRows()[0].TextContent.ShouldContain("change 11");
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Older").Click());
+        await cut.ClickButton("Older");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
-        Rows(cut).Select(r => r.GetAttribute("data-action")).ShouldBe([AuditActions.UserUpdated, AuditActions.UserCreated]);
+        cut.WaitForAssertion(() => cut.AuditRows().Count.ShouldBe(2));
+        cut.AuditRows().Select(r => r.GetAttribute("data-action")).ShouldBe([AuditActions.UserUpdated, AuditActions.UserCreated]);
         Sender.SentOf<ListAuditEntriesQuery>().Last().Before.ShouldNotBeNull();
         Sender.SentOf<ListAuditEntriesQuery>().ShouldAllBe(q => q.Filter == new AuditFilter(null, null, null, ada.Id, null, null, null) && q.PageSize == UserHistory.PageSize);
 
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Newest").Click());
-        cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("change 11"));
+        await cut.ClickButton("Newest");
+        cut.WaitForAssertion(() => cut.AuditRows()[0].TextContent.ShouldContain("change 11"));
     }
 
     [Fact]
@@ -82,13 +79,13 @@ public sealed class UserHistoryTests : ComponentTestContext
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
         var cut = RenderHistory(ada);
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.AuditRows().Count.ShouldBe(1));
         await App.Send(new SetUserStatusCommand(ada.Id, UserStatus.Disabled, ada.Version));
 
         cut.Render(p => p.Add(h => h.Revision, 1));
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
-        Rows(cut)[0].GetAttribute("data-action").ShouldBe(AuditActions.UserStatusChanged);
+        cut.WaitForAssertion(() => cut.AuditRows().Count.ShouldBe(2));
+        cut.AuditRows()[0].GetAttribute("data-action").ShouldBe(AuditActions.UserStatusChanged);
     }
 
     [Fact]
@@ -103,14 +100,14 @@ public sealed class UserHistoryTests : ComponentTestContext
     public async Task Should_offer_to_try_again_when_the_history_cannot_be_read()
     {
         var ada = await App.CreateUser("Ada", "ada@example.com");
-        Sender.Fail<ListAuditEntriesQuery>();
+        Sender.Unavailable<ListAuditEntriesQuery>();
         var cut = RenderHistory(ada);
         cut.WaitForAssertion(() => cut.Find("[role=alert]").TextContent.ShouldContain("The history could not be loaded."));
 
         Sender.Restore<ListAuditEntriesQuery>();
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Try again").Click());
+        await cut.ClickButton("Try again");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.AuditRows().Count.ShouldBe(1));
     }
 
     [Fact]
@@ -123,7 +120,7 @@ public sealed class UserHistoryTests : ComponentTestContext
         var nameFor = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == "Name").GetAttribute("for");
         await cut.Do(c => c.Find($"#{nameFor}").Input("Ada King"));
         Wait(400);
-        await cut.Do(c => c.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
+        await cut.ClickButton("Save");
 
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] tr[data-testid=audit-entry]").Count.ShouldBe(2));
         cut.Find("[data-testid=history] tr[data-testid=audit-entry]").GetAttribute("data-action").ShouldBe(AuditActions.UserUpdated);

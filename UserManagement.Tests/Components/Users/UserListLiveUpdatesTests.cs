@@ -10,17 +10,15 @@ namespace UserManagement.Tests.Components.Users;
 /// <summary>The users list hears colleagues' changes (ADR 0016): in place when rows stay, a bar when they would move.</summary>
 public sealed class UserListLiveUpdatesTests : ComponentTestContext
 {
-    private static IReadOnlyList<IElement> Rows(IRenderedComponent<TestRouter> cut) => cut.FindAll("tbody tr.mud-table-row");
-
     private static IElement Row(IRenderedComponent<TestRouter> cut, string name) =>
-        Rows(cut).Single(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim() == name);
+        cut.GridRows().Single(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim() == name);
 
     private async Task<(UserDetails Ada, IRenderedComponent<TestRouter> Cut)> OpenListAsync(string url = "/users")
     {
         var ada = await App.CreateUser("Ada Lovelace", "ada@example.com");
         await App.CreateUser("Grace Hopper", "grace@example.com");
         var cut = Open(url);
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(2));
         return (ada, cut);
     }
 
@@ -47,12 +45,12 @@ public sealed class UserListLiveUpdatesTests : ComponentTestContext
         await App.SendAsAna(new UpdateUserCommand(ada.Id, "Zelda Lovelace", ada.Email, ada.Role, ada.Version));
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=users-changed]").TextContent.ShouldContain("2 users changed."));
-        Rows(cut).Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe(["Ada Lovelace", "Grace Hopper"]);
+        cut.GridRows().Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe(["Ada Lovelace", "Grace Hopper"]);
         Sender.SentOf<ListUsersQuery>().Count().ShouldBe(sent, "a change that moves rows waits for Refresh");
 
         await cut.Do(c => c.FindAll("[data-testid=users-changed] button").Single(b => b.TextContent.Trim() == "Refresh").Click());
 
-        cut.WaitForAssertion(() => Rows(cut).Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim())
+        cut.WaitForAssertion(() => cut.GridRows().Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim())
             .ShouldBe(["Alan Turing", "Grace Hopper", "Zelda Lovelace"]));
         cut.FindAll("[data-testid=users-changed]").ShouldBeEmpty();
     }

@@ -1,16 +1,16 @@
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.Extensions.Logging;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Components.Shared;
+using UserManagement.Web.Live;
 
 namespace UserManagement.Tests.Components.Users;
 
 public sealed class UserListTests : ComponentTestContext
 {
-    private static IReadOnlyList<IElement> Rows(IRenderedComponent<TestRouter> cut) => cut.FindAll("tbody tr.mud-table-row");
-
     private static IElement Header(IRenderedComponent<TestRouter> cut, string title) =>
         cut.FindAll("th").Single(th => th.TextContent.Trim().StartsWith(title, StringComparison.Ordinal));
 
@@ -28,12 +28,12 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Open("/users");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
-        Rows(cut).Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
-        Rows(cut)[0].TextContent.ShouldContain("ada@example.com");
-        Rows(cut)[0].TextContent.ShouldContain("Administrator");
-        Rows(cut)[0].TextContent.ShouldContain("2026-01-15");
-        Rows(cut)[0].QuerySelector("span[title='2026-01-15 09:30 UTC']").ShouldNotBeNull();
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
+        cut.GridRows().Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+        cut.GridRows()[0].TextContent.ShouldContain("ada@example.com");
+        cut.GridRows()[0].TextContent.ShouldContain("Administrator");
+        cut.GridRows()[0].TextContent.ShouldContain("2026-01-15");
+        cut.GridRows()[0].QuerySelector("span[title='2026-01-15 09:30 UTC']").ShouldNotBeNull();
         cut.Find("[data-testid=total-count]").TextContent.Trim().ShouldBe("3 users");
         Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem().ShouldBe(new ListUsersQuery(SortBy: "name", PageSize: 25));
     }
@@ -45,7 +45,7 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Open("/users");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
         cut.Find("table").GetAttribute("aria-label").ShouldBe("Users");
         cut.FindAll("thead th").Select(th => th.TextContent.Trim())
             .ShouldBe(["", "Name", "Email", "Role", "Status", "Created", "Updated", "Last sign-in", "Actions"], "the first column ticks rows for a bulk action");
@@ -56,14 +56,14 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
 
         await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("ada"));
         Sender.SentOf<ListUsersQuery>().Count().ShouldBe(1);
-        WaitUntil(cut, 300, () => Rows(cut).Count.ShouldBe(1));
+        WaitUntil(cut, 300, () => cut.GridRows().Count.ShouldBe(1));
         Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(Search: "ada", SortBy: "name", PageSize: 25));
         Navigation.Uri.ShouldEndWith("/users?search=ada");
-        Rows(cut)[0].TextContent.ShouldContain("Ada Lovelace");
+        cut.GridRows()[0].TextContent.ShouldContain("Ada Lovelace");
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
 
         await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("a"));
         await cut.Do(c => c.Find("div[role=combobox][aria-label=Role]").Closest(".mud-input-control")!.MouseDown());
@@ -82,7 +82,7 @@ public sealed class UserListTests : ComponentTestContext
             .ShouldBe(new ListUsersQuery("a", UserRole.Member, SortBy: "name", PageSize: 25)));
         Navigation.Uri.ShouldEndWith("/users?search=a&role=Member");
         // One letter matches the start of a name or email: Alan Turing, not Grace Hopper.
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
 
         await cut.Do(c => Header(c, "Email").QuerySelector(".sortable-column-header")!.Click());
         cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(SortBy: "email", PageSize: 25)));
@@ -98,7 +98,7 @@ public sealed class UserListTests : ComponentTestContext
 
         await cut.Do(c => Header(c, "Email").QuerySelector(".sortable-column-header")!.Click());
         cut.WaitForAssertion(() => Sender.SentOf<ListUsersQuery>().Last().ShouldBe(new ListUsersQuery(SortBy: "email", Descending: true, PageSize: 25)));
-        cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("Grace Hopper"));
+        cut.WaitForAssertion(() => cut.GridRows()[0].TextContent.ShouldContain("Grace Hopper"));
         Navigation.Uri.ShouldEndWith("/users?sort=email&desc=true");
     }
 
@@ -110,7 +110,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open("/users?search=a&role=Member&sort=createdAt&desc=true&size=10");
 
         // One letter matches the start of a name or email: Alan Turing, not Grace Hopper.
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
         Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem()
             .ShouldBe(new ListUsersQuery("a", UserRole.Member, null, "createdAt", true, 1, 10));
         cut.Find("input[placeholder='Name or email']").GetAttribute("value").ShouldBe("a");
@@ -124,7 +124,7 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Open("/users?sort=password&size=5000&page=-3&role=Root&status=1");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
         Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem().ShouldBe(new ListUsersQuery(SortBy: "name", PageSize: 25));
     }
 
@@ -133,7 +133,7 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users?search=grace");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
 
         await cut.Do(c => c.Find("input[placeholder='Name or email']").Input("ada"));
         await cut.InvokeAsync(() => Navigation.NavigateTo("/users?role=Member"));
@@ -148,11 +148,11 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users?search=grace");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
 
         Navigation.NavigateTo("/users");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
         cut.Find("input[placeholder='Name or email']").GetAttribute("value").ShouldBeNullOrEmpty();
     }
 
@@ -175,7 +175,7 @@ public sealed class UserListTests : ComponentTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=empty-state]").TextContent.ShouldContain("Nothing matches \"xyz\"."));
         await cut.Do(c => c.FindAll("[data-testid=empty-state] button").Single(b => b.TextContent.Contains("Clear search and filters")).Click());
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
         Navigation.Uri.ShouldEndWith("/users");
     }
 
@@ -183,18 +183,18 @@ public sealed class UserListTests : ComponentTestContext
     public async Task Should_show_an_error_with_a_retry_and_keep_working_when_the_database_is_unreachable()
     {
         await SeedAsync();
-        Sender.Fail<ListUsersQuery>();
+        Sender.Unavailable<ListUsersQuery>();
 
         var cut = Open("/users");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=load-error]").TextContent
-            .ShouldContain("The users could not be loaded. The database may be unreachable"));
-        Rows(cut).ShouldBeEmpty();
+            .ShouldContain($"The users could not be loaded: {UnavailableError.QueryText}"));
+        cut.GridRows().ShouldBeEmpty();
 
         Sender.Restore<ListUsersQuery>();
         await cut.Do(c => c.FindAll("[data-testid=load-error] button").Single(b => b.TextContent.Contains("Try again")).Click());
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
         cut.FindAll("[data-testid=load-error]").ShouldBeEmpty();
     }
 
@@ -203,11 +203,11 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users?search=grace");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
 
         await cut.Do(c => c.Find("button[aria-label='Disable Grace Hopper']").Click());
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Grace Hopper was disabled.")));
+        cut.ShouldShowSnackbar("Grace Hopper was disabled.");
         cut.WaitForAssertion(() => cut.Find("button[aria-label='Activate Grace Hopper']").ShouldNotBeNull());
         Sender.SentOf<SetUserStatusCommand>().ShouldHaveSingleItem().Status.ShouldBe(UserStatus.Disabled);
         (await App.StoredUsersAsync()).Single(u => u.Name == "Grace Hopper").Status.ShouldBe(UserStatus.Disabled);
@@ -218,14 +218,14 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users?search=grace");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
         var grace = (await App.StoredUsersAsync()).Single(u => u.Name == "Grace Hopper");
         (await App.Send(new UpdateUserCommand(grace.Id, "Grace B. Hopper", grace.Email, grace.Role, grace.Version))).ShouldSucceed();
 
         await cut.Do(c => c.Find("button[aria-label='Disable Grace Hopper']").Click());
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("changed by someone else, so nothing was done")));
-        cut.WaitForAssertion(() => Rows(cut)[0].TextContent.ShouldContain("Grace B. Hopper"));
+        cut.ShouldShowSnackbar("changed by someone else, so nothing was done");
+        cut.WaitForAssertion(() => cut.GridRows()[0].TextContent.ShouldContain("Grace B. Hopper"));
         (await App.StoredUsersAsync()).Single(u => u.Id == grace.Id).Status.ShouldBe(UserStatus.Active);
     }
 
@@ -234,15 +234,15 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
 
         await cut.Do(c => c.Find("button[aria-label='Delete Alan Turing']").Click());
         cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-message]").TextContent
             .ShouldBe("Delete Alan Turing (alan@example.com)? This cannot be undone."));
-        await cut.Do(c => c.Find("[data-testid=confirm]").Click());
+        await cut.ConfirmDialogAsync();
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Alan Turing was deleted.")));
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        cut.ShouldShowSnackbar("Alan Turing was deleted.");
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(2));
         (await App.StoredUsersAsync()).ShouldNotContain(u => u.Name == "Alan Turing");
     }
 
@@ -251,7 +251,7 @@ public sealed class UserListTests : ComponentTestContext
     {
         await SeedAsync();
         var cut = Open("/users");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
 
         await cut.Do(c => c.Find("button[aria-label='Delete Alan Turing']").Click());
         cut.WaitForElement(".mud-dialog");
@@ -272,12 +272,12 @@ public sealed class UserListTests : ComponentTestContext
         }
 
         var cut = Open("/users");
-        cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldNotBeNull());
+        cut.WaitForAssertion(() => cut.GridRows().Single().QuerySelector("[data-testid=locked]").ShouldNotBeNull());
 
         await cut.Do(c => c.Find("button[aria-label='Unlock Signer']").Click());
 
-        cut.WaitForAssertion(() => cut.FindAll(".mud-snackbar").Select(e => e.TextContent).ShouldContain(t => t.Contains("Signer was unlocked")));
-        cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldBeNull());
+        cut.ShouldShowSnackbar("Signer was unlocked");
+        cut.WaitForAssertion(() => cut.GridRows().Single().QuerySelector("[data-testid=locked]").ShouldBeNull());
     }
 
     [Fact]
@@ -290,11 +290,11 @@ public sealed class UserListTests : ComponentTestContext
         }
 
         var cut = Open("/users");
-        cut.WaitForAssertion(() => Rows(cut).Single().QuerySelector("[data-testid=locked]").ShouldNotBeNull());
+        cut.WaitForAssertion(() => cut.GridRows().Single().QuerySelector("[data-testid=locked]").ShouldNotBeNull());
 
         // Every tooltip a row shows is drawn by CSS from data-tip (ADR 0023): a MudTooltip per button kept four
         // components per button in every open circuit.
-        var tips = Rows(cut).Single().QuerySelectorAll(".row-tip").Select(e => e.GetAttribute("data-tip")).ToList();
+        var tips = cut.GridRows().Single().QuerySelectorAll(".row-tip").Select(e => e.GetAttribute("data-tip")).ToList();
         tips.ShouldBe(["Sign-in locked until 2026-01-15 09:45 UTC", "Open", "Disable", "Unlock", "Delete"]);
         cut.FindComponents<MudBlazor.MudTooltip>().ShouldBeEmpty();
     }
@@ -309,9 +309,9 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Open("/users");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
-        Rows(cut).Single(r => r.TextContent.Contains("Never Signed", StringComparison.Ordinal)).TextContent.ShouldContain("Never");
-        Rows(cut).Single(r => r.TextContent.Contains("signer@", StringComparison.Ordinal)).TextContent.ShouldContain("5 min ago");
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(2));
+        cut.GridRows().Single(r => r.TextContent.Contains("Never Signed", StringComparison.Ordinal)).TextContent.ShouldContain("Never");
+        cut.GridRows().Single(r => r.TextContent.Contains("signer@", StringComparison.Ordinal)).TextContent.ShouldContain("5 min ago");
     }
 
     [Theory]
@@ -331,7 +331,7 @@ public sealed class UserListTests : ComponentTestContext
         var cut = Open($"/users?{query}");
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=url-notice]").TextContent.ShouldContain($"({parameter})"));
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBeGreaterThan(0));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBeGreaterThan(0));
         var sent = Sender.SentOf<ListUsersQuery>().ShouldHaveSingleItem();
         sent.Page.ShouldBe(1);
         sent.PageSize.ShouldBe(25);
@@ -346,7 +346,7 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Open("/users?page=1%0AFAKE%20entry%3A%20admin%20signed%20in");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
         var line = Logs.Lines.Where(l => l.Contains("Ignored the users list link", StringComparison.Ordinal)).ShouldHaveSingleItem();
         line.ShouldNotContain("\n");
         line.ShouldContain("page=1%0AFAKE");
@@ -354,15 +354,19 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Should_survive_being_disposed_whatever_state_it_reached()
+    public async Task Should_leave_no_listener_behind_and_log_nothing_when_the_list_closes()
     {
         await SeedAsync();
+        var broadcast = App.Get<UserChangeBroadcast>();
+        // Opened from a link whose page and size it has to ignore.
         var cut = Open("/users?page=abc&size=%00");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(3));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(3));
+        broadcast.ListenerCount.ShouldBe(1);
 
         await DisposeComponentsAsync();
 
-        Should.NotThrow(() => new global::UserManagement.Web.Components.Pages.Users.UserList().Dispose());
+        broadcast.ListenerCount.ShouldBe(0);
+        Logs.Records.ShouldNotContain(r => r.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -372,9 +376,9 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Open("/users?search=al");
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(1));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(1));
         cut.Find("[data-testid=search-note]").TextContent.ShouldContain("One or two letters match the start of a name or email");
-        Rows(cut)[0].TextContent.ShouldContain("Alan Turing");
+        cut.GridRows()[0].TextContent.ShouldContain("Alan Turing");
     }
 
     [Fact]
@@ -402,16 +406,16 @@ public sealed class UserListTests : ComponentTestContext
         }
 
         var cut = Open("/users?size=10");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(10));
         var first = Sender.SentOf<ListUsersQuery>().Single();
 
         await cut.Do(c => c.Find("button[aria-label='Next page']").Click());
 
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(2));
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(2));
         var next = Sender.SentOf<ListUsersQuery>().Last();
         next.Page.ShouldBe(2);
         next.Cursor.ShouldNotBeNull();
-        Rows(cut).Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe(["Person 10", "Person 11"]);
+        cut.GridRows().Select(r => r.QuerySelector("td:nth-child(2)")!.TextContent.Trim()).ShouldBe(["Person 10", "Person 11"]);
         Navigation.Uri.ShouldEndWith("/users?size=10&page=2");
         first.Cursor.ShouldBeNull();
     }
@@ -425,8 +429,8 @@ public sealed class UserListTests : ComponentTestContext
         }
 
         var cut = Open("/users?size=10");
-        cut.WaitForAssertion(() => Rows(cut).Count.ShouldBe(10));
-        string FirstName() => Rows(cut)[0].QuerySelector("td:nth-child(2)")!.TextContent.Trim();
+        cut.WaitForAssertion(() => cut.GridRows().Count.ShouldBe(10));
+        string FirstName() => cut.GridRows()[0].QuerySelector("td:nth-child(2)")!.TextContent.Trim();
 
         foreach (var expected in new[] { "Person 10", "Person 20", "Person 30" })
         {

@@ -4,8 +4,9 @@ namespace UserManagement.Web.Components.Shared;
 
 /// <summary>
 /// Calls <c>tick</c> every interval until disposed, never twice at once (a slow tick makes the next one wait for
-/// the following interval). Runs on the given clock, so tests move time instead of waiting. A later branch replaces
-/// polling with pushed updates; the pages only need to swap this for a subscription.
+/// the following interval). Runs on the given clock, so tests move time instead of waiting. The tick runs off the
+/// renderer: a page passes one that goes through <see cref="LiveComponent"/>'s <c>OnRendererAsync</c>, which is how a
+/// bug in it reaches the error boundary (the task of a tick is not awaited by anyone).
 /// A tick is a page refreshing by itself, not the person doing anything: every message it sends is a passive refresh
 /// (<see cref="PassiveRefresh"/>), so a page left open idles out like any other (docs/security.md). Every page that
 /// refreshes by itself goes through here (<c>SelfRefreshingPageTests</c> holds each one open past the idle timeout).

@@ -1,5 +1,3 @@
-using Mediator;
-using Microsoft.Extensions.Logging;
 using MudBlazor;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
@@ -38,27 +36,12 @@ public partial class UserEditor
         }
     }
 
-    /// <summary>Sends a save; null (and the administrator told why) when the database could not be reached.</summary>
-    private async Task<Result<T>?> TrySendAsync<T>(ICommand<Result<T>> command)
-    {
-        try
-        {
-            return await Sender.Send(command);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Logger.LogError(e, "Sending {Command} failed", command.GetType().Name);
-            Snackbar.Add(UserFeedback.Unavailable, Severity.Error);
-            return null;
-        }
-    }
-
     private async Task CreateAsync()
     {
-        var result = await TrySendAsync(_model.ToCreateCommand());
-        if (result is not { IsSuccess: true })
+        var result = await Sender.Send(_model.ToCreateCommand());
+        if (!result.IsSuccess)
         {
-            await (result is null ? Task.CompletedTask : ShowErrorAsync(result.Error!));
+            await ShowErrorAsync(result.Error);
             return;
         }
 
@@ -67,27 +50,40 @@ public partial class UserEditor
         Navigation.NavigateTo($"users/{result.Value}");
     }
 
+    /// <summary>
+    /// One save, one story: the update, then the user as stored now. When that reload fails the save still landed, so
+    /// the page says so, keeps what is on screen as what was saved and takes the save's new version: the next save
+    /// then goes on that version instead of conflicting with this one. A bug in either send goes to the error boundary.
+    /// </summary>
     private async Task UpdateAsync()
     {
-        var result = await TrySendAsync(_model.ToUpdateCommand(_details!));
-        if (result is not { IsSuccess: true })
+        var saved = await Sender.Send(_model.ToUpdateCommand(_details!));
+        if (!saved.IsSuccess)
         {
-            await (result is null ? Task.CompletedTask : ShowErrorAsync(result.Error!));
+            await ShowErrorAsync(saved.Error);
             return;
         }
 
-        Snackbar.Add("Changes saved.", Severity.Success);
         _historyRevision++;
-        var saved = await Sender.Send(new GetUserQuery(_details!.Id));
-        if (saved.IsSuccess)
+        var current = await Sender.Send(new GetUserQuery(_details!.Id));
+        if (current.IsSuccess)
         {
-            ResetTo(saved.Value);
+            ResetTo(current.Value);
+            Snackbar.Add("Changes saved.", Severity.Success);
+            return;
         }
-        else
+
+        _details = _details with { Version = saved.Value };
+        _baseline = _model.Values;
+        _conflict = null;
+        if (current.Error is NotFoundError)
         {
-            _baseline = _model.Values;
-            _conflict = null;
+            // Deleted right after this save.
+            _deletedMeanwhile = true;
+            return;
         }
+
+        Snackbar.Add($"Changes saved. {UserFeedback.Describe(current.Error)}", Severity.Warning);
     }
 
     /// <summary>Puts a failure where the administrator is looking: on the fields, the conflict view or a snackbar.</summary>

@@ -1,4 +1,4 @@
-namespace UserManagement.Application.Users;
+namespace UserManagement.Web.Live;
 
 /// <summary>An administrator with a user's edit form open, on one connection (a circuit).</summary>
 public sealed record PresentEditor(string ConnectionId, Guid? AdministratorId, string Name);
