@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Infrastructure.AuditTrail;
+using UserManagement.Infrastructure.PostgreSql;
 using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Infrastructure.Users;
 using Wolverine;
@@ -23,8 +24,8 @@ internal abstract class DatabaseRegistration
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         return DatabaseOptions.ProviderOf(configuration) switch
         {
-            DatabaseProvider.Sqlite => new SqliteRegistration(SqliteConnectionString.Resolve(connectionString, contentRoot)),
-            var other => throw new InvalidOperationException($"Database:Provider {other} is not supported yet."),
+            DatabaseProvider.PostgreSQL => new PostgreSqlRegistration(connectionString),
+            _ => new SqliteRegistration(SqliteConnectionString.Resolve(connectionString, contentRoot)),
         };
     }
 
@@ -38,13 +39,13 @@ internal abstract class DatabaseRegistration
     /// Registers a pooled factory of <typeparamref name="TContext"/> with the app's interceptors, and
     /// <see cref="IDbContextFactory{AppDbContext}"/> over it: the rest of the app knows only <see cref="AppDbContext"/>.
     /// </summary>
-    protected static void AddContext<TContext>(IServiceCollection services, Action<DbContextOptionsBuilder> useProvider)
+    protected static void AddContext<TContext>(IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> useProvider)
         where TContext : AppDbContext
     {
         // Any other interceptor registered as a service joins too (the tests add one that fails on cue).
         services.AddPooledDbContextFactory<TContext>((provider, options) =>
         {
-            useProvider(options);
+            useProvider(provider, options);
             options
                 .AddInterceptors(
                     provider.GetRequiredService<AuditTrailInterceptor>(),

@@ -11,7 +11,7 @@ if [ $# -ne 1 ]; then
 fi
 
 # context name -> its provider folder in UserManagement.Infrastructure
-contexts=("SqliteAppDbContext:Sqlite")
+contexts=("SqliteAppDbContext:Sqlite" "PostgreSqlAppDbContext:PostgreSql")
 ef=(dotnet ef --project UserManagement.Infrastructure --startup-project UserManagement.Infrastructure)
 
 dotnet tool restore >/dev/null
@@ -20,8 +20,8 @@ for entry in "${contexts[@]}"; do
   context="${entry%%:*}"
   folder="${entry##*:}"
   if [ "$1" != "--compiled-models" ]; then
-    "${ef[@]}" migrations add "$1" --no-build --context "$context" --output-dir "$folder/Migrations" \
-      --namespace "UserManagement.Infrastructure.$folder.Migrations"
+    # The namespace follows the folder (UserManagement.Infrastructure.<folder>.Migrations).
+    "${ef[@]}" migrations add "$1" --no-build --context "$context" --output-dir "$folder/Migrations"
   fi
   "${ef[@]}" dbcontext optimize --no-build --context "$context" --output-dir "$folder/CompiledModel" \
     --namespace "UserManagement.Infrastructure.$folder.CompiledModel"

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure.Operations;
 using UserManagement.Infrastructure.Sqlite.Users;
 using Wolverine;
 using Wolverine.Sqlite;
@@ -13,10 +14,11 @@ internal sealed class SqliteRegistration(string connectionString) : DatabaseRegi
     public override void AddDatabase(IServiceCollection services)
     {
         // The same pragmas on every connection.
-        AddContext<SqliteAppDbContext>(services, options => options
+        AddContext<SqliteAppDbContext>(services, (_, options) => options
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteConnectionSettings()));
         services.AddSingleton<SqliteUserListReadModel>();
+        services.AddSingleton<IDatabaseWritability, SqliteWritability>();
         services.AddSingleton<IDatabaseStartup, SqliteDatabaseStartup>();
         services.AddSingleton<SqlitePageAnchors>();
         services.AddSingleton<IUserListReader, SqliteUserListReader>();

@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using UserManagement.Infrastructure.PostgreSql;
+using UserManagement.Infrastructure.PostgreSql.CompiledModel;
 using UserManagement.Infrastructure.Sqlite.CompiledModel;
 using UserManagement.Tests.Support;
 
@@ -32,6 +34,17 @@ public sealed class CompiledModelTests
         var compiled = Describe(db.Model);
         compiled.ShouldBe(configured, Fix);
         configured.ShouldContain("Users", Case.Sensitive, "the description covers the tables");
+    }
+
+    [Fact]
+    public void Should_have_the_PostgreSQL_compiled_model_and_migrations_match_the_configurations()
+    {
+        // Neither the model nor the pending-changes check opens a connection: no server is needed.
+        using var db = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
+
+        db.Model.ShouldBeOfType<PostgreSqlAppDbContextModel>("the PostgreSQL context uses its own compiled model");
+        Describe(db.Model).ShouldBe(Describe(db.GetService<IDesignTimeModel>().Model), Fix);
+        db.Database.HasPendingModelChanges().ShouldBeFalse("the model changed without a PostgreSQL migration: run bash scripts/add-migration.sh NAME");
     }
 
     /// <summary>Everything about a model that reaches SQL or values: tables, columns, conversions, keys, indexes, relationships.</summary>
