@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using UserManagement.Application.Accounts;
@@ -10,16 +9,17 @@ using UserManagement.Application.Jobs;
 using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.AuditTrail;
-using UserManagement.Infrastructure.Sqlite.Audit;
 
 namespace UserManagement.Infrastructure;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options), IAppDbContext
+/// <summary>
+/// The app's database, whatever the engine: its tables, its audit bookkeeping and the translation of a unique-index
+/// violation into <see cref="UniqueConstraintException"/>. Each provider folder has the one sealed subclass that is
+/// used on its engine (Sqlite/SqliteAppDbContext.cs), with its own migrations and compiled model beside it (ADR 0029):
+/// what differs between engines is the subclass's, everything else is here.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IAppDbContext
 {
-    // SQLite reports a unique violation as primary code 19 (constraint) with extended code 2067.
-    private const int SqliteConstraint = 19;
-    private const int SqliteConstraintUnique = 2067;
-
     public DbSet<User> Users => Set<User>();
 
     public DbSet<UserSession> Sessions => Set<UserSession>();
@@ -44,20 +44,17 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public void Raise(IDomainEvent domainEvent) => AuditState.Raised.Add(RaisedEvent.Now(domainEvent));
 
-    public IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(SqliteAuditTrailSql.Matching(text));
+    public abstract IQueryable<long> AuditEntryIdsMatching(string text);
 
     public async Task<int> RemoveAuditEntriesBeforeAsync(DateTime before, CancellationToken cancellationToken = default)
     {
-        // The trigger lets these deletions through only while the cut-off is set; it must never be committed set.
+        // The engine's guard lets these deletions through only inside this transaction; nothing may leave it open.
         if (Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("Audit entries are removed only inside the pruning's own transaction.");
         }
 
-        await Database.ExecuteSqlAsync(SqliteAuditTrailSql.BeginPruning(before), cancellationToken);
-        var removed = await AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
-        await Database.ExecuteSqlRawAsync(SqliteAuditTrailSql.EndPruning, cancellationToken);
-        return removed;
+        return await RemoveAuditEntriesInTransactionAsync(before, cancellationToken);
     }
 
     /// <summary>
@@ -72,10 +69,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         {
             return await base.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException
-            && e.InnerException is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique } sqlite)
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && UniqueIndexViolated(e) is { } index)
         {
-            throw new UniqueConstraintException(UniqueIndexNamed(sqlite.Message), e);
+            throw new UniqueConstraintException(index, e);
         }
     }
 
@@ -84,13 +80,21 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         AuditState.Reset();
         base.Dispose();
+        GC.SuppressFinalize(this);
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         AuditState.Reset();
-        return base.DisposeAsync();
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>Deletes the audit entries older than <paramref name="before"/> past the engine's append-only guard.</summary>
+    protected abstract Task<int> RemoveAuditEntriesInTransactionAsync(DateTime before, CancellationToken cancellationToken);
+
+    /// <summary>The name of the unique index <paramref name="error"/> violated, or null when it is another failure.</summary>
+    protected abstract string? UniqueIndexViolated(DbUpdateException error);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
@@ -99,30 +103,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         // Every timestamp is stored as UTC and comes back marked as UTC.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-    }
-
-    /// <summary>
-    /// SQLite names the columns, not the index ("UNIQUE constraint failed: Users.NormalizedEmail"); find the
-    /// unique index of the model over exactly those columns so callers see the same name on every engine.
-    /// </summary>
-    private string UniqueIndexNamed(string sqliteMessage)
-    {
-        const string Marker = "UNIQUE constraint failed: ";
-        var start = sqliteMessage.IndexOf(Marker, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return string.Empty;
-        }
-
-        var columns = sqliteMessage[(start + Marker.Length)..].TrimEnd('\'', '.', ' ')
-            .Split(", ", StringSplitOptions.TrimEntries)
-            .Select(c => c[(c.IndexOf('.', StringComparison.Ordinal) + 1)..])
-            .ToHashSet(StringComparer.Ordinal);
-
-        var index = Model.GetEntityTypes()
-            .SelectMany(t => t.GetIndexes())
-            .FirstOrDefault(i => i.IsUnique && i.Properties.Select(p => p.GetColumnName()).ToHashSet().SetEquals(columns));
-        return index?.GetDatabaseName() ?? string.Join(",", columns);
     }
 
     internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -1,33 +1,20 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using UserManagement.Infrastructure.Sqlite;
-using UserManagement.Infrastructure.Sqlite.Users;
 
 namespace UserManagement.Infrastructure;
 
 /// <summary>
-/// Opens the database for this process and brings it to the latest migration; the app runs it once at start-up,
-/// then makes sure the users list's read model is whole (<see cref="SqliteUserListReadModel.EnsureAsync"/>).
-/// It takes the shared <see cref="DatabaseFileLock"/> (held until the process ends) and creates the file when
-/// there is none yet: connections after that never create one (see <see cref="DependencyInjection"/>).
+/// Opens the database for this process and brings it to the latest migration; the app runs it once at start-up.
+/// What the provider needs before and after the migrations is its <see cref="IDatabaseStartup"/>'s.
 /// </summary>
 public sealed partial class DatabaseMigrator(
-    IDbContextFactory<AppDbContext> contextFactory, SqliteUserListReadModel userList, ILogger<DatabaseMigrator> logger)
-    : IDisposable
+    IDbContextFactory<AppDbContext> contextFactory, IDatabaseStartup startup, ILogger<DatabaseMigrator> logger)
 {
-    private DatabaseFileLock? _lock;
-
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
-        if (DependencyInjection.IsFile(connectionString))
-        {
-            _lock ??= DatabaseFileLock.AcquireShared(connectionString.DataSource);
-            CreateFileIfMissing(connectionString);
-        }
+        await startup.BeforeMigrationsAsync(db, cancellationToken);
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
@@ -39,30 +26,8 @@ public sealed partial class DatabaseMigrator(
         }
 
         // Nothing pending (every start but the first after an upgrade): no migration lock, no write transaction.
-        await userList.EnsureAsync(db, cancellationToken);
+        await startup.AfterMigrationsAsync(db, cancellationToken);
         LogReady(db.Database.GetDbConnection().DataSource);
-    }
-
-    public void Dispose() => _lock?.Dispose();
-
-    private static void CreateFileIfMissing(SqliteConnectionStringBuilder connectionString)
-    {
-        if (File.Exists(connectionString.DataSource))
-        {
-            return;
-        }
-
-        using var create = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString.ToString())
-        {
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        create.Open();
-
-        // A new file in WAL mode from its first byte: later connections (read-only ones too) then find it set.
-        using var wal = create.CreateCommand();
-        wal.CommandText = "PRAGMA journal_mode = WAL";
-        wal.ExecuteNonQuery();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]

@@ -23,7 +23,7 @@ public static class ServiceRegistration
         this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddInfrastructure(configuration.GetConnectionString("Default"), contentRoot);
+        services.AddInfrastructure(configuration, contentRoot);
         services.AddBus(configuration, contentRoot);
         services.AddValidatorsFromAssemblyContaining<CreateUserCommand>();
         services.AddSingleton<SessionValidator>();

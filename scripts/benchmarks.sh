@@ -22,8 +22,8 @@ if [ -n "${DB:-}" ]; then
 else
   db="/tmp/um-bench/users-${users}.db"
   mkdir -p "$(dirname "$db")"
-  version="$(cat UserManagement.Infrastructure/Seeding/*.cs UserManagement.Infrastructure/Sqlite/Users/SqliteUserListSchema.cs \
-    UserManagement.Infrastructure/Migrations/*.cs | sha256sum | cut -c1-12)"
+  version="$(cat UserManagement.Infrastructure/Sqlite/DemoUsers.cs UserManagement.Infrastructure/Sqlite/Users/SqliteUserListSchema.cs \
+    UserManagement.Infrastructure/Sqlite/Migrations/*.cs | sha256sum | cut -c1-12)"
   seeded="/tmp/um-bench/users-${users}-seed-${version}.db"
   if [ ! -f "$seeded" ]; then
     rm -f "$seeded.partial" "$seeded.partial-wal" "$seeded.partial-shm"

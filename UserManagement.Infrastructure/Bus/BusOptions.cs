@@ -9,18 +9,6 @@ public enum BusTransport
     RabbitMQ = 1,
 }
 
-public enum BusStorage
-{
-    /// <summary>The inbox, outbox and dead letters live in the app's own SQLite file, beside its tables.</summary>
-    Sqlite = 0,
-
-    /// <summary>
-    /// PostgreSQL (<c>ConnectionStrings:Bus</c>). The outbox is only transactional with the app's own changes when
-    /// this is the app's database too, so choose it together with PostgreSQL for the app's data.
-    /// </summary>
-    PostgreSQL = 1,
-}
-
 public enum DomainEventDelivery
 {
     /// <summary>
@@ -49,8 +37,6 @@ public sealed class BusOptions
 
     /// <summary>How committed domain events reach this node's subscribers.</summary>
     public DomainEventDelivery DomainEvents { get; set; } = DomainEventDelivery.Outbox;
-
-    public BusStorage Storage { get; set; } = BusStorage.Sqlite;
 
     public static readonly TimeSpan[] DefaultRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 

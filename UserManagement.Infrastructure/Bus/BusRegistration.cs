@@ -9,9 +9,7 @@ using UserManagement.Infrastructure.Operations;
 using Wolverine;
 using Wolverine.EntityFrameworkCore;
 using Wolverine.ErrorHandling;
-using Wolverine.Postgresql;
 using Wolverine.RabbitMQ;
-using Wolverine.Sqlite;
 
 namespace UserManagement.Infrastructure.Bus;
 
@@ -26,7 +24,7 @@ public static class BusRegistration
     public static IServiceCollection AddBus(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
-        var appDatabase = DependencyInjection.ResolveSqliteConnectionString(configuration.GetConnectionString("Default"), contentRoot);
+        var database = DatabaseRegistration.For(configuration, contentRoot);
 
         // Registered before the bus so that it runs first and a stale build never starts handling messages.
         services.AddHostedService<GeneratedCodeCheck>();
@@ -52,16 +50,8 @@ public static class BusRegistration
             bus.DefaultExecutionTimeout = options.ExecutionTimeout;
             bus.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
 
-            switch (options.Storage)
-            {
-                case BusStorage.PostgreSQL:
-                    bus.PersistMessagesWithPostgresql(Required(configuration, "Bus"));
-                    break;
-                default:
-                    bus.PersistMessagesWithSqlite(appDatabase);
-                    break;
-            }
-
+            // In the app's own database, whichever the provider: the outbox then commits with the change (ADR 0021).
+            database.StoreBusMessages(bus);
             bus.UseEntityFrameworkCoreTransactions();
 
             bus.OnException<Exception>()

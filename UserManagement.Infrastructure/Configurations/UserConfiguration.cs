@@ -10,9 +10,7 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
 
     public void Configure(EntityTypeBuilder<User> builder)
     {
-        // Triggers on Users keep the list's read model in step (Infrastructure/Sqlite/Users/SqliteUserListSchema.cs), and
-        // SQLite's RETURNING clause does not mix with AFTER triggers: EF Core checks affected rows another way.
-        builder.ToTable("Users", table => table.UseSqlReturningClause(false));
+        builder.ToTable("Users");
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).ValueGeneratedNever();
         builder.Ignore(u => u.RaisedEvents);

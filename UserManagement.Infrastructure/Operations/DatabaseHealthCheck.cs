@@ -1,8 +1,6 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SQLitePCL;
 
 namespace UserManagement.Infrastructure.Operations;
 
@@ -16,15 +14,20 @@ public static class HealthTags
     public const string Ready = "ready";
 }
 
+/// <summary>What keeps the provider's database from taking writes, found out by reading only; null when nothing does.</summary>
+public interface IDatabaseWritability
+{
+    Task<string?> WhyNotWritableAsync(AppDbContext db, CancellationToken cancellationToken);
+}
+
 /// <summary>
-/// Ready means the database answers, has every migration applied, and can take writes, found out by reading only:
-/// the file is open for writing (a read-only file or volume opens read-only) and it may still grow (a size limit,
-/// <c>max_page_count</c>, reached with no free page left fails it). It never takes the write lock: an anonymous
-/// probe must not queue behind, nor hold up, the administrators' saves (finding 11 of the third outside test; ADR
-/// 0026). A lock held by a long write is contention, not unreadiness: the commands say "busy" themselves.
+/// Ready means the database answers, has every migration applied, and can take writes, found out by reading only
+/// (the provider's <see cref="IDatabaseWritability"/>: on SQLite the file is open for writing and may still grow).
+/// It never takes the write lock: an anonymous probe must not queue behind, nor hold up, the administrators' saves
+/// (finding 11 of the third outside test; ADR 0026). A lock held by a long write is contention, not unreadiness: the commands say "busy" themselves.
 /// Its description names the cause for the server's log; the endpoint shows only the status.
 /// </summary>
-public sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> contextFactory) : IHealthCheck
+public sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> contextFactory, IDatabaseWritability writability) : IHealthCheck
 {
     public const string Name = "database";
 
@@ -39,31 +42,14 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> contextF
                 return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending)}");
             }
 
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
-            if (raw.sqlite3_db_readonly(connection.Handle, "main") != 0)
-            {
-                return HealthCheckResult.Unhealthy("The database file is open read-only: nobody can save.");
-            }
-
-            var pages = await ScalarAsync(connection, "PRAGMA page_count", cancellationToken);
-            var maxPages = await ScalarAsync(connection, "PRAGMA max_page_count", cancellationToken);
-            var freePages = await ScalarAsync(connection, "PRAGMA freelist_count", cancellationToken);
-            return pages >= maxPages && freePages == 0
-                ? HealthCheckResult.Unhealthy($"The database is full: {pages} pages of at most {maxPages}, none free.")
+            return await writability.WhyNotWritableAsync(db, cancellationToken) is { } reason
+                ? HealthCheckResult.Unhealthy(reason)
                 : HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return HealthCheckResult.Unhealthy("The database cannot be read.", e);
         }
-    }
-
-    private static async Task<long> ScalarAsync(SqliteConnection connection, string pragma, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = pragma;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 

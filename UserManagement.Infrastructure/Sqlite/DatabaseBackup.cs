@@ -153,7 +153,7 @@ public static class DatabaseBackup
 
     private static List<string> KnownMigrations()
     {
-        using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=:memory:").Options);
+        using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").Options);
         return db.Database.GetMigrations().ToList();
     }
 

@@ -1,23 +1,29 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure.Operations;
 using UserManagement.Infrastructure.Sqlite.Users;
+using Wolverine;
+using Wolverine.Sqlite;
 
 namespace UserManagement.Infrastructure.Sqlite;
 
-/// <summary>What the app's database on SQLite adds to the provider-neutral registrations of <see cref="DependencyInjection"/>.</summary>
-internal static class SqliteRegistration
+/// <summary>The app's database on the SQLite file of <paramref name="connectionString"/> (resolved, see <see cref="SqliteConnectionString"/>).</summary>
+internal sealed class SqliteRegistration(string connectionString) : DatabaseRegistration
 {
-    /// <summary>The users list's read model and its reader on SQLite.</summary>
-    public static IServiceCollection AddSqliteDatabase(this IServiceCollection services)
+    public override void AddDatabase(IServiceCollection services)
     {
+        // The same pragmas on every connection.
+        AddContext<SqliteAppDbContext>(services, (_, options) => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqliteConnectionSettings()));
         services.AddSingleton<SqliteUserListReadModel>();
+        services.AddSingleton<IDatabaseWritability, SqliteWritability>();
+        services.AddSingleton<IDatabaseStartup, SqliteDatabaseStartup>();
         services.AddSingleton<SqlitePageAnchors>();
         services.AddSingleton<IUserListReader, SqliteUserListReader>();
-        return services;
     }
 
-    /// <summary>The context on the SQLite file of <paramref name="connectionString"/>, with the same pragmas on every connection.</summary>
-    public static DbContextOptionsBuilder UseSqliteDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings());
+    /// <summary>The bus's tables sit beside the app's in the same file, so its outbox commits with the change.</summary>
+    public override void StoreBusMessages(WolverineOptions bus) => bus.PersistMessagesWithSqlite(connectionString);
 }

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Migrations;
 using UserManagement.Infrastructure.Sqlite.Audit;
+using UserManagement.Infrastructure.Sqlite.Migrations;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Audit;

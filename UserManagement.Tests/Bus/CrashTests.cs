@@ -105,8 +105,8 @@ public sealed class CrashTests
         }
     }
 
-    private static Infrastructure.AppDbContext Open(string dataFile) =>
-        new(new DbContextOptionsBuilder<Infrastructure.AppDbContext>().UseSqlite($"Data Source={dataFile};Pooling=False").Options);
+    private static Infrastructure.Sqlite.SqliteAppDbContext Open(string dataFile) =>
+        new(new DbContextOptionsBuilder<Infrastructure.Sqlite.SqliteAppDbContext>().UseSqlite($"Data Source={dataFile};Pooling=False").Options);
 
     private static async Task<Job?> ReadJobAsync(string dataFile, Guid jobId)
     {

@@ -3,10 +3,12 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Faults;
@@ -51,7 +53,9 @@ public sealed class MigrationUpgradeTests : IDisposable
 
         await using (var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddInfrastructure($"Data Source={dataFile}", _folder.Path)
+            .AddInfrastructure(
+                new ConfigurationBuilder().AddInMemoryCollection([new("ConnectionStrings:Default", $"Data Source={dataFile}")]).Build(),
+                _folder.Path)
             .BuildServiceProvider())
         {
             // What the app does on start.
@@ -99,7 +103,7 @@ public sealed class MigrationUpgradeTests : IDisposable
 
     private static async Task<string> CreateAtFirstMigrationAsync(string dataFile)
     {
-        await using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={dataFile}").Options);
+        await using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite($"Data Source={dataFile}").Options);
         var first = db.Database.GetMigrations().First();
         await db.GetService<IMigrator>().MigrateAsync(first, TestContext.Current.CancellationToken);
         return first;

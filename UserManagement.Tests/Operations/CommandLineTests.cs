@@ -43,6 +43,20 @@ public sealed class CommandLineTests : IAsyncLifetime
         _error.ToString().ShouldStartWith("Usage: UserManagement.Web " + args[0]);
     }
 
+    [Theory]
+    [InlineData("backup", "--to")]
+    [InlineData("restore", "--from")]
+    public async Task Should_point_to_the_servers_own_backup_and_exit_with_2_when_the_provider_is_PostgreSQL(string verb, string option)
+    {
+        var path = _sandbox.PathOf("never-written.backup");
+
+        (await Run(verb, option, path, "--Database:Provider=PostgreSQL", "--ConnectionStrings:Default=Host=db.invalid;Database=app")).ShouldBe(2);
+
+        _error.ToString().ShouldStartWith($"{verb} works on the SQLite file only. With Database:Provider=PostgreSQL");
+        _error.ToString().ShouldContain("pg_dump");
+        File.Exists(path).ShouldBeFalse();
+    }
+
     [Fact]
     public async Task Should_back_up_the_configured_database_and_restore_it_once_the_app_is_stopped()
     {

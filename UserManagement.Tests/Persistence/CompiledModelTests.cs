@@ -3,21 +3,23 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using UserManagement.Infrastructure.CompiledModel;
+using UserManagement.Infrastructure.PostgreSql;
+using UserManagement.Infrastructure.PostgreSql.CompiledModel;
+using UserManagement.Infrastructure.Sqlite.CompiledModel;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Persistence;
 
 /// <summary>
-/// The app starts on EF Core's compiled model (UserManagement.Infrastructure/CompiledModel, ADR 0023) instead of
-/// building the model from the configurations at start-up. It must say exactly what the configurations say.
+/// The app starts on EF Core's compiled model of its provider's context (UserManagement.Infrastructure/Sqlite/CompiledModel,
+/// ADR 0024 and 0029) instead of building the model from the configurations at start-up. It must say exactly what the
+/// configurations say.
 /// </summary>
 public sealed class CompiledModelTests
 {
     private const string Fix =
-        "The compiled model is stale: run `dotnet ef dbcontext optimize --project UserManagement.Infrastructure "
-        + "--startup-project UserManagement.Infrastructure --output-dir CompiledModel --namespace UserManagement.Infrastructure.CompiledModel` "
-        + "and commit the result.";
+        "The compiled model is stale: run `bash scripts/add-migration.sh --compiled-models` (it runs `dotnet ef dbcontext optimize` "
+        + "for each provider's context) and commit the result.";
 
     [Fact]
     public async Task Should_start_on_the_compiled_model_and_have_it_match_the_configurations()
@@ -25,13 +27,24 @@ public sealed class CompiledModelTests
         await using var app = await TestApp.StartAsync();
         await using var db = await app.OpenDbAsync();
 
-        db.Model.ShouldBeOfType<AppDbContextModel>("the app uses the compiled model, found by its assembly attribute");
+        db.Model.ShouldBeOfType<SqliteAppDbContextModel>("the app uses the compiled model, found by its assembly attribute");
 
         // The design-time model is built from OnModelCreating and the configurations, as migrations see it.
         var configured = Describe(db.GetService<IDesignTimeModel>().Model);
         var compiled = Describe(db.Model);
         compiled.ShouldBe(configured, Fix);
         configured.ShouldContain("Users", Case.Sensitive, "the description covers the tables");
+    }
+
+    [Fact]
+    public void Should_have_the_PostgreSQL_compiled_model_and_migrations_match_the_configurations()
+    {
+        // Neither the model nor the pending-changes check opens a connection: no server is needed.
+        using var db = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
+
+        db.Model.ShouldBeOfType<PostgreSqlAppDbContextModel>("the PostgreSQL context uses its own compiled model");
+        Describe(db.Model).ShouldBe(Describe(db.GetService<IDesignTimeModel>().Model), Fix);
+        db.Database.HasPendingModelChanges().ShouldBeFalse("the model changed without a PostgreSQL migration: run bash scripts/add-migration.sh NAME");
     }
 
     /// <summary>Everything about a model that reaches SQL or values: tables, columns, conversions, keys, indexes, relationships.</summary>

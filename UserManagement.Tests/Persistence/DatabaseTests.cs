@@ -69,10 +69,7 @@ public sealed class DatabaseTests
     {
         await using var app = await TestApp.StartAsync();
         await app.CreateUser("Ada");
-        var migrator = new DatabaseMigrator(
-            app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(),
-            new SqliteUserListReadModel(NullLogger<SqliteUserListReadModel>.Instance),
-            NullLogger<DatabaseMigrator>.Instance);
+        var migrator = ActivatorUtilities.CreateInstance<DatabaseMigrator>(app.Services);
 
         await migrator.MigrateAsync(TestContext.Current.CancellationToken);
 
@@ -85,7 +82,7 @@ public sealed class DatabaseTests
         using var root = new TempFolder();
 
         var resolved = new SqliteConnectionStringBuilder(
-            DependencyInjection.ResolveSqliteConnectionString(null, root.Path));
+            SqliteConnectionString.Resolve(null, root.Path));
 
         resolved.DataSource.ShouldBe(root.File(Path.Combine("data", "usermanagement.db")));
         Directory.Exists(root.File("data")).ShouldBeTrue();
@@ -97,9 +94,9 @@ public sealed class DatabaseTests
         using var folder = new TempFolder();
         var absolute = folder.File("x.db");
 
-        new SqliteConnectionStringBuilder(DependencyInjection.ResolveSqliteConnectionString($"Data Source={absolute}", "/elsewhere"))
+        new SqliteConnectionStringBuilder(SqliteConnectionString.Resolve($"Data Source={absolute}", "/elsewhere"))
             .DataSource.ShouldBe(absolute);
-        DependencyInjection.ResolveSqliteConnectionString("Data Source=:memory:", "/elsewhere")
+        SqliteConnectionString.Resolve("Data Source=:memory:", "/elsewhere")
             .ShouldBe("Data Source=:memory:");
     }
 }

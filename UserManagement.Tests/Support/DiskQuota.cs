@@ -1,8 +1,6 @@
 using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using UserManagement.Infrastructure;
 
 namespace UserManagement.Tests.Support;
 
@@ -17,9 +15,8 @@ public sealed class DiskQuota : DbConnectionInterceptor
 
     public bool Full { get; set; }
 
-    /// <summary>Adds the quota to the app's connections (after its own settings).</summary>
-    public void AddTo(IServiceCollection services) =>
-        services.ConfigureDbContext<AppDbContext>(options => options.AddInterceptors(this));
+    /// <summary>Adds the quota to the app's connections (after its own settings: every interceptor service joins the context).</summary>
+    public void AddTo(IServiceCollection services) => services.AddSingleton<IInterceptor>(this);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

@@ -11,6 +11,7 @@ using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Web;
 
 namespace UserManagement.Tests.Support;
@@ -103,7 +104,7 @@ public sealed class TestApp : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         var caller = new TestCurrentUser(clock);
         services.AddSingleton<ICurrentUser>(caller);
-        var connectionString = DependencyInjection.ResolveSqliteConnectionString("Data Source=test.db", directory);
+        var connectionString = SqliteConnectionString.Resolve("Data Source=test.db", directory);
         services.AddSingleton<FaultInjection>();
         services.AddSingleton<CommandLog>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<CommandLog>());

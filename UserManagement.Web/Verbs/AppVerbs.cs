@@ -1,4 +1,6 @@
 using JasperFx;
+using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.Sqlite;
 
 namespace UserManagement.Web.Verbs;
 
@@ -61,11 +63,20 @@ public static class AppVerbs
         return value;
     }
 
-    /// <summary>The database the app would use with these configuration arguments (appsettings, environment, arguments).</summary>
-    internal static string ConnectionStringFor(string[] configurationArgs)
+    /// <summary>
+    /// The SQLite database the app would use with these configuration arguments (appsettings, environment, arguments);
+    /// null when they choose another provider, whose files are not the app's to copy.
+    /// </summary>
+    internal static string? SqliteConnectionStringFor(string[] configurationArgs)
     {
         var builder = WebApplication.CreateSlimBuilder(configurationArgs);
-        return Infrastructure.DependencyInjection.ResolveSqliteConnectionString(
-            builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
+        return DatabaseOptions.ProviderOf(builder.Configuration) == DatabaseProvider.Sqlite
+            ? SqliteConnectionString.Resolve(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath)
+            : null;
     }
+
+    /// <summary>What a file verb says when the app's data is on a database server rather than in its SQLite file.</summary>
+    internal static string NotOnServer(string verb) =>
+        $"{verb} works on the SQLite file only. With Database:Provider=PostgreSQL the data lives on the server: use its own "
+        + "backup and restore (pg_dump / pg_restore), see docs/operations.md.";
 }

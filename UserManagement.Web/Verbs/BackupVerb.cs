@@ -19,7 +19,12 @@ public static class BackupVerb
 
         try
         {
-            var source = AppVerbs.ConnectionStringFor(args);
+            if (AppVerbs.SqliteConnectionStringFor(args) is not { } source)
+            {
+                error.WriteLine(AppVerbs.NotOnServer("backup"));
+                return Task.FromResult(2);
+            }
+
             output.WriteLine($"Backing up {new SqliteConnectionStringBuilder(source).DataSource} ...");
             var summary = DatabaseBackup.Backup(source, destination);
             output.WriteLine($"Backup written to {summary.File}: integrity check ok.");

@@ -22,7 +22,12 @@ public static class RestoreVerb
 
         try
         {
-            var target = AppVerbs.ConnectionStringFor(args);
+            if (AppVerbs.SqliteConnectionStringFor(args) is not { } target)
+            {
+                error.WriteLine(AppVerbs.NotOnServer("restore"));
+                return Task.FromResult(2);
+            }
+
             output.WriteLine($"Restoring {Path.GetFullPath(backup)} over {new SqliteConnectionStringBuilder(target).DataSource} ...");
             var outcome = DatabaseBackup.Restore(target, backup, DateTime.UtcNow);
             if (outcome.PreviousSavedAs is not null)

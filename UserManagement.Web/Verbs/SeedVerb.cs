@@ -29,6 +29,13 @@ public static class SeedVerb
         if (database is not null)
         {
             builder.Configuration["ConnectionStrings:Default"] = $"Data Source={Path.GetFullPath(database)}";
+            builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] = nameof(DatabaseProvider.Sqlite);
+        }
+
+        if (DatabaseOptions.ProviderOf(builder.Configuration) != DatabaseProvider.Sqlite)
+        {
+            await output.WriteLineAsync("seed writes the demo users into a SQLite file only for now: pass --db PATH, or unset Database:Provider.");
+            return 2;
         }
 
         // The progress lines and the read model's steps, not every SQL command.

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+
+namespace UserManagement.Infrastructure;
+
+/// <summary>Which database engine holds the app's data; each has a folder of its own in this project (ADR 0029).</summary>
+public enum DatabaseProvider
+{
+    /// <summary>One file beside the app (<c>ConnectionStrings:Default</c> = <c>Data Source=PATH</c>): nothing to install.</summary>
+    Sqlite = 0,
+
+    /// <summary>A PostgreSQL database (<c>ConnectionStrings:Default</c> = an Npgsql connection string).</summary>
+    PostgreSQL = 1,
+}
+
+/// <summary>The <c>Database</c> section of the configuration.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>The provider <paramref name="configuration"/> chooses; SQLite when it says nothing.</summary>
+    public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+}

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace UserManagement.Infrastructure.PostgreSql;
+
+/// <summary>
+/// The app's database on PostgreSQL: Npgsql's unique-violation report and the audit trail's statements. Its
+/// migrations (PostgreSql/Migrations) and compiled model (PostgreSql/CompiledModel) belong to this type.
+/// </summary>
+public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbContext> options) : AppDbContext(options)
+{
+    /// <summary>Entries whose actor, target, changes or detail contain <paramref name="text"/>, in any case.</summary>
+    public override IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>($"""
+        SELECT "Id" AS "Value" FROM "AuditEntries"
+        WHERE strpos(lower(concat_ws(E'\n', "ActorName", "TargetName", "TargetEmail", "Changes", "Detail")), lower({text})) > 0
+        """);
+
+    protected override Task<int> RemoveAuditEntriesInTransactionAsync(DateTime before, CancellationToken cancellationToken) =>
+        AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>PostgreSQL names the violated index itself (SQLSTATE 23505, the constraint name).</summary>
+    protected override string? UniqueIndexViolated(DbUpdateException error) =>
+        error.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } violation
+            ? violation.ConstraintName ?? string.Empty
+            : null;
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using UserManagement.Infrastructure.Operations;
+using Wolverine;
+using Wolverine.Postgresql;
+
+namespace UserManagement.Infrastructure.PostgreSql;
+
+/// <summary>The app's database on the PostgreSQL server of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
+internal sealed class PostgreSqlRegistration(string? connectionString) : DatabaseRegistration
+{
+    /// <summary>The bus's tables live in the app's database, in a schema of their own (lower case: Wolverine's rule).</summary>
+    public const string BusSchema = "wolverine";
+
+    public override void AddDatabase(IServiceCollection services)
+    {
+        // Built by a factory, so the container disposes it (and its pool) at shutdown.
+        services.AddSingleton(_ => PostgreSqlDataSource.Build(connectionString));
+        AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();
+        services.AddSingleton<IDatabaseStartup, PostgreSqlDatabaseStartup>();
+    }
+
+    /// <summary>On the same data source as EF Core: the outbox joins the change's transaction on its connection.</summary>
+    public override void StoreBusMessages(WolverineOptions bus) =>
+        bus.PersistMessagesWithPostgresqlUsingDataSourceFromContainer(provider => provider.GetRequiredService<NpgsqlDataSource>(), BusSchema);
+}
