@@ -65,6 +65,20 @@ internal static partial class FailedAttempts
         IAppDbContext db, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger, CancellationToken cancellationToken) =>
         CountAsync(db, Codes, userId, email, ipAddress, utcNow, logger, cancellationToken);
 
+    /// <summary>
+    /// A sign-in that proved the account's holder: wrong passwords forgotten and their lockout lifted, the sign-in time
+    /// stamped; with <paramref name="forgetWrongCodes"/>, wrong codes forgotten too. Written in SQL, so the user's version does not move.
+    /// </summary>
+    public static Task<int> ForgetAfterSignInAsync(
+        IAppDbContext db, Guid userId, DateTime utcNow, bool forgetWrongCodes, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(u => u.FailedSignInCount, 0)
+                    .SetProperty(u => u.LockedUntil, (DateTime?)null)
+                    .SetProperty(u => u.FailedMfaCount, u => forgetWrongCodes ? 0 : u.FailedMfaCount)
+                    .SetProperty(u => u.LastSignInAt, utcNow),
+                cancellationToken);
+
     private static async Task<bool> CountAsync(
         IAppDbContext db, Lockout lockout, Guid userId, string email, string? ipAddress, DateTime utcNow, ILogger logger,
         CancellationToken cancellationToken)

@@ -67,13 +67,7 @@ public sealed partial class VerifySecondFactorCommandHandler(
         }
 
         // Both factors were right: this lifts a password lockout too (ADR 0009).
-        await db.Users.Where(u => u.Id == user.Id)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(u => u.FailedSignInCount, 0)
-                    .SetProperty(u => u.LockedUntil, (DateTime?)null)
-                    .SetProperty(u => u.FailedMfaCount, 0)
-                    .SetProperty(u => u.LastSignInAt, now),
-                cancellationToken);
+        await FailedAttempts.ForgetAfterSignInAsync(db, user.Id, now, forgetWrongCodes: true, cancellationToken);
         session.CompleteSecondFactor(now);
         var left = used == SecondFactorUsed.RecoveryCode
             ? await db.RecoveryCodes.CountAsync(c => c.UserId == user.Id && c.UsedAt == null, cancellationToken)

@@ -58,12 +58,7 @@ public sealed partial class SignInWithPasskeyCommandHandler(
             return new PasskeyRefusedError(PasskeyRefusedError.SignIn);
         }
 
-        await db.Users.Where(u => u.Id == user!.Id)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(u => u.FailedSignInCount, 0)
-                    .SetProperty(u => u.LockedUntil, (DateTime?)null)
-                    .SetProperty(u => u.LastSignInAt, now),
-                cancellationToken);
+        await FailedAttempts.ForgetAfterSignInAsync(db, user!.Id, now, forgetWrongCodes: false, cancellationToken);
         var session = UserSession.Start(user!.Id, user.SecurityStamp, now, passkeyVerified: true);
         db.Sessions.Add(session);
         db.Raise(SecurityEvent.Record(
