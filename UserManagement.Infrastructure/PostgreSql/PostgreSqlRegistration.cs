@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using UserManagement.Application.Users;
 using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.PostgreSql.Users;
 using Wolverine;
 using Wolverine.Postgresql;
 
@@ -21,6 +23,9 @@ internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseO
         services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseStartup, PostgreSqlDatabaseStartup>();
+        services.AddSingleton<PostgreSqlUserListReadModel>();
+        services.AddSingleton<PostgreSqlPageAnchors>();
+        services.AddSingleton<IUserListReader, PostgreSqlUserListReader>();
     }
 
     /// <summary>On the same data source as EF Core: the outbox joins the change's transaction on its connection.</summary>

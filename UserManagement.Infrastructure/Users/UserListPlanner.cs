@@ -32,6 +32,18 @@ public sealed record UserListPlan(UserListRequest Request, UserListStrategy Stra
 }
 
 /// <summary>
+/// Where the rows of a page lie in the order read: backwards or not, how many, how many to skip, and the row they
+/// start after or before (a cursor's row, or the anchor before a jump's page), if any.
+/// </summary>
+public sealed record UserListSpan(bool Backwards, long Limit, long Offset, UserListBound? From);
+
+/// <summary>
+/// The keyset condition of a page: the rows whose (sort key, id) compare to (<paramref name="Key"/>,
+/// <paramref name="Id"/>) by <paramref name="Comparison"/> (<c>&gt;</c>, <c>&lt;</c>, <c>&gt;=</c>, <c>&lt;=</c>).
+/// </summary>
+public sealed record UserListBound(string Comparison, string Key, Guid Id, bool IsAnchor);
+
+/// <summary>
 /// The users list's decisions, the same on every database: which strategy answers a request, where a page without a
 /// cursor lies in its order, and which jumps a page anchor (<see cref="PageAnchorCache"/>) can serve. Each page costs a
 /// few index seeks, whatever the number of users:
@@ -125,4 +137,35 @@ public static class UserListPlanner
         plan is { Strategy: UserListStrategy.SortIndex, Request.Cursor: null } && Locate(plan) is { Offset: >= PageAnchorCache.Spacing } span
             ? (plan.Request.Descending != span.Backwards, span.Offset)
             : null;
+
+    /// <summary>
+    /// The rows a plan's page query reads: after or before the cursor's row, or where <see cref="Locate"/> puts the
+    /// page, sought from the plan's anchor when it has one (skipping only the rows after it); null past the end.
+    /// </summary>
+    public static UserListSpan? Span(UserListPlan plan)
+    {
+        var request = plan.Request;
+        if (request.Cursor is { } cursor)
+        {
+            // Keyset: the rows after (or before) the cursor's row in the order shown.
+            var greater = cursor.Before == request.Descending;
+            return new UserListSpan(cursor.Before, request.PageSize, 0, new UserListBound(greater ? ">" : "<", cursor.Key, cursor.Id, IsAnchor: false));
+        }
+
+        if (Locate(plan) is not { } located)
+        {
+            return null;
+        }
+
+        var (backwards, offset, limit) = located;
+        if (plan.Anchor is not { } anchor)
+        {
+            return new UserListSpan(backwards, limit, offset, null);
+        }
+
+        // Seek to the anchor before the page in the order read, and skip only the rows after it.
+        var reading = request.Descending != backwards;
+        return new UserListSpan(backwards, limit, offset - anchor.Position,
+            new UserListBound(reading ? "<=" : ">=", anchor.Key, Guid.Parse(anchor.Id), IsAnchor: true));
+    }
 }

@@ -10,26 +10,13 @@ namespace UserManagement.Infrastructure.Sqlite.Users;
 /// </summary>
 public static class SqliteUserListExplain
 {
-    /// <summary>
-    /// The rows query of a page. With <paramref name="anchors"/>, a jump seeks from its anchor as the reader's does
-    /// (the anchors are read first if they are not known); with <paramref name="fetchAll"/>, a windowed walk is shown
-    /// as its fallback that fetches every match.
-    /// </summary>
+    /// <summary>The rows query of a page, as <see cref="UserListCommands.ExplainedAsync"/> plans it.</summary>
     public static async Task<(string Sql, IReadOnlyList<SqliteParameter> Parameters)> RowsAsync(
         SqliteConnection connection, UserListRequest request, bool fetchAll = false, SqlitePageAnchors? anchors = null,
         CancellationToken cancellationToken = default)
     {
         var (plan, search) = await SqliteUserListReader.PlanAsync(connection, request, cancellationToken);
-        if (anchors is not null)
-        {
-            plan = await SqliteUserListReader.AnchorAsync(connection, plan, anchors, readNow: true, cancellationToken);
-        }
-
-        if (fetchAll && plan.Strategy == UserListStrategy.WalkThenFetch)
-        {
-            plan = plan with { Strategy = UserListStrategy.FetchAndSort };
-        }
-
+        plan = await UserListCommands.ExplainedAsync(connection, plan, anchors, fetchAll, cancellationToken);
         var (sql, parameters, _) = SqliteUserListSql.RowsCommand(plan, search);
         return (sql, parameters);
     }

@@ -1,3 +1,5 @@
+using UserManagement.Infrastructure.Users;
+
 namespace UserManagement.Infrastructure.Sqlite.Users;
 
 /// <summary>
@@ -35,21 +37,12 @@ public static class SqliteUserListSchema
     public const string TrigramCountsTable = "UserListTrigramCounts";
 
     /// <summary>The index that serves filtering by role and status, in name order.</summary>
-    public const string GroupIndex = "IX_UserListEntries_role_status_name";
+    public const string GroupIndex = UserListIndexes.GroupIndex;
 
     /// <summary>The stored column each sort key orders by (ties broken by Id), and so the index it walks.</summary>
-    public static IReadOnlyDictionary<string, string> SortColumns { get; } = new Dictionary<string, string>
-    {
-        ["name"] = "NameKey",
-        ["email"] = "EmailKey",
-        ["role"] = "Role",
-        ["status"] = "Status",
-        ["createdAt"] = "CreatedAt",
-        ["updatedAt"] = "UpdatedAt",
-        ["lastSignInAt"] = "LastSignInKey",
-    };
+    public static IReadOnlyDictionary<string, string> SortColumns => UserListIndexes.SortColumns;
 
-    public static string SortIndex(string sortKey) => $"IX_UserListEntries_{sortKey}";
+    public static string SortIndex(string sortKey) => UserListIndexes.SortIndex(sortKey);
 
     /// <summary>The triggers on Users, named so a start-up check can tell whether they are all still there.</summary>
     public static IReadOnlyList<string> UserTriggers { get; } =

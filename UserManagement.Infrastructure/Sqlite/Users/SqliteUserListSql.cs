@@ -19,40 +19,23 @@ public static class SqliteUserListSql
     /// The rows query for the plan, and whether it reads the order backwards (previous and last pages, and
     /// jumps nearer the end), so its rows must be turned around. An empty query when the page is past the end.
     /// </summary>
-    public static (string Sql, List<SqliteParameter> Parameters, bool Reversed) RowsCommand(UserListPlan plan, SqliteUserSearch search)
+    public static (string Sql, IReadOnlyList<SqliteParameter> Parameters, bool Reversed) RowsCommand(UserListPlan plan, SqliteUserSearch search)
     {
         var request = plan.Request;
         var parameters = new List<SqliteParameter>(search.Parameters);
-        var conditions = new List<string>();
-        long limit = request.PageSize;
-        long offset = 0;
-        bool backwards;
-
-        if (request.Cursor is { } cursor)
-        {
-            // Keyset: the rows after (or before) the cursor's row in the order shown.
-            backwards = cursor.Before;
-            var greater = cursor.Before == request.Descending;
-            conditions.Add($"({SortColumn(request)}, e.Id) {(greater ? ">" : "<")} ($cursorKey, $cursorId)");
-            parameters.Add(new SqliteParameter("$cursorKey", cursor.Key));
-            parameters.Add(new SqliteParameter("$cursorId", cursor.Id.ToString().ToUpperInvariant()));
-        }
-        else if (UserListPlanner.Locate(plan) is { } span)
-        {
-            (backwards, offset, limit) = span;
-            if (plan.Anchor is { } anchor)
-            {
-                // Seek to the anchor before the page in the order read, and skip only the rows after it.
-                var reading = request.Descending != backwards;
-                conditions.Add($"({SortColumn(request)}, e.Id) {(reading ? "<=" : ">=")} ($anchorKey, $anchorId)");
-                parameters.Add(new SqliteParameter("$anchorKey", anchor.Key));
-                parameters.Add(new SqliteParameter("$anchorId", anchor.Id));
-                offset -= anchor.Position;
-            }
-        }
-        else
+        if (UserListPlanner.Span(plan) is not { } span)
         {
             return (string.Empty, parameters, false);
+        }
+
+        var (backwards, limit, offset, from) = span;
+        var conditions = new List<string>();
+        if (from is not null)
+        {
+            var name = from.IsAnchor ? "anchor" : "cursor";
+            conditions.Add($"({SortColumn(request)}, e.Id) {from.Comparison} (${name}Key, ${name}Id)");
+            parameters.Add(new SqliteParameter($"${name}Key", from.Key));
+            parameters.Add(new SqliteParameter($"${name}Id", from.Id.ToString().ToUpperInvariant()));
         }
 
         var descending = request.Descending != backwards;
@@ -92,8 +75,7 @@ public static class SqliteUserListSql
     /// <summary>The users per role and status, as the read model's triggers keep them.</summary>
     public static string CountsSql => $"SELECT Role, Status, Count FROM {SqliteUserListSchema.CountsTable}";
 
-    public static string Where(List<string> conditions) =>
-        conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions);
+    public static string Where(List<string> conditions) => UserListCommands.Where(conditions);
 
     private static string SortColumn(UserListRequest request) => "e." + SqliteUserListSchema.SortColumns[request.SortBy];
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.Users;
@@ -126,27 +125,5 @@ public sealed class SqliteUserSearch
     /// <summary>An FTS5 string: the text between double quotes, a quote in it doubled.</summary>
     public static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>The smallest text above every text that starts with <paramref name="prefix"/>, or null when there is none.</summary>
-    private static string? PrefixEnd(string prefix)
-    {
-        var runes = prefix.EnumerateRunes().ToList();
-        var last = runes[^1].Value + 1;
-        if (last is >= 0xD800 and <= 0xDFFF)
-        {
-            last = 0xE000;
-        }
-
-        if (last > 0x10FFFF)
-        {
-            return null;
-        }
-
-        var end = new StringBuilder();
-        foreach (var rune in runes.Take(runes.Count - 1))
-        {
-            end.Append(rune.ToString());
-        }
-
-        return end.Append(new Rune(last).ToString()).ToString();
-    }
+    private static string? PrefixEnd(string prefix) => UserListCommands.PrefixEnd(prefix);
 }
