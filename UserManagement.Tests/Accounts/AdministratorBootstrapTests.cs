@@ -7,6 +7,7 @@ using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
+[OneProvider("Opens the SQLite file behind the app's back.")]
 public sealed class AdministratorBootstrapTests : AppTests
 {
     private readonly LogCapture _logs = new();

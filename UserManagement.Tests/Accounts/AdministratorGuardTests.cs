@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>Someone must always be able to administer.</summary>
-public sealed class AdministratorGuardTests : AppTests
+public abstract class AdministratorGuardTests(DatabaseProvider provider) : AppTests(provider)
 {
     private async Task<UserDetails> Admin(string name) =>
         await App.CreateUser(name, $"{name.ToLowerInvariant()}@example.com", UserRole.Administrator);
@@ -106,4 +107,8 @@ public sealed class AdministratorGuardTests : AppTests
         public ValueTask<Caller?> GetCallerAsync(CancellationToken cancellationToken = default) =>
             ValueTask.FromResult<Caller?>(new Caller(user.Id, Guid.CreateVersion7(), user.Email, user.Role, false));
     }
+
+    public sealed class OnSqlite() : AdministratorGuardTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : AdministratorGuardTests(DatabaseProvider.PostgreSQL);
 }

@@ -7,12 +7,13 @@ using UserManagement.Application.Imports;
 using UserManagement.Application.Jobs;
 using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>Every handler refuses callers who may not send its message, whoever calls it and however.</summary>
-public sealed class AuthorizationTests : AppTests
+public abstract class AuthorizationTests(DatabaseProvider provider) : AppTests(provider)
 {
     private static readonly Guid SomeId = Guid.CreateVersion7();
 
@@ -166,4 +167,8 @@ public sealed class AuthorizationTests : AppTests
                 [nameof(SignInCommand), nameof(VerifySecondFactorCommand), nameof(StartPasskeySignInCommand), nameof(SignInWithPasskeyCommand)],
                 ignoreOrder: true);
     }
+
+    public sealed class OnSqlite() : AuthorizationTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : AuthorizationTests(DatabaseProvider.PostgreSQL);
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
@@ -10,7 +11,7 @@ namespace UserManagement.Tests.Accounts;
 /// Changing one's own password: the current password is checked exactly as sign-in checks it, wrong guesses at it
 /// count toward the sign-in lockout, and the new one may not be built from the user's own name or email.
 /// </summary>
-public sealed class ChangeOwnPasswordTests : AppTests
+public abstract class ChangeOwnPasswordTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Password = "a long enough password";
 
@@ -102,4 +103,8 @@ public sealed class ChangeOwnPasswordTests : AppTests
 
         (await App.Send(new ChangeOwnPasswordCommand(Password, "ada wrote the first program for the engine"))).ShouldSucceed();
     }
+
+    public sealed class OnSqlite() : ChangeOwnPasswordTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ChangeOwnPasswordTests(DatabaseProvider.PostgreSQL);
 }

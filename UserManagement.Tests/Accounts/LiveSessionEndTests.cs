@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Live;
 using UserManagement.Web.Security;
@@ -16,7 +17,7 @@ namespace UserManagement.Tests.Accounts;
 /// A colleague's change that ends a session ends its open circuit as soon as the event reaches it, the 30 s re-check
 /// staying the fallback; and what a live update sends never counts as the person's activity (ADR 0016).
 /// </summary>
-public sealed class LiveSessionEndTests : AppTests
+public abstract class LiveSessionEndTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Password = "a long enough password";
 
@@ -238,4 +239,8 @@ public sealed class LiveSessionEndTests : AppTests
 
         (rechecks * SessionAuthenticationStateProvider.RevalidationInterval).ShouldBe(UserSession.IdleTimeout);
     }
+
+    public sealed class OnSqlite() : LiveSessionEndTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : LiveSessionEndTests(DatabaseProvider.PostgreSQL);
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
@@ -11,7 +12,7 @@ namespace UserManagement.Tests.Accounts;
 /// (the right one and a wrong one get the same answer), guessing is limited per account whatever the address, and an
 /// account with a second factor still gets in with its password and a code, so nobody can keep it locked.
 /// </summary>
-public sealed class LockedSignInTests : AppTests
+public abstract class LockedSignInTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Email = "ada@example.com";
     private const string Password = "a long enough password";
@@ -215,4 +216,8 @@ public sealed class LockedSignInTests : AppTests
 
         (await App.Send(new SignInCommand(user.Email, Password, null))).ShouldFailWith<SignInRefusedError, SignedIn>();
     }
+
+    public sealed class OnSqlite() : LockedSignInTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : LockedSignInTests(DatabaseProvider.PostgreSQL);
 }

@@ -1,12 +1,13 @@
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>A lockout is published after its commit, so online administrators can hear of it, and recorded once.</summary>
-public sealed class LockoutEventTests : AppTests
+public abstract class LockoutEventTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Password = "a long enough password";
 
@@ -31,4 +32,8 @@ public sealed class LockoutEventTests : AppTests
         entry.TargetName.ShouldBe("Grace Hopper");
         entry.Detail.ShouldBe("locked for 15 minutes after 5 wrong passwords (from 203.0.113.9)");
     }
+
+    public sealed class OnSqlite() : LockoutEventTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : LockoutEventTests(DatabaseProvider.PostgreSQL);
 }

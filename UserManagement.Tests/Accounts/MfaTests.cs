@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>MFA: enrolment, the second sign-in step with a TOTP or a recovery code, replay, lockout, reset and the grace period.</summary>
-public sealed class MfaTests : AppTests
+public abstract class MfaTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Email = "ada@example.com";
     private const string Password = "a long enough password";
@@ -260,4 +261,8 @@ public sealed class MfaTests : AppTests
         caller.MustEnrolMfa.ShouldBeFalse();
         caller.MfaDeadline.ShouldBeNull();
     }
+
+    public sealed class OnSqlite() : MfaTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : MfaTests(DatabaseProvider.PostgreSQL);
 }

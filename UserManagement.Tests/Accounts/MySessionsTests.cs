@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>Users see and end their own sessions (ASVS 5.0 7.5.2), and nobody else's.</summary>
-public sealed class MySessionsTests : AppTests
+public abstract class MySessionsTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Password = "a long enough password";
 
@@ -113,4 +114,8 @@ public sealed class MySessionsTests : AppTests
 
         (await App.ConfirmSessionAsync(bobs.SessionId)).ShouldNotBeNull();
     }
+
+    public sealed class OnSqlite() : MySessionsTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : MySessionsTests(DatabaseProvider.PostgreSQL);
 }

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>Sensitive actions need a password or code entered within five minutes (ASVS 5.0 7.5.1), checked in the pipeline.</summary>
-public sealed class ReauthenticationTests : AppTests
+public abstract class ReauthenticationTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Email = "root@example.com";
     private const string Password = "a long enough password";
@@ -114,4 +115,8 @@ public sealed class ReauthenticationTests : AppTests
 
         (await App.Send(new UpdateUserCommand(second.Id, "Second admin", second.Email, UserRole.Administrator, second.Version))).ShouldSucceed();
     }
+
+    public sealed class OnSqlite() : ReauthenticationTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ReauthenticationTests(DatabaseProvider.PostgreSQL);
 }

@@ -4,13 +4,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Security;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>A session ends on the server: sign-out, disabling, deleting, demoting and password changes all end it.</summary>
-public sealed class SessionTests : AppTests
+public abstract class SessionTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Password = "a long enough password";
 
@@ -179,4 +180,8 @@ public sealed class SessionTests : AppTests
 
         (await provider.GetAuthenticationStateAsync()).User.Identity!.IsAuthenticated.ShouldBeTrue();
     }
+
+    public sealed class OnSqlite() : SessionTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : SessionTests(DatabaseProvider.PostgreSQL);
 }

@@ -1,6 +1,7 @@
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
@@ -9,7 +10,7 @@ namespace UserManagement.Tests.Accounts;
 /// An administrator sets a temporary password: the user must change it at the next sign-in, it stops working after three
 /// days (which only someone who typed it learns), and it is recorded with who set it.
 /// </summary>
-public sealed class SetTemporaryPasswordTests : AppTests
+public abstract class SetTemporaryPasswordTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_set_a_temporary_password_the_user_must_change_and_record_who_did_it()
@@ -96,4 +97,8 @@ public sealed class SetTemporaryPasswordTests : AppTests
         (await App.Send(new SetTemporaryPasswordCommand(ada.Id, "temporary pass phrase", ada.Version)))
             .ShouldFailWith<ConflictError<UserDetails>, long>();
     }
+
+    public sealed class OnSqlite() : SetTemporaryPasswordTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : SetTemporaryPasswordTests(DatabaseProvider.PostgreSQL);
 }

@@ -11,7 +11,7 @@ using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
-public sealed class SignInTests : AppTests
+public abstract class SignInTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Email = "ada@example.com";
     private const string Password = "analytical engine notes";
@@ -201,4 +201,8 @@ public sealed class SignInTests : AppTests
         HmacSha256 = 1,
         HmacSha512 = 2,
     }
+
+    public sealed class OnSqlite() : SignInTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : SignInTests(DatabaseProvider.PostgreSQL);
 }

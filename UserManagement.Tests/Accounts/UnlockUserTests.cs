@@ -1,11 +1,12 @@
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Accounts;
 
 /// <summary>An administrator lifts the lockout that wrong passwords caused: the user signs in again at once.</summary>
-public sealed class UnlockUserTests : AppTests
+public abstract class UnlockUserTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_unlock_a_locked_user_so_they_can_sign_in_again()
@@ -25,4 +26,8 @@ public sealed class UnlockUserTests : AppTests
         (await App.Send(new GetUserQuery(ada.Id))).ShouldSucceed().LockedUntil.ShouldBeNull();
         (await App.Send(new SignInCommand(ada.Email, "the right password", null))).ShouldSucceed();
     }
+
+    public sealed class OnSqlite() : UnlockUserTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : UnlockUserTests(DatabaseProvider.PostgreSQL);
 }

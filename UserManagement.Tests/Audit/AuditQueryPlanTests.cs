@@ -11,6 +11,7 @@ namespace UserManagement.Tests.Audit;
 /// (time, then id), so no page ever sorts or scans the table. These tests pin the plan SQLite picks for the exact
 /// SQL the list sends; the figures themselves belong in docs/benchmarks.md.
 /// </summary>
+[OneProvider("SQLite's query plans; PostgreSQL's plans have their own guards.")]
 public sealed class AuditQueryPlanTests : AppTests
 {
     private static readonly DateTime Day = TestApp.Start.UtcDateTime.Date;

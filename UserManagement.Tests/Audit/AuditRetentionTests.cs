@@ -11,6 +11,7 @@ using static UserManagement.Tests.Audit.AuditSeed;
 
 namespace UserManagement.Tests.Audit;
 
+[OneProvider("Counts and ages entries with SQLite SQL; PostgreSQL's pruning has its own tests.")]
 public sealed class AuditRetentionTests : AppTests
 {
     private static readonly DateTime Now = TestApp.Start.UtcDateTime;

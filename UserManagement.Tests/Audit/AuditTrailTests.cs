@@ -12,6 +12,7 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Audit;
 
 /// <summary>Each command leaves exactly the entry it should, in its own transaction, and nothing when refused.</summary>
+[OneProvider("Reads the trail and tries to change it with SQLite SQL; PostgreSQL's append-only trail has its own tests.")]
 public sealed class AuditTrailTests : AppTests
 {
     private const string Password = "a long enough password";

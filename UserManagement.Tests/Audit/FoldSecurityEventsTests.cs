@@ -16,6 +16,7 @@ namespace UserManagement.Tests.Audit;
 /// every row moves into the trail with its time, who, action, user, detail and address, nothing is lost or moved
 /// twice, the old table is gone, and the moved entries are as append-only as the others.
 /// </summary>
+[OneProvider("A migration only SQLite databases made before it ever ran.")]
 public sealed class FoldSecurityEventsTests : AppTests
 {
     private static readonly DateTime Before = new(2026, 1, 10, 8, 0, 0, DateTimeKind.Utc);

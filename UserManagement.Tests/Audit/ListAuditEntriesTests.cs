@@ -1,12 +1,13 @@
 using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 using static UserManagement.Tests.Audit.AuditSeed;
 
 namespace UserManagement.Tests.Audit;
 
-public sealed class ListAuditEntriesTests : AppTests
+public abstract class ListAuditEntriesTests(DatabaseProvider provider) : AppTests(provider)
 {
     private static readonly DateTime Day = TestApp.Start.UtcDateTime.Date;
 
@@ -148,4 +149,8 @@ public sealed class ListAuditEntriesTests : AppTests
     [InlineData("99999999999999999999-1")]
     [InlineData("1-2-3")]
     public void Should_read_no_cursor_from_a_mangled_url_value(string? text) => AuditCursor.Parse(text).ShouldBeNull();
+
+    public sealed class OnSqlite() : ListAuditEntriesTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ListAuditEntriesTests(DatabaseProvider.PostgreSQL);
 }

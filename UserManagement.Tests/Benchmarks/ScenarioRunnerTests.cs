@@ -10,6 +10,7 @@ namespace UserManagement.Tests.Benchmarks;
 /// The benchmarks' scenario runner works end to end on a small seeded database. No time is asserted: the
 /// figures live in docs/benchmarks.md; this only proves the runner still runs against today's handlers.
 /// </summary>
+[OneProvider("The benchmarks' scenario runner and its raw baselines are on SQLite until the PostgreSQL benchmarks (issue 24, step 13).")]
 public sealed class ScenarioRunnerTests : AppTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using UserManagement.Tests.Support;
 namespace UserManagement.Tests.Benchmarks;
 
 /// <summary>The load's write check reads what the real update handler stored and audited.</summary>
+[OneProvider("The benchmark ledger reads the SQLite file.")]
 public sealed class WriteLedgerTests : AppTests
 {
     private string Database => new SqliteConnectionStringBuilder(App.ConnectionString).DataSource;

@@ -56,9 +56,9 @@ public sealed class CrashTests
             // killed included, are delivered by the second (ADR 0021).
             await using var events = new SqliteConnection($"Data Source={dataFile};Mode=ReadOnly;Pooling=False");
             await events.OpenAsync();
-            await DomainEventOutboxTests.WaitForNoPendingEnvelopesAsync(events, $"round {round}: {second.Output}");
-            (await DomainEventOutboxTests.DeadLettersAsync(events)).ShouldBe(0, $"round {round}");
-            (await DomainEventOutboxTests.EnvelopesAsync(events, null, status: "Handled")).ShouldBeGreaterThan(0, $"round {round}: the import's events went through the outbox");
+            await BusTables.WaitForNoPendingEnvelopesAsync(events, $"round {round}: {second.Output}");
+            (await BusTables.DeadLettersAsync(events)).ShouldBe(0, $"round {round}");
+            (await BusTables.EnvelopesAsync(events, null, status: "Handled")).ShouldBeGreaterThan(0, $"round {round}: the import's events went through the outbox");
         }
 
         await using var db = Open(dataFile);

@@ -1,11 +1,12 @@
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Faults;
 
 /// <summary>Issue 11, fault 2: concurrent edits never silently overwrite each other; an edit never brings back a deleted user.</summary>
-public sealed class ConcurrentEditTests : AppTests
+public abstract class ConcurrentEditTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const int Rounds = 20;
 
@@ -95,4 +96,8 @@ public sealed class ConcurrentEditTests : AppTests
 
         TestContext.Current.SendDiagnosticMessage($"Edit racing delete: the delete won {deletesWon} of {Rounds} rounds.");
     }
+
+    public sealed class OnSqlite() : ConcurrentEditTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ConcurrentEditTests(DatabaseProvider.PostgreSQL);
 }

@@ -11,6 +11,7 @@ namespace UserManagement.Tests.Faults;
 /// through the real handlers for a bounded time (5 s; set FAULT_LOAD_SECONDS=60 for the minute): every
 /// command succeeds or says, retryably, that the database is busy; nothing acknowledged is lost.
 /// </summary>
+[OneProvider("About SQLite's file lock (busy_timeout); PostgreSQL's lock timeout has its own tests.")]
 public sealed class DatabaseLockedTests : AppTests
 {
     private const int Writers = 8;

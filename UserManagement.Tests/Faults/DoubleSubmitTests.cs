@@ -1,5 +1,6 @@
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Faults;
@@ -9,7 +10,7 @@ namespace UserManagement.Tests.Faults;
 /// replayed by a reconnecting circuit) creates or changes exactly once. The page's own guard is in
 /// <see cref="DoubleSubmitPageTests"/>.
 /// </summary>
-public sealed class DoubleSubmitTests : AppTests
+public abstract class DoubleSubmitTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_create_one_user_when_the_same_create_arrives_twice_at_once()
@@ -55,4 +56,8 @@ public sealed class DoubleSubmitTests : AppTests
             repeated.ShouldFailWith<ConflictError<UserDetails>, long>().Current.ShouldBe(stored);
         }
     }
+
+    public sealed class OnSqlite() : DoubleSubmitTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : DoubleSubmitTests(DatabaseProvider.PostgreSQL);
 }

@@ -1,10 +1,11 @@
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Faults;
 
 /// <summary>Issue 11, fault 3: fifty administrators create the same address at once, in every case: one user results.</summary>
-public sealed class DuplicateEmailRaceTests : AppTests
+public abstract class DuplicateEmailRaceTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Address = "race.condition@example.com";
 
@@ -44,4 +45,8 @@ public sealed class DuplicateEmailRaceTests : AppTests
         stored.Id.ShouldBe(results.Single(r => r.IsSuccess).Value);
         stored.NormalizedEmail.ShouldBe(Address.ToUpperInvariant());
     }
+
+    public sealed class OnSqlite() : DuplicateEmailRaceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : DuplicateEmailRaceTests(DatabaseProvider.PostgreSQL);
 }

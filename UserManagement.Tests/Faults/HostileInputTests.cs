@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CsCheck;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Faults;
@@ -13,7 +14,7 @@ namespace UserManagement.Tests.Faults;
 /// In CI (CI is set) every run draws the same inputs, so the suite stays deterministic; elsewhere each run draws
 /// new ones and a failure prints the seed that reproduces it (CsCheck_Seed=...).
 /// </summary>
-public sealed class HostileInputTests : AppTests
+public abstract class HostileInputTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const int Iterations = 150;
 
@@ -200,4 +201,8 @@ public sealed class HostileInputTests : AppTests
             iter: Iterations,
             threads: 1);
     }
+
+    public sealed class OnSqlite() : HostileInputTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : HostileInputTests(DatabaseProvider.PostgreSQL);
 }

@@ -2,12 +2,13 @@ using System.Text;
 using UserManagement.Application.Common;
 using UserManagement.Application.Imports;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Imports;
 
 /// <summary>The dry run: every bad file gets a clear message, every bad row its line, field and reason; nothing is written.</summary>
-public sealed class PreviewImportTests : AppTests
+public abstract class PreviewImportTests(DatabaseProvider provider) : AppTests(provider)
 {
     private async Task<Result<ImportPreview>> Preview(byte[] content) => await App.Send(new PreviewImportQuery("people.csv", content));
 
@@ -179,4 +180,8 @@ public sealed class PreviewImportTests : AppTests
         report.ShouldNotContain(",=1+1");
         report.Split('\n')[0].Trim().ShouldBe("line,field,value,message");
     }
+
+    public sealed class OnSqlite() : PreviewImportTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : PreviewImportTests(DatabaseProvider.PostgreSQL);
 }

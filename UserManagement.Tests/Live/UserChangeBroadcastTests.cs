@@ -1,11 +1,12 @@
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 using UserManagement.Web.Live;
 
 namespace UserManagement.Tests.Live;
 
 /// <summary>The broadcast the publisher feeds: every open page hears each committed change, and none can break a command.</summary>
-public sealed class UserChangeBroadcastTests : AppTests
+public abstract class UserChangeBroadcastTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_tell_every_listener_after_commit_with_who_made_the_change()
@@ -66,4 +67,8 @@ public sealed class UserChangeBroadcastTests : AppTests
         heard.ShouldBe(0);
         broadcast.ListenerCount.ShouldBe(0);
     }
+
+    public sealed class OnSqlite() : UserChangeBroadcastTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : UserChangeBroadcastTests(DatabaseProvider.PostgreSQL);
 }

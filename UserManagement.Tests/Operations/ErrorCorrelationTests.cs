@@ -1,6 +1,7 @@
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Operations;
@@ -9,7 +10,7 @@ namespace UserManagement.Tests.Operations;
 /// A bug that escapes a message carries that message's correlation id out of the pipeline, so the page can show the
 /// reference under which its audit entries and log lines were written.
 /// </summary>
-public sealed class ErrorCorrelationTests : AppTests
+public abstract class ErrorCorrelationTests(DatabaseProvider provider) : AppTests(provider)
 {
     private const string Password = "a long enough password";
 
@@ -52,4 +53,8 @@ public sealed class ErrorCorrelationTests : AppTests
         ErrorCorrelation.Of(bug).ShouldBe("inner");
         ErrorCorrelation.Of(new InvalidOperationException("from no message")).ShouldBeNull();
     }
+
+    public sealed class OnSqlite() : ErrorCorrelationTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ErrorCorrelationTests(DatabaseProvider.PostgreSQL);
 }

@@ -79,15 +79,59 @@ public sealed class TestApp : IAsyncDisposable
     /// migrations, as in the web app), so background messages are handled; <paramref name="settings"/> add to or
     /// override the configuration; <paramref name="configureServices"/> adds or replaces services after the app's
     /// own (fault injection, say). The app runs on <paramref name="database"/> when given, and disposes it with itself;
-    /// on a SQLite file of its own otherwise.
+    /// otherwise on a new database of its own on <paramref name="provider"/> (SQLite: a file in its folder).
     /// </summary>
     public static async Task<TestApp> StartAsync(
         bool bus = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null,
-        TestDatabase? database = null)
+        TestDatabase? database = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var folder = new TempFolder();
+        try
+        {
+            database ??= await AppDatabases.CreateAsync(provider, folder.Path);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+
+        TestApp? app = null;
+        try
+        {
+            app = await BuildAsync(folder, database, settings, configureServices);
+            if (bus)
+            {
+                foreach (var hosted in app._services.GetServices<IHostedService>())
+                {
+                    await hosted.StartAsync(TestContext.Current.CancellationToken);
+                    app._started.Add(hosted);
+                }
+            }
+
+            return app;
+        }
+        catch
+        {
+            // A start that fails leaves nothing behind: no open pool, no database on the server, no folder.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+            else
+            {
+                await database.DisposeAsync();
+                folder.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<TestApp> BuildAsync(
+        TempFolder folder, TestDatabase database, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
+    {
         var directory = folder.Path;
-        database ??= new SqliteTestDatabase(directory);
         var values = new Dictionary<string, string?>(database.Settings)
         {
             ["Security:KeysDirectory"] = "keys",
@@ -118,19 +162,18 @@ public sealed class TestApp : IAsyncDisposable
         services.AddSingleton<IDomainEventSubscriber<IDomainEvent>>(sp => sp.GetRequiredService<PublishedEvents>());
         configureServices?.Invoke(services);
 
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        var app = new TestApp(provider, clock, caller, logs, folder, database);
-        if (bus)
+        var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        try
         {
-            foreach (var hosted in provider.GetServices<IHostedService>())
-            {
-                await hosted.StartAsync(TestContext.Current.CancellationToken);
-                app._started.Add(hosted);
-            }
+            await built.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        }
+        catch
+        {
+            await built.DisposeAsync();
+            throw;
         }
 
-        return app;
+        return new TestApp(built, clock, caller, logs, folder, database);
     }
 
     /// <summary>Sends a message the way one circuit would: through the real pipeline in this app's scope.</summary>

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class CreateUserTests : AppTests
+public abstract class CreateUserTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_store_an_active_user_with_trimmed_values_when_the_command_is_valid()
@@ -211,4 +212,8 @@ public sealed class CreateUserTests : AppTests
 
         (await App.Send(new GetUserQuery(id))).ShouldSucceed().Email.ShouldBe(Email);
     }
+
+    public sealed class OnSqlite() : CreateUserTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : CreateUserTests(DatabaseProvider.PostgreSQL);
 }

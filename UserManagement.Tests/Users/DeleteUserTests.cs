@@ -1,10 +1,11 @@
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class DeleteUserTests : AppTests
+public abstract class DeleteUserTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_remove_the_user_when_the_version_is_current()
@@ -54,4 +55,8 @@ public sealed class DeleteUserTests : AppTests
 
         error.Fields.Keys.Order().ShouldBe(["Id", "Version"]);
     }
+
+    public sealed class OnSqlite() : DeleteUserTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : DeleteUserTests(DatabaseProvider.PostgreSQL);
 }

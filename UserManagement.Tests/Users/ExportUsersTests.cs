@@ -1,10 +1,11 @@
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
 /// <summary>The export's stream: every page of the list, in its order and filter, read a page at a time.</summary>
-public sealed class ExportUsersTests : AppTests
+public abstract class ExportUsersTests(DatabaseProvider provider) : AppTests(provider)
 {
     private async Task AddUsers(int count)
     {
@@ -62,4 +63,8 @@ public sealed class ExportUsersTests : AppTests
     {
         (await App.Send(new ExportUsersQuery(new UserListFilter(), "password"))).Error.ShouldBeOfType<Application.Common.ValidationError>();
     }
+
+    public sealed class OnSqlite() : ExportUsersTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ExportUsersTests(DatabaseProvider.PostgreSQL);
 }

@@ -1,11 +1,12 @@
 using UserManagement.Application.Accounts;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class GetUserTests : AppTests
+public abstract class GetUserTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_return_the_details_of_the_user_when_it_exists()
@@ -44,4 +45,8 @@ public sealed class GetUserTests : AppTests
         (await App.Send(new GetUserQuery(ada.Id))).Value.LastSignInAt.ShouldBe(expected);
         (await App.Send(new ListUsersQuery(SortBy: "lastSignInAt", Descending: true))).Value.Items[0].LastSignInAt.ShouldBe(expected);
     }
+
+    public sealed class OnSqlite() : GetUserTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : GetUserTests(DatabaseProvider.PostgreSQL);
 }

@@ -1,10 +1,11 @@
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class ListUsersTests : AppTests
+public abstract class ListUsersTests(DatabaseProvider provider) : AppTests(provider)
 {
     private async Task<Page<UserListItem>> List(ListUsersQuery query) => (await App.Send(query)).ShouldSucceed();
 
@@ -251,4 +252,8 @@ public sealed class ListUsersTests : AppTests
         page.TotalCount.ShouldBe(0);
         page.TotalPages.ShouldBe(0);
     }
+
+    public sealed class OnSqlite() : ListUsersTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ListUsersTests(DatabaseProvider.PostgreSQL);
 }

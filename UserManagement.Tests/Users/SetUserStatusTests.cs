@@ -1,10 +1,11 @@
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class SetUserStatusTests : AppTests
+public abstract class SetUserStatusTests(DatabaseProvider provider) : AppTests(provider)
 {
     [Fact]
     public async Task Should_disable_and_then_activate_the_user_moving_the_version_each_time()
@@ -62,4 +63,8 @@ public sealed class SetUserStatusTests : AppTests
             .ShouldFailOnField(nameof(SetUserStatusCommand.Status))
             .ShouldBe(["Choose a status: Active or Disabled."]);
     }
+
+    public sealed class OnSqlite() : SetUserStatusTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : SetUserStatusTests(DatabaseProvider.PostgreSQL);
 }

@@ -1,10 +1,11 @@
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
-public sealed class UpdateUserTests : AppTests
+public abstract class UpdateUserTests(DatabaseProvider provider) : AppTests(provider)
 {
     private static UpdateUserCommand Edit(UserDetails user, string? name = null, string? email = null, UserRole? role = null) =>
         new(user.Id, name ?? user.Name, email ?? user.Email, role ?? user.Role, user.Version);
@@ -160,4 +161,8 @@ public sealed class UpdateUserTests : AppTests
             .ShouldFailOnField(nameof(UpdateUserCommand.Id))
             .ShouldBe(["The user id is missing."]);
     }
+
+    public sealed class OnSqlite() : UpdateUserTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : UpdateUserTests(DatabaseProvider.PostgreSQL);
 }

@@ -18,6 +18,7 @@ namespace UserManagement.Tests.Users;
 /// The list's read model: kept in step whatever writes Users, and paged by cursor, by page number and from
 /// the end with exactly the order the Users table itself gives.
 /// </summary>
+[OneProvider("Writes and reads the SQLite read model's tables and triggers; PostgreSQL's read model has its own tests.")]
 public sealed class UserListReadModelTests : AppTests
 {
     private DateTime Now => App.Clock.GetUtcNow().UtcDateTime;

@@ -1,12 +1,13 @@
 using FluentValidation.TestHelper;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Users;
 
 /// <summary>Edge cases and hostile input for the user validators, checked rule by rule.</summary>
-public sealed class UserValidatorTests : AppTests
+public abstract class UserValidatorTests(DatabaseProvider provider) : AppTests(provider)
 {
     private CreateUserCommandValidator _create = null!;
     private UpdateUserCommandValidator _update = null!;
@@ -165,4 +166,8 @@ public sealed class UserValidatorTests : AppTests
             .ShouldHaveValidationErrorFor(c => c.Email)
             .WithErrorMessage(UserValidationRules.DuplicateEmailMessage);
     }
+
+    public sealed class OnSqlite() : UserValidatorTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : UserValidatorTests(DatabaseProvider.PostgreSQL);
 }
