@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Seeding;
 using Wolverine;
 using Wolverine.Postgresql;
 
@@ -21,6 +22,7 @@ internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseO
         services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseStartup, PostgreSqlDatabaseStartup>();
+        services.AddSingleton<IDemoUserWriter, PostgreSqlDemoUserWriter>();
     }
 
     /// <summary>On the same data source as EF Core: the outbox joins the change's transaction on its connection.</summary>
