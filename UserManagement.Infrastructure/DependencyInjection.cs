@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
 using UserManagement.Infrastructure.AuditTrail;
 using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Seeding;
 using UserManagement.Infrastructure.Users;
 
 namespace UserManagement.Infrastructure;
@@ -27,6 +28,7 @@ public static class DependencyInjection
         services.AddSingleton<IAppDbContextFactory, AppDbContextFactory>();
         services.AddSingleton<Application.Accounts.IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<DemoUsers>();
         services.AddHealthChecks().AddDatabaseHealthCheck();
         return services;
     }

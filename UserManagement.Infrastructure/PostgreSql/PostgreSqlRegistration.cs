@@ -4,6 +4,7 @@ using Npgsql;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.Operations;
 using UserManagement.Infrastructure.PostgreSql.Users;
+using UserManagement.Infrastructure.Seeding;
 using Wolverine;
 using Wolverine.Postgresql;
 
@@ -26,6 +27,7 @@ internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseO
         services.AddSingleton<PostgreSqlUserListReadModel>();
         services.AddSingleton<PostgreSqlPageAnchors>();
         services.AddSingleton<IUserListReader, PostgreSqlUserListReader>();
+        services.AddSingleton<IDemoUserWriter, PostgreSqlDemoUserWriter>();
     }
 
     /// <summary>On the same data source as EF Core: the outbox joins the change's transaction on its connection.</summary>

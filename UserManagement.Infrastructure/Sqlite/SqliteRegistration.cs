@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.Operations;
+using UserManagement.Infrastructure.Seeding;
 using UserManagement.Infrastructure.Sqlite.Users;
 using Wolverine;
 using Wolverine.Sqlite;
@@ -22,6 +23,7 @@ internal sealed class SqliteRegistration(string connectionString) : DatabaseRegi
         services.AddSingleton<IDatabaseStartup, SqliteDatabaseStartup>();
         services.AddSingleton<SqlitePageAnchors>();
         services.AddSingleton<IUserListReader, SqliteUserListReader>();
+        services.AddSingleton<IDemoUserWriter>(new SqliteDemoUserWriter(connectionString));
     }
 
     /// <summary>The bus's tables sit beside the app's in the same file, so its outbox commits with the change.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Benchmarks.Scenarios;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Infrastructure.Seeding;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.Benchmarks;
@@ -16,8 +16,7 @@ public sealed class ScenarioRunnerTests : AppTests
     [Fact]
     public async Task Should_run_every_scenario_against_the_real_handlers_on_twenty_thousand_users()
     {
-        var seeded = await new DemoUsers(App.Get<IDbContextFactory<AppDbContext>>(), App.Clock)
-            .SeedAsync(20_000, append: false, cancellationToken: TestContext.Current.CancellationToken);
+        var seeded = await App.Get<DemoUsers>().SeedAsync(20_000, append: false, cancellationToken: TestContext.Current.CancellationToken);
         seeded.Added.ShouldBe(20_000);
         var log = new StringWriter();
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
 using UserManagement.Tests.Support;
+using UserManagement.Tests.Support.Databases;
 using UserManagement.Web.Verbs;
 
 namespace UserManagement.Tests.Web;
@@ -60,6 +61,32 @@ public sealed class SeedVerbTests : IDisposable
         var created = await Column("SELECT min(CreatedAt) || ' ' || max(CreatedAt) FROM Users");
         created.Single().ShouldNotBeNullOrEmpty();
         (await Column("SELECT Email FROM Users")).ShouldAllBe(email => UserRules.IsValidEmail(email));
+    }
+
+    [Fact]
+    public async Task Should_fill_a_postgresql_database_and_build_its_read_model_when_the_configuration_names_one()
+    {
+        await using var database = await AppDatabases.PostgreSqlAsync();
+        string[] configuration = ["--Database:Provider=PostgreSQL", $"--ConnectionStrings:Default={database.ConnectionString}"];
+
+        var first = await Seed(["--users", "3000", .. configuration]);
+        var again = await Seed(["--users", "10", .. configuration]);
+
+        first.Exit.ShouldBe(0, first.Output);
+        first.Output.ShouldContain("Users: 3,000 of 3,000 (100%)");
+        again.Exit.ShouldBe(1, again.Output);
+        again.Output.ShouldContain("The database already has 3,000 users");
+        await using var connection = await database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        (await ScalarAsync(connection, """SELECT count(DISTINCT "NormalizedEmail") FROM "Users" """)).ShouldBe(3000);
+        (await ScalarAsync(connection, """SELECT count(*) FROM "UserListEntries" """)).ShouldBe(3000, "the read model was built for every user");
+        (await ScalarAsync(connection, """SELECT sum("Count") FROM "UserListCounts" """)).ShouldBe(3000);
+        (await ScalarAsync(connection, """SELECT count(*) FROM "Users" WHERE "Role" = 'Administrator'""")).ShouldBeGreaterThan(0);
+    }
+
+    private static async Task<long> ScalarAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = TestDatabase.Command(connection, sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Theory]

@@ -1,13 +1,15 @@
 using System.Globalization;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Infrastructure.Seeding;
 
 namespace UserManagement.Web.Verbs;
 
 /// <summary>
 /// <c>seed [--users N] [--db PATH] [--append]</c>: migrates the database and fills it with N realistic demo
 /// users (default 1,000,000), printing progress. It refuses a database that already has users unless
-/// <c>--append</c> is given. Without <c>--db</c> it uses the database the app is configured with.
+/// <c>--append</c> is given. Without <c>--db</c> it uses the database the app is configured with, which arguments of the
+/// form <c>--Key=Value</c> configure as they would the app (<c>--Database:Provider=PostgreSQL
+/// --ConnectionStrings:Default=Host=...</c>): on PostgreSQL it writes with one binary COPY.
 /// </summary>
 public static class SeedVerb
 {
@@ -15,33 +17,26 @@ public static class SeedVerb
 
     public const int DefaultUsers = 1_000_000;
 
-    public const string Usage = "Usage: seed [--users N] [--db PATH] [--append]";
+    public const string Usage = "Usage: seed [--users N] [--db PATH] [--append] [--Configuration:Key=Value ...]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        if (!TryParse(args, out var users, out var database, out var append, out var problem))
+        if (!TryParse(args, out var users, out var database, out var append, out var configuration, out var problem))
         {
             await output.WriteLineAsync($"{problem}\n{Usage}");
             return 2;
         }
 
-        var builder = WebApplication.CreateBuilder([]);
+        var builder = WebApplication.CreateBuilder([.. configuration]);
         if (database is not null)
         {
             builder.Configuration["ConnectionStrings:Default"] = $"Data Source={Path.GetFullPath(database)}";
             builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] = nameof(DatabaseProvider.Sqlite);
         }
 
-        if (DatabaseOptions.ProviderOf(builder.Configuration) != DatabaseProvider.Sqlite)
-        {
-            await output.WriteLineAsync("seed writes the demo users into a SQLite file only for now: pass --db PATH, or unset Database:Provider.");
-            return 2;
-        }
-
         // The progress lines and the read model's steps, not every SQL command.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddUserManagement(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton<DemoUsers>();
         await using var app = builder.Build();
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 
@@ -60,9 +55,11 @@ public static class SeedVerb
         return 0;
     }
 
-    private static bool TryParse(string[] args, out int users, out string? database, out bool append, out string problem)
+    private static bool TryParse(
+        string[] args, out int users, out string? database, out bool append, out List<string> configuration, out string problem)
     {
         users = DefaultUsers;
+        configuration = [];
         database = null;
         append = false;
         problem = string.Empty;
@@ -83,6 +80,9 @@ public static class SeedVerb
                     break;
                 case "--append":
                     append = true;
+                    break;
+                case var setting when setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains('=', StringComparison.Ordinal):
+                    configuration.Add(setting);
                     break;
                 default:
                     problem = $"Unknown option: {args[i]}";

@@ -57,7 +57,7 @@ public static class PostgreSqlUserListSchema
     private static readonly string[] OrderColumns =
         ["Id", "NormalizedName", "NormalizedEmail", "Role", "Status", "CreatedAt", "UpdatedAt", "LastSignInAt"];
 
-    private static string DropSql => $"""
+    public static string DropSql => $"""
         {string.Concat(UserTriggers.Select(t => $"DROP TRIGGER IF EXISTS \"{t}\" ON \"Users\";\nDROP FUNCTION IF EXISTS \"{t}\"();\n"))}
         DROP TABLE IF EXISTS {CountsTable};
         DROP TABLE IF EXISTS {Table};
