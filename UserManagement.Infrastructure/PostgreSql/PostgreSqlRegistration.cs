@@ -7,8 +7,11 @@ using Wolverine.Postgresql;
 
 namespace UserManagement.Infrastructure.PostgreSql;
 
-/// <summary>The app's database on the PostgreSQL server of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
-internal sealed class PostgreSqlRegistration(string? connectionString) : DatabaseRegistration
+/// <summary>
+/// The app's database on the PostgreSQL server of <paramref name="connectionString"/> (an Npgsql connection string);
+/// a transaction waits at most <paramref name="lockTimeout"/> for the write lock (<see cref="WriteLock"/>).
+/// </summary>
+internal sealed class PostgreSqlRegistration(string? connectionString, TimeSpan lockTimeout) : DatabaseRegistration
 {
     /// <summary>The bus's tables live in the app's database, in a schema of their own (lower case: Wolverine's rule).</summary>
     public const string BusSchema = "wolverine";
@@ -17,7 +20,10 @@ internal sealed class PostgreSqlRegistration(string? connectionString) : Databas
     {
         // Built by a factory, so the container disposes it (and its pool) at shutdown.
         services.AddSingleton(_ => PostgreSqlDataSource.Build(connectionString));
-        AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        var writeLock = new WriteLock(lockTimeout);
+        AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
+            .AddInterceptors(writeLock));
         services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();
         services.AddSingleton<IDatabaseStartup, PostgreSqlDatabaseStartup>();
     }
