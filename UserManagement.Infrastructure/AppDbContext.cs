@@ -42,6 +42,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     /// <see cref="TransactionInterceptor"/> drive it.</summary>
     internal AuditTrailState AuditState { get; } = new();
 
+    /// <summary>True while <see cref="SaveChangesAsync(CancellationToken)"/> runs: a transaction begun now is the save's own.</summary>
+    internal bool InsideSave { get; private set; }
+
     public void Raise(IDomainEvent domainEvent) => AuditState.Raised.Add(RaisedEvent.Now(domainEvent));
 
     public abstract IQueryable<long> AuditEntryIdsMatching(string text);
@@ -65,6 +68,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
+        InsideSave = true;
         try
         {
             return await base.SaveChangesAsync(cancellationToken);
@@ -72,6 +76,10 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && UniqueIndexViolated(e) is { } index)
         {
             throw new UniqueConstraintException(index, e);
+        }
+        finally
+        {
+            InsideSave = false;
         }
     }
 

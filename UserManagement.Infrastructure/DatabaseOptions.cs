@@ -17,6 +17,9 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
+    /// <summary>How long a write waits for the one in progress before it fails: SQLite's busy timeout.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
+
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>
@@ -25,11 +28,24 @@ public sealed class DatabaseOptions
     /// </summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The <c>Database</c> section of <paramref name="configuration"/>, with the defaults for what it leaves out.</summary>
-    public static DatabaseOptions From(IConfiguration configuration) =>
-        configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+    /// <summary>
+    /// How long a transaction waits for the database's write lock (PostgreSQL: <c>PostgreSql/WriteLock.cs</c>) before the
+    /// command fails as unavailable; <see cref="DefaultLockTimeout"/> unless set. SQLite's busy timeout is that default.
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = DefaultLockTimeout;
 
     /// <summary>The provider <paramref name="configuration"/> chooses; SQLite when it says nothing.</summary>
-    public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
-        From(configuration).Provider;
+    public static DatabaseProvider ProviderOf(IConfiguration configuration) => From(configuration).Provider;
+
+    /// <summary>The <c>Database</c> section of <paramref name="configuration"/>, the defaults where it says nothing.</summary>
+    public static DatabaseOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.LockTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{Section}:LockTimeout must be longer than zero (it is {options.LockTimeout}).");
+        }
+
+        return options;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using UserManagement.Application.Common;
@@ -7,7 +8,9 @@ namespace UserManagement.Application.Users;
 /// <summary>
 /// The hot reads of one user, compiled once (<see cref="EF.CompileAsyncQuery{TContext, TParam1, TResult}(System.Linq.Expressions.Expression{Func{TContext, TParam1, TResult}})"/>):
 /// an uncompiled LINQ query is looked up in EF Core's query cache by its shape on every call, which cost about
-/// three times the query itself (ADR 0018). The SQL is the same.
+/// three times the query itself (ADR 0018). The SQL is the same. A compiled query is bound to the model it first
+/// runs on, and each database provider's context has a model of its own (ADR 0029): each query is compiled once per
+/// context type (one in production; both when the tests run SQLite and PostgreSQL in one process).
 /// </summary>
 internal static class UserQueries
 {
@@ -20,21 +23,21 @@ internal static class UserQueries
 
     internal static UserDetails ToDetails(this User user) => ToDetailsCompiled(user);
 
-    private static readonly Func<DbContext, Guid, CancellationToken, Task<UserDetails?>> DetailsByIdQuery = EF.CompileAsyncQuery(
-        (DbContext db, Guid id, CancellationToken _) => db.Set<User>().AsNoTracking().Where(u => u.Id == id).Select(DetailsProjection).FirstOrDefault());
+    private static readonly ConcurrentDictionary<Type, Func<DbContext, Guid, CancellationToken, Task<UserDetails?>>> DetailsByIdQueries = new();
 
-    private static readonly Func<DbContext, string, Guid?, CancellationToken, Task<bool>> EmailTakenQuery = EF.CompileAsyncQuery(
-        (DbContext db, string key, Guid? exceptUserId, CancellationToken _) => db.Set<User>().Any(
-            u => u.NormalizedEmail == key && (exceptUserId == null || u.Id != exceptUserId)));
+    private static readonly ConcurrentDictionary<Type, Func<DbContext, string, Guid?, CancellationToken, Task<bool>>> EmailTakenQueries = new();
 
     /// <summary>The user as <see cref="UserDetails"/>, untracked; null when there is none.</summary>
     public static Task<UserDetails?> DetailsByIdAsync(this IAppDbContext db, Guid id, CancellationToken cancellationToken) =>
-        DetailsByIdQuery(Context(db), id, cancellationToken);
+        DetailsByIdQueries.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((DbContext db, Guid id, CancellationToken _) =>
+            db.Set<User>().AsNoTracking().Where(u => u.Id == id).Select(DetailsProjection).FirstOrDefault()))(Context(db), id, cancellationToken);
 
     /// <summary>Whether another user than <paramref name="exceptUserId"/> has the normalized email <paramref name="key"/>.</summary>
     public static Task<bool> IsEmailTakenAsync(this IAppDbContext db, string key, Guid? exceptUserId, CancellationToken cancellationToken) =>
-        EmailTakenQuery(Context(db), key, exceptUserId, cancellationToken);
+        EmailTakenQueries.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((DbContext db, string key, Guid? exceptUserId, CancellationToken _) =>
+            db.Set<User>().Any(u => u.NormalizedEmail == key && (exceptUserId == null || u.Id != exceptUserId))))(
+            Context(db), key, exceptUserId, cancellationToken);
 
-    // The infrastructure's context is an EF Core DbContext; a compiled query is bound to that type.
+    // The infrastructure's context is an EF Core DbContext of one provider's type.
     private static DbContext Context(IAppDbContext db) => (DbContext)db;
 }

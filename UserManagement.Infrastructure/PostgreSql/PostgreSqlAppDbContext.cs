@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using UserManagement.Infrastructure.PostgreSql.Audit;
 
 namespace UserManagement.Infrastructure.PostgreSql;
 
@@ -10,13 +11,16 @@ namespace UserManagement.Infrastructure.PostgreSql;
 public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbContext> options) : AppDbContext(options)
 {
     /// <summary>Entries whose actor, target, changes or detail contain <paramref name="text"/>, in any case.</summary>
-    public override IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>($"""
-        SELECT "Id" AS "Value" FROM "AuditEntries"
-        WHERE strpos(lower(concat_ws(E'\n', "ActorName", "TargetName", "TargetEmail", "Changes", "Detail")), lower({text})) > 0
-        """);
+    public override IQueryable<long> AuditEntryIdsMatching(string text) => Database.SqlQuery<long>(PostgreSqlAuditTrailSql.Matching(text));
 
-    protected override Task<int> RemoveAuditEntriesInTransactionAsync(DateTime before, CancellationToken cancellationToken) =>
-        AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
+    protected override async Task<int> RemoveAuditEntriesInTransactionAsync(DateTime before, CancellationToken cancellationToken)
+    {
+        // The triggers let DELETEs through only while the transaction-local setting is on: for these deletions only.
+        await Database.ExecuteSqlRawAsync(PostgreSqlAuditTrailSql.BeginPruning, cancellationToken);
+        var removed = await AuditEntries.Where(e => e.OccurredAt < before).ExecuteDeleteAsync(cancellationToken);
+        await Database.ExecuteSqlRawAsync(PostgreSqlAuditTrailSql.EndPruning, cancellationToken);
+        return removed;
+    }
 
     /// <summary>PostgreSQL names the violated index itself (SQLSTATE 23505, the constraint name).</summary>
     protected override string? UniqueIndexViolated(DbUpdateException error) =>

@@ -10,7 +10,11 @@ using Wolverine.Postgresql;
 
 namespace UserManagement.Infrastructure.PostgreSql;
 
-/// <summary>The app's database on the PostgreSQL server of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
+/// <summary>
+/// The app's database on the PostgreSQL server of <paramref name="connectionString"/> (an Npgsql connection string);
+/// a transaction waits at most <c>Database:LockTimeout</c> for the write lock (<see cref="WriteLock"/>), a start at most
+/// <c>Database:StartupTimeout</c> for the server.
+/// </summary>
 internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseOptions options) : DatabaseRegistration
 {
     /// <summary>The bus's tables live in the app's database, in a schema of their own (lower case: Wolverine's rule).</summary>
@@ -20,7 +24,10 @@ internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseO
     {
         // Built by a factory, so the container disposes it (and its pool) at shutdown.
         services.AddSingleton(_ => PostgreSqlDataSource.Build(connectionString));
-        AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        var writeLock = new WriteLock(options.LockTimeout);
+        AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
+            .AddInterceptors(writeLock));
         services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseStartup, PostgreSqlDatabaseStartup>();

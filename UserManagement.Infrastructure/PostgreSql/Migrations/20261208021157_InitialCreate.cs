@@ -1,6 +1,7 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using UserManagement.Infrastructure.PostgreSql.Audit;
 
 #nullable disable
 
@@ -315,11 +316,16 @@ namespace UserManagement.Infrastructure.PostgreSql.Migrations
                 name: "IX_UserSessions_UserId",
                 table: "UserSessions",
                 column: "UserId");
+
+            // Hand-written: the audit trail's append-only triggers and its search index (ADR 0031).
+            PostgreSqlAuditTrailSql.Create(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            PostgreSqlAuditTrailSql.Drop(migrationBuilder);
+
             migrationBuilder.DropTable(
                 name: "AuditEntries");
 

@@ -17,10 +17,10 @@ public static class SqliteAuditTrailSql
     public const string Table = "AuditEntries";
     public const string SearchTable = "AuditEntrySearch";
     public const string AppendOnlyTrigger = "AuditEntries_AppendOnly";
-    public const string AppendOnlyMessage = "Audit entries are append-only: they cannot be changed.";
+    public const string AppendOnlyMessage = AuditTrail.AppendOnlyGuard.UpdateRefused;
 
     public const string DeleteGuardTrigger = "AuditEntries_DeleteOnlyByPruning";
-    public const string DeleteGuardMessage = "Audit entries are append-only: only retention pruning removes them.";
+    public const string DeleteGuardMessage = AuditTrail.AppendOnlyGuard.DeleteRefused;
 
     /// <summary>One row: the cut-off of the pruning in progress in this write transaction, NULL at every other time.</summary>
     public const string PruningTable = "AuditTrailPruning";
