@@ -19,7 +19,17 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
+    /// <summary>
+    /// How long a start waits for a database server that does not answer yet (PostgreSQL: starting, restarting, failing
+    /// over) before it gives up. A SQLite file needs no wait.
+    /// </summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The <c>Database</c> section of <paramref name="configuration"/>, with the defaults for what it leaves out.</summary>
+    public static DatabaseOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+
     /// <summary>The provider <paramref name="configuration"/> chooses; SQLite when it says nothing.</summary>
     public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
-        configuration.GetSection(Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        From(configuration).Provider;
 }

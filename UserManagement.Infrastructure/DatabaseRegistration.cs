@@ -22,9 +22,10 @@ internal abstract class DatabaseRegistration
     public static DatabaseRegistration For(IConfiguration configuration, string contentRoot)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        return DatabaseOptions.ProviderOf(configuration) switch
+        var options = DatabaseOptions.From(configuration);
+        return options.Provider switch
         {
-            DatabaseProvider.PostgreSQL => new PostgreSqlRegistration(connectionString),
+            DatabaseProvider.PostgreSQL => new PostgreSqlRegistration(connectionString, options),
             _ => new SqliteRegistration(SqliteConnectionString.Resolve(connectionString, contentRoot)),
         };
     }

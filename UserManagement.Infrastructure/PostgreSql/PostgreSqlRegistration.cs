@@ -10,7 +10,7 @@ using Wolverine.Postgresql;
 namespace UserManagement.Infrastructure.PostgreSql;
 
 /// <summary>The app's database on the PostgreSQL server of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
-internal sealed class PostgreSqlRegistration(string? connectionString) : DatabaseRegistration
+internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseOptions options) : DatabaseRegistration
 {
     /// <summary>The bus's tables live in the app's database, in a schema of their own (lower case: Wolverine's rule).</summary>
     public const string BusSchema = "wolverine";
@@ -21,6 +21,7 @@ internal sealed class PostgreSqlRegistration(string? connectionString) : Databas
         services.AddSingleton(_ => PostgreSqlDataSource.Build(connectionString));
         AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();
+        services.AddSingleton(options);
         services.AddSingleton<IDatabaseStartup, PostgreSqlDatabaseStartup>();
         services.AddSingleton<PostgreSqlUserListReadModel>();
         services.AddSingleton<PostgreSqlPageAnchors>();

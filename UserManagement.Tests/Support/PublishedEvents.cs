@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
+using System.Globalization;
 using UserManagement.Application.Common;
+using UserManagement.Tests.Support.Databases;
 
 namespace UserManagement.Tests.Support;
 
@@ -9,7 +10,7 @@ namespace UserManagement.Tests.Support;
 /// many audit entries of the same operation another connection could see at that moment: only committed data is
 /// visible there, so that number proves the event came after the commit.
 /// </summary>
-public sealed class PublishedEvents(string connectionString) : IDomainEventSubscriber<IDomainEvent>
+public sealed class PublishedEvents(TestDatabase database) : IDomainEventSubscriber<IDomainEvent>
 {
     private readonly ConcurrentQueue<Published> _events = new();
 
@@ -51,12 +52,10 @@ public sealed class PublishedEvents(string connectionString) : IDomainEventSubsc
 
     public async ValueTask HandleAsync(IDomainEvent domainEvent, OperationContext context, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM AuditEntries WHERE CorrelationId = $id";
-        command.Parameters.AddWithValue("$id", context.CorrelationId);
-        var committed = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = TestDatabase.Command(
+            connection, """SELECT COUNT(*) FROM "AuditEntries" WHERE "CorrelationId" = @id""", ("id", context.CorrelationId));
+        var committed = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         _events.Enqueue(new Published(domainEvent, context, committed));
         lock (_waiters)
         {

@@ -11,14 +11,14 @@ using UserManagement.Application.Audit;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Sqlite;
+using UserManagement.Tests.Support.Databases;
 using UserManagement.Web;
 
 namespace UserManagement.Tests.Support;
 
 /// <summary>
-/// The application's real services (mediator, validation step, handlers, EF Core) on a fresh SQLite file
-/// in a temp folder, migrated, with a clock the test controls.
+/// The application's real services (mediator, validation step, handlers, EF Core) on a fresh database, migrated, with
+/// a clock the test controls: a SQLite file in a temp folder unless the test gives it another <see cref="TestDatabase"/>.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
@@ -30,7 +30,7 @@ public sealed class TestApp : IAsyncDisposable
     private readonly TempFolder _folder;
 
     private TestApp(
-        ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, LogCapture logs, TempFolder folder, string connectionString)
+        ServiceProvider services, FakeTimeProvider clock, TestCurrentUser caller, LogCapture logs, TempFolder folder, TestDatabase database)
     {
         Faults = services.GetRequiredService<FaultInjection>();
         Published = services.GetRequiredService<PublishedEvents>();
@@ -41,7 +41,7 @@ public sealed class TestApp : IAsyncDisposable
         Caller = caller;
         _scope = services.CreateAsyncScope();
         _folder = folder;
-        ConnectionString = connectionString;
+        Database = database;
     }
 
     public FakeTimeProvider Clock { get; }
@@ -52,7 +52,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Who sends the messages: an Administrator unless the test says otherwise.</summary>
     public TestCurrentUser Caller { get; }
 
-    /// <summary>The app's own folder: its database file and its keys.</summary>
+    /// <summary>The app's own folder: its keys, and its database file on SQLite.</summary>
     public string Directory => _folder.Path;
 
     /// <summary>Fails the next commit or a chosen statement, on cue.</summary>
@@ -64,7 +64,11 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Every event published after a commit, in order.</summary>
     public PublishedEvents Published { get; }
 
-    public string ConnectionString { get; }
+    /// <summary>The app's database, for reading and writing behind its back.</summary>
+    public TestDatabase Database { get; }
+
+    /// <summary>The app's <c>ConnectionStrings:Default</c>.</summary>
+    public string ConnectionString => Database.ConnectionString;
 
     public IServiceProvider Services => _scope.ServiceProvider;
 
@@ -74,16 +78,18 @@ public sealed class TestApp : IAsyncDisposable
     /// Starts the app. With <paramref name="bus"/> the message bus runs too (its hosted services started after the
     /// migrations, as in the web app), so background messages are handled; <paramref name="settings"/> add to or
     /// override the configuration; <paramref name="configureServices"/> adds or replaces services after the app's
-    /// own (fault injection, say).
+    /// own (fault injection, say). The app runs on <paramref name="database"/> when given, and disposes it with itself;
+    /// on a SQLite file of its own otherwise.
     /// </summary>
     public static async Task<TestApp> StartAsync(
-        bool bus = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+        bool bus = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null,
+        TestDatabase? database = null)
     {
         var folder = new TempFolder();
         var directory = folder.Path;
-        var values = new Dictionary<string, string?>
+        database ??= new SqliteTestDatabase(directory);
+        var values = new Dictionary<string, string?>(database.Settings)
         {
-            ["ConnectionStrings:Default"] = "Data Source=test.db",
             ["Security:KeysDirectory"] = "keys",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -104,18 +110,17 @@ public sealed class TestApp : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         var caller = new TestCurrentUser(clock);
         services.AddSingleton<ICurrentUser>(caller);
-        var connectionString = SqliteConnectionString.Resolve("Data Source=test.db", directory);
         services.AddSingleton<FaultInjection>();
         services.AddSingleton<CommandLog>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<CommandLog>());
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<FaultInjection>());
-        services.AddSingleton(new PublishedEvents(connectionString));
+        services.AddSingleton(new PublishedEvents(database));
         services.AddSingleton<IDomainEventSubscriber<IDomainEvent>>(sp => sp.GetRequiredService<PublishedEvents>());
         configureServices?.Invoke(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        var app = new TestApp(provider, clock, caller, logs, folder, connectionString);
+        var app = new TestApp(provider, clock, caller, logs, folder, database);
         if (bus)
         {
             foreach (var hosted in provider.GetServices<IHostedService>())
@@ -238,6 +243,7 @@ public sealed class TestApp : IAsyncDisposable
 
         await _scope.DisposeAsync();
         await _services.DisposeAsync();
+        await Database.DisposeAsync();
         _folder.Dispose();
     }
 }

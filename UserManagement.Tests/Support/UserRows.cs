@@ -1,5 +1,6 @@
-using Microsoft.Data.Sqlite;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
+using UserManagement.Tests.Support.Databases;
 
 namespace UserManagement.Tests.Support;
 
@@ -13,30 +14,42 @@ public static class UserRows
         string Name, string Email, UserRole Role = UserRole.Member, UserStatus Status = UserStatus.Active,
         DateTime? CreatedAt = null, DateTime? LastSignInAt = null);
 
-    public static async Task InsertAsync(string connectionString, IEnumerable<Spec> users, DateTime now)
+    public static async Task InsertAsync(TestDatabase database, IEnumerable<Spec> users, DateTime now)
     {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var transaction = connection.BeginTransaction();
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO Users (Id, Name, NormalizedName, Email, NormalizedEmail, Role, Status, CreatedAt, UpdatedAt,
-                MustChangePassword, FailedSignInCount, LastSignInAt, SecurityStamp, Version)
-            VALUES ($id, $name, $nameKey, $email, $emailKey, $role, $status, $createdAt, $createdAt, 0, 0, $lastSignInAt, 'stamp', 1)
-            """;
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // The columns SQLite's later migrations added have defaults (a test may write to a schema from before them);
+        // PostgreSQL's first migration made them without.
+        var (laterColumns, laterValues) = database.Provider == DatabaseProvider.Sqlite
+            ? (string.Empty, string.Empty)
+            : (""", "PasswordIsRandom", "FailedMfaCount", "MfaLastUsedStep" """, ", @false, 0, 0");
+        await using var insert = TestDatabase.Command(
+            connection,
+            $"""
+            INSERT INTO "Users" ("Id", "Name", "NormalizedName", "Email", "NormalizedEmail", "Role", "Status", "CreatedAt",
+                "UpdatedAt", "MustChangePassword", "FailedSignInCount", "LastSignInAt", "SecurityStamp", "Version"{laterColumns})
+            VALUES (@id, @name, @nameKey, @email, @emailKey, @role, @status, @createdAt, @createdAt, @false, 0, @lastSignInAt,
+                'stamp', 1{laterValues})
+            """,
+            ("id", null), ("name", null), ("nameKey", null), ("email", null), ("emailKey", null), ("role", null),
+            ("status", null), ("createdAt", null), ("false", false), ("lastSignInAt", null));
+        insert.Transaction = transaction;
         foreach (var user in users)
         {
-            var createdAt = user.CreatedAt ?? now;
-            insert.Parameters.Clear();
-            insert.Parameters.AddWithValue("$id", Guid.CreateVersion7(new DateTimeOffset(createdAt)).ToString().ToUpperInvariant());
-            insert.Parameters.AddWithValue("$name", user.Name);
-            insert.Parameters.AddWithValue("$nameKey", UserRules.NameKey(user.Name));
-            insert.Parameters.AddWithValue("$email", user.Email);
-            insert.Parameters.AddWithValue("$emailKey", UserRules.EmailKey(user.Email));
-            insert.Parameters.AddWithValue("$role", user.Role.ToString());
-            insert.Parameters.AddWithValue("$status", user.Status.ToString());
-            insert.Parameters.AddWithValue("$createdAt", createdAt);
-            insert.Parameters.AddWithValue("$lastSignInAt", (object?)user.LastSignInAt ?? DBNull.Value);
+            var createdAt = DateTime.SpecifyKind(user.CreatedAt ?? now, DateTimeKind.Utc);
+            var id = Guid.CreateVersion7(new DateTimeOffset(createdAt));
+
+            // EF Core keeps a Guid as upper-case text on SQLite and as a uuid on PostgreSQL.
+            insert.Parameters["id"].Value = database.Provider == DatabaseProvider.Sqlite ? id.ToString().ToUpperInvariant() : id;
+            insert.Parameters["name"].Value = user.Name;
+            insert.Parameters["nameKey"].Value = UserRules.NameKey(user.Name);
+            insert.Parameters["email"].Value = user.Email;
+            insert.Parameters["emailKey"].Value = UserRules.EmailKey(user.Email);
+            insert.Parameters["role"].Value = user.Role.ToString();
+            insert.Parameters["status"].Value = user.Status.ToString();
+            insert.Parameters["createdAt"].Value = createdAt;
+            insert.Parameters["lastSignInAt"].Value =
+                user.LastSignInAt is { } signedIn ? DateTime.SpecifyKind(signedIn, DateTimeKind.Utc) : DBNull.Value;
             await insert.ExecuteNonQueryAsync();
         }
 

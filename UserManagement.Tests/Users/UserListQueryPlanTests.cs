@@ -28,7 +28,7 @@ public sealed class UserListQueryPlanTests(UserListQueryPlanTests.Database datab
         {
             App = await TestApp.StartAsync();
             var now = App.Clock.GetUtcNow().UtcDateTime;
-            await UserRows.InsertAsync(App.ConnectionString, Enumerable.Range(0, Users).Select(i => new UserRows.Spec(
+            await UserRows.InsertAsync(App.Database, Enumerable.Range(0, Users).Select(i => new UserRows.Spec(
                 $"Person {i % 500} Common", $"p{i}@example.com",
                 i % 40 == 0 ? UserRole.Administrator : UserRole.Member,
                 i % 9 == 0 ? UserStatus.Disabled : UserStatus.Active,

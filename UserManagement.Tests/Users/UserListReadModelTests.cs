@@ -59,7 +59,7 @@ public sealed class UserListReadModelTests : AppTests
             i % 4 == 0 ? UserStatus.Disabled : UserStatus.Active,
             Now.AddMinutes(-i * 37 % 11),
             i % 3 == 1 ? null : Now.AddHours(-(i % 4))));
-        await UserRows.InsertAsync(App.ConnectionString, users, Now);
+        await UserRows.InsertAsync(App.Database, users, Now);
     }
 
     [Theory]
@@ -113,7 +113,7 @@ public sealed class UserListReadModelTests : AppTests
     public async Task Should_jump_from_page_anchors_to_the_rows_offset_gives_and_read_them_again_after_users_change()
     {
         // Enough users for four anchors per order; pages whose rows lie past the first anchor from either end.
-        await UserRows.InsertAsync(App.ConnectionString, Enumerable.Range(0, 4_600).Select(i => new UserRows.Spec(
+        await UserRows.InsertAsync(App.Database, Enumerable.Range(0, 4_600).Select(i => new UserRows.Spec(
             $"Person {i % 700:000}", $"p{i}@example.com",
             i % 7 == 0 ? UserRole.Administrator : UserRole.Member,
             i % 5 == 0 ? UserStatus.Disabled : UserStatus.Active,
@@ -132,7 +132,7 @@ public sealed class UserListReadModelTests : AppTests
         (await JumpEverywhereAsync()).ShouldBe(before);
 
         // Users added at the front of every order, some removed, some moved: every anchor read before is now wrong.
-        await UserRows.InsertAsync(App.ConnectionString, Enumerable.Range(0, 300).Select(i => new UserRows.Spec(
+        await UserRows.InsertAsync(App.Database, Enumerable.Range(0, 300).Select(i => new UserRows.Spec(
             $"Aaron {i:000}", $"a{i}@example.com", UserRole.Administrator, UserStatus.Active, Now.AddYears(-3).AddMinutes(i), null)), Now);
         await using (var db = await App.OpenDbAsync())
         {
@@ -244,7 +244,7 @@ public sealed class UserListReadModelTests : AppTests
             .ShouldSucceed();
         (await App.Send(new SetUserStatusCommand(alan.Id, UserStatus.Disabled, alan.Version))).ShouldSucceed();
         (await App.Send(new DeleteUserCommand(ada.Id, ada.Version))).ShouldSucceed();
-        await UserRows.InsertAsync(App.ConnectionString, [new UserRows.Spec("Katherine Johnson", "katherine@nasa.example")], Now);
+        await UserRows.InsertAsync(App.Database, [new UserRows.Spec("Katherine Johnson", "katherine@nasa.example")], Now);
         await using (var db = await App.OpenDbAsync())
         {
             await db.Users.Where(u => u.Id == alan.Id).ExecuteUpdateAsync(s => s
@@ -303,7 +303,7 @@ public sealed class UserListReadModelTests : AppTests
         var people = Enumerable.Range(0, UserListPlanner.CountCap + 50).Select(i => new UserRows.Spec(
                 $"{(char)('A' + (i % 25))}{i % 97} Common", $"c{i}@example.com", i % 50 == 0 ? UserRole.Administrator : UserRole.Member))
             .Concat(Enumerable.Range(0, UserListPlanner.WalkWindow + 1_000).Select(i => new UserRows.Spec($"Zz Other {i}", $"o{i}@example.com")));
-        await UserRows.InsertAsync(App.ConnectionString, people, Now);
+        await UserRows.InsertAsync(App.Database, people, Now);
 
         var first = await List(new ListUsersQuery(Search: "common"));
         var second = await List(new ListUsersQuery(Search: "common", Page: 2, Cursor: first.NextCursor));
@@ -331,7 +331,7 @@ public sealed class UserListReadModelTests : AppTests
             i < 40 ? UserRole.Administrator : UserRole.Member,
             i < 40 ? UserStatus.Disabled : UserStatus.Active,
             Now.AddSeconds(-i)));
-        await UserRows.InsertAsync(App.ConnectionString, people, Now);
+        await UserRows.InsertAsync(App.Database, people, Now);
 
         foreach (var (role, status) in new (UserRole?, UserStatus?)[] { (UserRole.Member, null), (UserRole.Administrator, null), (null, UserStatus.Disabled), (UserRole.Administrator, UserStatus.Disabled) })
         {
@@ -357,7 +357,7 @@ public sealed class UserListReadModelTests : AppTests
             await migrator.MigrateAsync(previous, TestContext.Current.CancellationToken);
         }
 
-        await UserRows.InsertAsync(App.ConnectionString, [new("Ada Lovelace", "ada@engine.example"), new("Grace Hopper", "grace@navy.example", UserRole.Administrator)], Now);
+        await UserRows.InsertAsync(App.Database, [new("Ada Lovelace", "ada@engine.example"), new("Grace Hopper", "grace@navy.example", UserRole.Administrator)], Now);
         await App.Get<DatabaseMigrator>().MigrateAsync(TestContext.Current.CancellationToken);
 
         await ShouldMatchTheUsersTable();

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Npgsql;
+using UserManagement.Infrastructure;
 
 namespace UserManagement.Tests.Support.Databases;
 
@@ -7,7 +9,7 @@ namespace UserManagement.Tests.Support.Databases;
 /// disposing it drops it, whoever is still connected. <see cref="ConnectionString"/> pools at most
 /// <see cref="MaximumPoolSize"/> connections, so that a few hundred test databases fit in the server's 300.
 /// </summary>
-public sealed class PostgreSqlTestDatabase : IAsyncDisposable
+public sealed class PostgreSqlTestDatabase : TestDatabase
 {
     public const int MaximumPoolSize = 10;
 
@@ -24,10 +26,14 @@ public sealed class PostgreSqlTestDatabase : IAsyncDisposable
     /// <summary>The database's name, <c>t_&lt;guid&gt;</c>.</summary>
     public string Name { get; }
 
-    /// <summary>An Npgsql connection string to this database, as the app's <c>ConnectionStrings:Default</c>.</summary>
-    public string ConnectionString { get; }
+    public override DatabaseProvider Provider => DatabaseProvider.PostgreSQL;
 
-    public async ValueTask DisposeAsync()
+    /// <summary>An Npgsql connection string to this database, as the app's <c>ConnectionStrings:Default</c>.</summary>
+    public override string ConnectionString { get; }
+
+    protected override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+
+    public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
