@@ -9,8 +9,8 @@ namespace UserManagement.Application.Users;
 /// for it. The list (<see cref="ListUsersQueryHandler"/>) asks it for a page; the export, the bulk actions (their
 /// preview, their start and the targets they resolve) and <c>AdministrativePower</c> walk it page by page through
 /// <see cref="UserListPages"/> or ask it directly. Infrastructure/Users plans the page the same way on every
-/// database; the provider's folder (Infrastructure/Sqlite/Users: its own table kept in step by triggers, an FTS5
-/// trigram index and maintained counts) holds the SQL.
+/// database; the provider's folder (Infrastructure/Sqlite/Users, Infrastructure/PostgreSql/Users: its own table kept in
+/// step by triggers, a trigram index and maintained counts) holds the SQL.
 /// </summary>
 public interface IUserListReader
 {

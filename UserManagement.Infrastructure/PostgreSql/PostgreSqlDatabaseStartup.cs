@@ -9,11 +9,11 @@ namespace UserManagement.Infrastructure.PostgreSql;
 /// to lock; but the server may not be up yet (the app and its database started together, a restart, a failover in
 /// progress). Before the migrations it waits for the server, up to <c>Database:StartupTimeout</c>, saying on each
 /// attempt why and when it tries again; what waiting cannot fix (a wrong password, a database that does not exist) ends
-/// the start at once, with the server's reason. After the migrations it makes sure the users list's read model is whole
-/// (<see cref="PostgreSqlUserListReadModel.EnsureAsync"/>), building it on the first start.
+/// the start at once, with the server's reason. After the migrations it makes sure the users list's read model is
+/// whole (<see cref="PostgreSqlUserListReadModel.EnsureAsync"/>), building it on the first start.
 /// </summary>
 public sealed partial class PostgreSqlDatabaseStartup(
-    NpgsqlDataSource dataSource, DatabaseOptions options, PostgreSqlUserListReadModel userList, TimeProvider clock,
+    NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider clock, PostgreSqlUserListReadModel userList,
     ILogger<PostgreSqlDatabaseStartup> logger) : IDatabaseStartup
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
@@ -21,7 +21,8 @@ public sealed partial class PostgreSqlDatabaseStartup(
 
     public Task BeforeMigrationsAsync(AppDbContext db, CancellationToken cancellationToken) => WaitForServerAsync(cancellationToken);
 
-    public Task AfterMigrationsAsync(AppDbContext db, CancellationToken cancellationToken) => userList.EnsureAsync(db, cancellationToken);
+    public Task AfterMigrationsAsync(AppDbContext db, CancellationToken cancellationToken) =>
+        userList.EnsureAsync(db, cancellationToken);
 
     private async Task WaitForServerAsync(CancellationToken cancellationToken)
     {

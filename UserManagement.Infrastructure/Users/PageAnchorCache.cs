@@ -11,8 +11,8 @@ public sealed record PageAnchor(long Position, string Key, string Id);
 /// <summary>
 /// Every <see cref="Spacing"/>th row of each sort order of the unfiltered list (one list per sort key serves both
 /// directions), so a jump to page N seeks to the anchor before it and skips at most <see cref="Spacing"/> index
-/// entries, instead of OFFSET over up to half the list (ADR 0022). The provider reads them (SQLite:
-/// <c>SqlitePageAnchors</c>); this keeps them and their bookkeeping.
+/// entries, instead of OFFSET over up to half the list (ADR 0022). The provider reads them
+/// (<see cref="PageAnchorReader"/>); this keeps them and their bookkeeping.
 /// </summary>
 /// <remarks>
 /// Anchors are exact only for the list they were read from: a user added near the start moves every row after it.

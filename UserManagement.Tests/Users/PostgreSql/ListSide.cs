@@ -1,118 +1,45 @@
 using System.Data.Common;
-using Mediator;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
-using UserManagement.Infrastructure.Sqlite;
 using UserManagement.Tests.Support;
 using UserManagement.Tests.Support.Databases;
-using UserManagement.Web;
-using Wolverine.Persistence.Durability;
 
 namespace UserManagement.Tests.Users.PostgreSql;
 
 /// <summary>
-/// The app's real services (<c>AddUserManagement</c>, so <c>AddInfrastructure</c> and its provider registration) on a
-/// database of one test's own, migrated by the app's <see cref="DatabaseMigrator"/>: a SQLite file, or a clone of
-/// <see cref="Template"/> on the run's PostgreSQL server. Lists are read through the real ListUsers query; users are
-/// written behind the app's back with plain SQL (<see cref="InsertAsync"/>), with the ids the test gives, so that two
-/// sides can hold exactly the same rows.
+/// A <see cref="TestApp"/> (the app's real services, its provider's registration included, migrated by its own
+/// <see cref="DatabaseMigrator"/>) on a SQLite file or on a clone of <see cref="AppDatabases.PostgreSqlApp"/>, with what
+/// the list's provider tests need beside it: lists read through the real ListUsers query, and users written behind the
+/// app's back with plain SQL (<see cref="InsertAsync"/>) with the ids the test gives, so that two apps can hold exactly
+/// the same rows.
 /// </summary>
-public sealed class ListSide : IAsyncDisposable
+public sealed class ListSide(TestApp app) : IAsyncDisposable
 {
-    /// <summary>A PostgreSQL database migrated by the app's own migrator (its read model built at start-up, as on a first start).</summary>
-    public static readonly PostgreSqlTemplate Template = new("list_read_side", async (connectionString, cancellationToken) =>
-    {
-        await using var side = await StartAsync(DatabaseProvider.PostgreSQL, connectionString, new TempFolder("pg-list-template"), null);
-        // The bus's tables too, as at a first start: a save's outbox rows go there.
-        await side.Get<IMessageStore>().Admin.MigrateAsync();
-    });
+    public TestApp App => app;
 
-    private readonly ServiceProvider _services;
-    private readonly TempFolder _folder;
-    private readonly PostgreSqlTestDatabase? _database;
+    public DatabaseProvider Provider => app.Database.Provider;
 
-    private ListSide(ServiceProvider services, DatabaseProvider provider, string connectionString, TempFolder folder, PostgreSqlTestDatabase? database, LogCapture logs)
-    {
-        _services = services;
-        Provider = provider;
-        ConnectionString = connectionString;
-        _folder = folder;
-        _database = database;
-        Logs = logs;
-    }
+    public string ConnectionString => app.ConnectionString;
 
-    public DatabaseProvider Provider { get; }
+    public LogCapture Logs => app.Logs;
 
-    public string ConnectionString { get; }
+    public static async Task<ListSide> SqliteAsync() => new(await TestApp.StartAsync());
 
-    public LogCapture Logs { get; }
+    public static async Task<ListSide> PostgreSqlAsync(PostgreSqlServer server) =>
+        new(await TestApp.StartAsync(database: await server.CreateDatabaseAsync(AppDatabases.PostgreSqlApp)));
 
-    public IServiceProvider Services => _services;
-
-    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
-
-    public static async Task<ListSide> SqliteAsync()
-    {
-        var folder = new TempFolder("list-side");
-        return await StartAsync(DatabaseProvider.Sqlite, SqliteConnectionString.Resolve("Data Source=list.db", folder.Path), folder, null);
-    }
-
-    public static async Task<ListSide> PostgreSqlAsync(PostgreSqlServer server)
-    {
-        var database = await server.CreateDatabaseAsync(Template);
-        return await StartAsync(DatabaseProvider.PostgreSQL, database.ConnectionString, new TempFolder("list-side"), database);
-    }
-
-    private static async Task<ListSide> StartAsync(
-        DatabaseProvider provider, string connectionString, TempFolder folder, PostgreSqlTestDatabase? database)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] = provider.ToString(),
-            ["ConnectionStrings:Default"] = connectionString,
-            ["Security:KeysDirectory"] = "keys",
-        }).Build();
-        var logs = new LogCapture();
-        var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)
-            .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning));
-        services.AddUserManagement(configuration, folder.Path);
-        var clock = new FakeTimeProvider(TestApp.Start);
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<ICurrentUser>(new TestCurrentUser(clock));
-        var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        var side = new ListSide(built, provider, connectionString, folder, database, logs);
-        await side.MigrateAsync();
-        return side;
-    }
+    public T Get<T>() where T : notnull => app.Get<T>();
 
     /// <summary>What the app does at every start: the migrations, then the provider's read-model check.</summary>
-    public Task MigrateAsync() => Get<DatabaseMigrator>().MigrateAsync(TestContext.Current.CancellationToken);
+    public Task MigrateAsync() => app.Get<DatabaseMigrator>().MigrateAsync(TestContext.Current.CancellationToken);
 
     /// <summary>A page through the real ListUsers query (validation, authorisation, handler, reader).</summary>
-    public async Task<Page<UserListItem>> ListAsync(ListUsersQuery query)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(query, TestContext.Current.CancellationToken)).ShouldSucceed();
-    }
+    public async Task<Page<UserListItem>> ListAsync(ListUsersQuery query) => (await app.Send(query)).ShouldSucceed();
 
-    public async Task<AppDbContext> OpenDbAsync() =>
-        await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+    public Task<AppDbContext> OpenDbAsync() => app.OpenDbAsync();
 
-    public async Task<DbConnection> OpenConnectionAsync()
-    {
-        DbConnection connection = Provider == DatabaseProvider.PostgreSQL ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        return connection;
-    }
+    public Task<DbConnection> OpenConnectionAsync() => app.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
 
     /// <summary>Runs <paramref name="sql"/> (identifiers quoted, which both databases read) on a connection of its own.</summary>
     public async Task<int> ExecuteAsync(string sql)
@@ -188,16 +115,7 @@ public sealed class ListSide : IAsyncDisposable
         await transaction.CommitAsync(TestContext.Current.CancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        _folder.Dispose();
-    }
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }
 
 /// <summary>A user as <see cref="ListSide.InsertAsync"/> writes it: every value the list shows, the id included. Dates in UTC.</summary>
