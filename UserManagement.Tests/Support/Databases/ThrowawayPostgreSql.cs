@@ -7,8 +7,10 @@ namespace UserManagement.Tests.Support.Databases;
 /// A PostgreSQL server of the test run's own, started from the installed binaries in a temp folder
 /// (<c>usermanagement-postgres/&lt;guid&gt;</c>) on a free port, and stopped and deleted at the end. initdb refuses to
 /// run as root, and CI runs as root: there the folder is given to the <c>postgres</c> system user and every binary runs
-/// through <c>runuser -u postgres --</c>. Durability is off (fsync, synchronous commit, full-page writes): only an
-/// operating-system crash could lose data, and the data is thrown away anyway.
+/// through <c>runuser -u postgres --</c>. Writes are never forced to the disk (fsync and full-page writes off): only an
+/// operating-system crash could lose data, and the data is thrown away anyway. A commit still waits for its WAL record
+/// to reach the operating system (synchronous commit stays on), so a server that is killed, as the fault tests do,
+/// keeps every transaction it reported committed.
 /// </summary>
 internal sealed class ThrowawayPostgreSql
 {
@@ -131,7 +133,7 @@ internal sealed class ThrowawayPostgreSql
     }
 
     private static string Options(int port, string folder) => string.Join(' ',
-        $"-p {port}", $"-k {folder}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c synchronous_commit=off",
+        $"-p {port}", $"-k {folder}", "-c listen_addresses=127.0.0.1", "-c fsync=off",
         "-c full_page_writes=off", "-c max_connections=300", "-c jit=off");
 
     /// <summary>
