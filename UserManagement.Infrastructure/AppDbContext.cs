@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using UserManagement.Application.Accounts;
@@ -18,7 +19,7 @@ namespace UserManagement.Infrastructure;
 /// used on its engine (Sqlite/SqliteAppDbContext.cs), with its own migrations and compiled model beside it (ADR 0029):
 /// what differs between engines is the subclass's, everything else is here.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IAppDbContext
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IAppDbContext, IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
 
@@ -37,6 +38,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<BulkActionItem> BulkActionItems => Set<BulkActionItem>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>The Data Protection key ring, when the keys live in the database (PostgreSQL: <c>PostgreSql/DatabaseKeyRepository.cs</c>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>This context's audit bookkeeping between a save and its commit; <see cref="AuditTrailInterceptor"/> and
     /// <see cref="TransactionInterceptor"/> drive it.</summary>

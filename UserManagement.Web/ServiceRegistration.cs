@@ -6,6 +6,7 @@ using UserManagement.Application.Passkeys;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure;
 using UserManagement.Infrastructure.Bus;
+using UserManagement.Infrastructure.PostgreSql;
 using UserManagement.Web.Audit;
 using UserManagement.Web.Live;
 using UserManagement.Web.Operations;
@@ -49,7 +50,8 @@ public static class ServiceRegistration
 
     /// <summary>
     /// The MFA policy (Security:RequireMfaForAdministrators, Security:MfaGraceDays) and the protection of the
-    /// authenticator secrets by the Data Protection key ring, kept in Security:KeysDirectory when set.
+    /// authenticator secrets by the Data Protection key ring: in the database on PostgreSQL, so every node shares it
+    /// (ADR 0031); on SQLite in Security:KeysDirectory when set.
     /// </summary>
     private static void AddMfa(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
@@ -58,7 +60,11 @@ public static class ServiceRegistration
             section.GetValue("RequireMfaForAdministrators", MfaPolicy.Default.RequiredForAdministrators),
             TimeSpan.FromDays(section.GetValue("MfaGraceDays", MfaPolicy.Default.GracePeriod.TotalDays))));
         var keys = services.AddDataProtection();
-        if (section["KeysDirectory"] is { Length: > 0 } directory)
+        if (DatabaseOptions.ProviderOf(configuration) == DatabaseProvider.PostgreSQL)
+        {
+            keys.PersistKeysToAppDatabase();
+        }
+        else if (section["KeysDirectory"] is { Length: > 0 } directory)
         {
             keys.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(directory, contentRoot)));
         }

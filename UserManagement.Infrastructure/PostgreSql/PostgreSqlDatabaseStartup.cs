@@ -1,3 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using UserManagement.Infrastructure.PostgreSql.Users;
@@ -8,8 +12,11 @@ namespace UserManagement.Infrastructure.PostgreSql;
 /// PostgreSQL's part of <see cref="DatabaseMigrator"/>: the server keeps the database, so there is no file to create or
 /// to lock; but the server may not be up yet (the app and its database started together, a restart, a failover in
 /// progress). Before the migrations it waits for the server, up to <c>Database:StartupTimeout</c>, saying on each
-/// attempt why and when it tries again; what waiting cannot fix (a wrong password, a database that does not exist) ends
-/// the start at once, with the server's reason. After the migrations it makes sure the users list's read model is
+/// attempt why and when it tries again; what waiting cannot fix (a wrong password, say) ends the start at once, with
+/// the server's reason. Then, on a first start, it creates the database (when the role may) and the empty migrations
+/// history table, as the migrations would a moment later: EF Core's PostgreSQL provider learns which migrations ran by
+/// reading that table and catching "no such table", and logs that expected failure as an error, twice, which an
+/// operator must not see on a normal first start. After the migrations it makes sure the users list's read model is
 /// whole (<see cref="PostgreSqlUserListReadModel.EnsureAsync"/>), building it on the first start.
 /// </summary>
 public sealed partial class PostgreSqlDatabaseStartup(
@@ -19,7 +26,25 @@ public sealed partial class PostgreSqlDatabaseStartup(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(10);
 
-    public Task BeforeMigrationsAsync(AppDbContext db, CancellationToken cancellationToken) => WaitForServerAsync(cancellationToken);
+    public async Task BeforeMigrationsAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await WaitForServerAsync(cancellationToken);
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken))
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+
+        // Read first: on a read-only standby even CREATE TABLE IF NOT EXISTS is refused.
+        var missing = await db.Database
+            .SqlQueryRaw<bool>($"""SELECT to_regclass('"{HistoryRepository.DefaultTableName}"') IS NULL AS "Value" """)
+            .SingleAsync(cancellationToken);
+        if (missing)
+        {
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        }
+    }
 
     public Task AfterMigrationsAsync(AppDbContext db, CancellationToken cancellationToken) =>
         userList.EnsureAsync(db, cancellationToken);
@@ -38,6 +63,11 @@ public sealed partial class PostgreSqlDatabaseStartup(
                     LogReachable(Server, attempt);
                 }
 
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                // The server answers; the database is not there yet, and is created next.
                 return;
             }
             catch (NpgsqlException e) when (e.IsTransient && !cancellationToken.IsCancellationRequested)

@@ -12,12 +12,13 @@ namespace UserManagement.Infrastructure.PostgreSql.CompiledModel
     public partial class PostgreSqlAppDbContextModel
     {
         private PostgreSqlAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d1e8a187-0af1-4f6c-b4e9-25eb46ca4731"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("0bf83efe-5c6f-4f1a-ab9a-0f207cedfcf7"), entityTypeCount: 10)
         {
         }
 
         partial void Initialize()
         {
+            var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var mfaRecoveryCode = MfaRecoveryCodeEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
@@ -34,6 +35,7 @@ namespace UserManagement.Infrastructure.PostgreSql.CompiledModel
             ImportRowEntityType.CreateForeignKey1(importRow, job);
             PasskeyEntityType.CreateForeignKey1(passkey, user);
 
+            DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             MfaRecoveryCodeEntityType.CreateAnnotations(mfaRecoveryCode);
             UserSessionEntityType.CreateAnnotations(userSession);
             AuditEntryEntityType.CreateAnnotations(auditEntry);

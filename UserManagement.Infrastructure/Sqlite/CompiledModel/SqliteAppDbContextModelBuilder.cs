@@ -11,12 +11,13 @@ namespace UserManagement.Infrastructure.Sqlite.CompiledModel
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ab2bacc1-72a6-43d4-bee3-e108b87df603"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("af28c723-1353-40fe-80dc-0d7e3567ffa3"), entityTypeCount: 10)
         {
         }
 
         partial void Initialize()
         {
+            var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var mfaRecoveryCode = MfaRecoveryCodeEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
@@ -33,6 +34,7 @@ namespace UserManagement.Infrastructure.Sqlite.CompiledModel
             ImportRowEntityType.CreateForeignKey1(importRow, job);
             PasskeyEntityType.CreateForeignKey1(passkey, user);
 
+            DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             MfaRecoveryCodeEntityType.CreateAnnotations(mfaRecoveryCode);
             UserSessionEntityType.CreateAnnotations(userSession);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
