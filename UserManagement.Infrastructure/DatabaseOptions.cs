@@ -28,10 +28,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public TimeSpan LockTimeout { get; set; } = DefaultLockTimeout;
 
-    /// <summary>The provider <paramref name="configuration"/> chooses; SQLite when it says nothing.</summary>
-    public static DatabaseProvider ProviderOf(IConfiguration configuration) => From(configuration).Provider;
+    /// <summary>
+    /// How long a start waits for a database server that does not answer yet (PostgreSQL: starting, restarting, failing
+    /// over) before it gives up. A SQLite file needs no wait.
+    /// </summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The <c>Database</c> section of <paramref name="configuration"/>, the defaults where it says nothing.</summary>
+    /// <summary>The <c>Database</c> section of <paramref name="configuration"/>, with the defaults for what it leaves out.</summary>
     public static DatabaseOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -42,4 +45,8 @@ public sealed class DatabaseOptions
 
         return options;
     }
+
+    /// <summary>The provider <paramref name="configuration"/> chooses; SQLite when it says nothing.</summary>
+    public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
+        From(configuration).Provider;
 }

@@ -25,7 +25,7 @@ internal abstract class DatabaseRegistration
         var options = DatabaseOptions.From(configuration);
         return options.Provider switch
         {
-            DatabaseProvider.PostgreSQL => new PostgreSqlRegistration(connectionString, options.LockTimeout),
+            DatabaseProvider.PostgreSQL => new PostgreSqlRegistration(connectionString, options),
             _ => new SqliteRegistration(SqliteConnectionString.Resolve(connectionString, contentRoot)),
         };
     }

@@ -9,9 +9,9 @@ namespace UserManagement.Infrastructure.PostgreSql;
 
 /// <summary>
 /// The app's database on the PostgreSQL server of <paramref name="connectionString"/> (an Npgsql connection string);
-/// a transaction waits at most <paramref name="lockTimeout"/> for the write lock (<see cref="WriteLock"/>).
+/// a transaction waits at most <c>Database:LockTimeout</c> for the write lock (<see cref="WriteLock"/>).
 /// </summary>
-internal sealed class PostgreSqlRegistration(string? connectionString, TimeSpan lockTimeout) : DatabaseRegistration
+internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseOptions options) : DatabaseRegistration
 {
     /// <summary>The bus's tables live in the app's database, in a schema of their own (lower case: Wolverine's rule).</summary>
     public const string BusSchema = "wolverine";
@@ -20,11 +20,12 @@ internal sealed class PostgreSqlRegistration(string? connectionString, TimeSpan 
     {
         // Built by a factory, so the container disposes it (and its pool) at shutdown.
         services.AddSingleton(_ => PostgreSqlDataSource.Build(connectionString));
-        var writeLock = new WriteLock(lockTimeout);
-        AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options
+        var writeLock = new WriteLock(options.LockTimeout);
+        AddContext<PostgreSqlAppDbContext>(services, (provider, context) => context
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(writeLock));
         services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();
+        services.AddSingleton(options);
         services.AddSingleton<IDatabaseStartup, PostgreSqlDatabaseStartup>();
     }
 

@@ -18,12 +18,18 @@ public static class UserRows
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        // The columns SQLite's later migrations added have defaults (a test may write to a schema from before them);
+        // PostgreSQL's first migration made them without.
+        var (laterColumns, laterValues) = database.Provider == DatabaseProvider.Sqlite
+            ? (string.Empty, string.Empty)
+            : (""", "PasswordIsRandom", "FailedMfaCount", "MfaLastUsedStep" """, ", @false, 0, 0");
         await using var insert = TestDatabase.Command(
             connection,
-            """
+            $"""
             INSERT INTO "Users" ("Id", "Name", "NormalizedName", "Email", "NormalizedEmail", "Role", "Status", "CreatedAt",
-                "UpdatedAt", "MustChangePassword", "FailedSignInCount", "LastSignInAt", "SecurityStamp", "Version")
-            VALUES (@id, @name, @nameKey, @email, @emailKey, @role, @status, @createdAt, @createdAt, @false, 0, @lastSignInAt, 'stamp', 1)
+                "UpdatedAt", "MustChangePassword", "FailedSignInCount", "LastSignInAt", "SecurityStamp", "Version"{laterColumns})
+            VALUES (@id, @name, @nameKey, @email, @emailKey, @role, @status, @createdAt, @createdAt, @false, 0, @lastSignInAt,
+                'stamp', 1{laterValues})
             """,
             ("id", null), ("name", null), ("nameKey", null), ("email", null), ("emailKey", null), ("role", null),
             ("status", null), ("createdAt", null), ("false", false), ("lastSignInAt", null));

@@ -29,6 +29,16 @@ public sealed class AppDatabasesTests
         tables.ShouldContain("wolverine_dead_letters");
     }
 
+    [Fact]
+    public async Task Should_take_users_written_with_plain_sql_when_the_database_is_postgresql()
+    {
+        await using var database = await AppDatabases.PostgreSqlAsync();
+
+        await UserRows.InsertAsync(database, [new("Ada Lovelace", "ada@engine.example"), new("Grace Hopper", "grace@navy.example", LastSignInAt: TestApp.Start.UtcDateTime)], TestApp.Start.UtcDateTime);
+
+        (await ListAsync(database, """SELECT "NormalizedEmail" FROM "Users" ORDER BY 1""")).ShouldBe(["ADA@ENGINE.EXAMPLE", "GRACE@NAVY.EXAMPLE"]);
+    }
+
     private static async Task<List<string>> ListAsync(TestDatabase database, string sql)
     {
         await using var connection = await database.OpenConnectionAsync(TestContext.Current.CancellationToken);

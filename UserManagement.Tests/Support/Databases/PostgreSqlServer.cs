@@ -28,7 +28,7 @@ public sealed partial class PostgreSqlServer : IAsyncDisposable
 
     public PostgreSqlServer() => _started = new(StartAsync);
 
-    private static bool InCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+    internal static bool InCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
 
     /// <summary>
     /// The server's maintenance connection string (superuser, database <c>postgres</c>), starting the server on first

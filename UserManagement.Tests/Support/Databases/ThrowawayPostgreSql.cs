@@ -18,12 +18,14 @@ internal sealed class ThrowawayPostgreSql
     private readonly string _binFolder;
     private readonly string _folder;
     private readonly bool _asPostgresUser;
+    private readonly int _port;
 
     private ThrowawayPostgreSql(string binFolder, string folder, bool asPostgresUser, int port)
     {
         _binFolder = binFolder;
         _folder = folder;
         _asPostgresUser = asPostgresUser;
+        _port = port;
         MaintenanceConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
     }
 
@@ -37,6 +39,17 @@ internal sealed class ThrowawayPostgreSql
 
     /// <summary>The server's folder: its data, its socket and its log.</summary>
     public string Folder => _folder;
+
+    /// <summary>
+    /// A server of the calling test's own, to stop and start at will (an outage), from the installed binaries even when
+    /// the run's shared server is one of the developer's: skips the test, or fails it in CI, when there are none.
+    /// </summary>
+    public static async Task<ThrowawayPostgreSql> StartOwnAsync()
+    {
+        var source = PostgreSqlSource.Find(name => name == PostgreSqlSource.ConnectionStringVariable ? null : Environment.GetEnvironmentVariable(name));
+        source.Require(PostgreSqlServer.InCi);
+        return await StartAsync(((PostgreSqlSource.Binaries)source).BinFolder);
+    }
 
     public static async Task<ThrowawayPostgreSql> StartAsync(string binFolder)
     {
@@ -90,12 +103,26 @@ internal sealed class ThrowawayPostgreSql
         }
     }
 
+    /// <summary>
+    /// Stops the server and keeps its data, as an outage would: <paramref name="mode"/> <c>fast</c> ends every session
+    /// and shuts down cleanly, <c>immediate</c> kills it (a crash; the next start recovers).
+    /// </summary>
+    public Task PauseAsync(string mode = "fast") => PostgresAsync("pg_ctl", "-D", DataFolder, "-m", mode, "-w", "stop");
+
+    /// <summary>Starts the paused server again on its port, with its data.</summary>
+    public Task ResumeAsync() => PostgresAsync("pg_ctl", "-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "300",
+        "-o", Options(_port, _folder), "start");
+
     /// <summary>Stops the server at once (nothing in it is kept) and deletes its folder.</summary>
     public async Task StopAsync()
     {
         try
         {
-            await PostgresAsync("pg_ctl", "-D", DataFolder, "-m", "immediate", "-w", "stop");
+            // A paused server is stopped already.
+            if (File.Exists(Path.Combine(DataFolder, "postmaster.pid")))
+            {
+                await PostgresAsync("pg_ctl", "-D", DataFolder, "-m", "immediate", "-w", "stop");
+            }
         }
         finally
         {
