@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using UserManagement.Application.Common;
 using UserManagement.Infrastructure.AuditTrail;
 using UserManagement.Infrastructure.Operations;
@@ -17,6 +18,8 @@ public static class DependencyInjection
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
+        // The web app registers the clock first (the tests a fake one); a tool that only needs the database gets the system's.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InProcessDomainEventPublisher>();
         services.AddSingleton<IDomainEventPublisher>(sp => sp.GetRequiredService<InProcessDomainEventPublisher>());
         services.AddSingleton<CommittedEvents>();

@@ -25,7 +25,7 @@ internal sealed class PostgreSqlRegistration(string? connectionString, DatabaseO
         // Built by a factory, so the container disposes it (and its pool) at shutdown.
         services.AddSingleton(_ => PostgreSqlDataSource.Build(connectionString));
         var writeLock = new WriteLock(options.LockTimeout);
-        AddContext<PostgreSqlAppDbContext>(services, (provider, options) => options
+        AddContext<PostgreSqlAppDbContext>(services, (provider, context) => context
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(writeLock));
         services.AddSingleton<IDatabaseWritability, PostgreSqlWritability>();

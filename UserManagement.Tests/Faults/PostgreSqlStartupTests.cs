@@ -74,20 +74,6 @@ public sealed class PostgreSqlStartupTests : IAsyncLifetime
         logs.Lines.Count(l => l.Contains("is not reachable yet", StringComparison.Ordinal)).ShouldBeGreaterThan(1);
     }
 
-    [Fact]
-    public async Task Should_create_the_database_and_migrate_it_without_waiting_when_the_server_has_none_of_that_name_yet()
-    {
-        var logs = new LogCapture();
-        await using var services = Services(logs, TimeProvider.System, "not_yet_created");
-
-        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(TestContext.Current.CancellationToken);
-
-        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
-        (await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
-        logs.Lines.ShouldNotContain(l => l.Contains("is not reachable yet", StringComparison.Ordinal));
-        logs.Records.ShouldNotContain(r => r.Level >= LogLevel.Error, "a first start is a normal start");
-    }
-
     private ServiceProvider Services(LogCapture logs, TimeProvider clock, string database, string? startupTimeout = null)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(Server.MaintenanceConnectionString) { Database = database, Pooling = false };

@@ -2,6 +2,7 @@ using Npgsql;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Users;
 using UserManagement.Infrastructure.PostgreSql.Audit;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 using UserManagement.Tests.Support.Databases;
 
@@ -35,7 +36,7 @@ public sealed class AuditTrailTests
     [InlineData("""TRUNCATE "AuditEntries" """, DeleteRefused)]
     public async Task Should_refuse_a_raw_statement_that_changes_or_removes_entries(string sql, string message)
     {
-        await using var app = await PostgreSqlApp.StartAsync();
+        await using var app = await TestApp.StartAsync(provider: DatabaseProvider.PostgreSQL);
         await app.CreateUser("Ada", "ada@example.com");
         var before = (await app.AuditEntriesAsync()).Select(e => (e.Id, e.Detail)).ToList();
 
@@ -48,7 +49,7 @@ public sealed class AuditTrailTests
     [Fact]
     public async Task Should_refuse_a_raw_delete_that_sets_the_pruning_flag_of_a_transaction_that_ended()
     {
-        await using var app = await PostgreSqlApp.StartAsync();
+        await using var app = await TestApp.StartAsync(provider: DatabaseProvider.PostgreSQL);
         await app.CreateUser("Ada", "ada@example.com");
         await using var connection = await app.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
         await using (var pruned = TestDatabase.Command(connection, $"SELECT set_config('{PostgreSqlAuditTrailSql.PruningSetting}', 'on', true)"))
@@ -64,7 +65,7 @@ public sealed class AuditTrailTests
     [Fact]
     public async Task Should_remove_old_entries_and_record_it_when_retention_prunes_and_refuse_a_delete_after_it()
     {
-        await using var app = await PostgreSqlApp.StartAsync();
+        await using var app = await TestApp.StartAsync(provider: DatabaseProvider.PostgreSQL);
         await app.CreateUser("Old", "old@example.com");
         app.Clock.Advance(TimeSpan.FromDays(40));
         await app.CreateUser("Recent", "recent@example.com");
@@ -84,7 +85,7 @@ public sealed class AuditTrailTests
         string[] terms = ["élodie", "ÉLODIE", "LODI", "zoë", "åström", "Ström", "李小龍", "小龍 b", "100%", "0% L", "a_l@", "_l@", "k\\s",
             "example.org", "%%%", "___", "nobody"];
         await using var sqlite = await TestApp.StartAsync();
-        await using var postgreSql = await PostgreSqlApp.StartAsync();
+        await using var postgreSql = await TestApp.StartAsync(provider: DatabaseProvider.PostgreSQL);
         foreach (var app in new[] { sqlite, postgreSql })
         {
             foreach (var (name, email) in People)
@@ -107,7 +108,7 @@ public sealed class AuditTrailTests
     [Fact]
     public async Task Should_search_fifty_thousand_entries_from_the_trigram_index()
     {
-        await using var app = await PostgreSqlApp.StartAsync();
+        await using var app = await TestApp.StartAsync(provider: DatabaseProvider.PostgreSQL);
         await ExecuteAsync(app.Database, """
             INSERT INTO "AuditEntries" ("OccurredAt", "ActorName", "Action", "TargetName", "TargetEmail", "CorrelationId", "Changes")
             SELECT now() - make_interval(secs => n), 'system', 'UserCreated', 'Person ' || n, 'person' || n || '@example.com',

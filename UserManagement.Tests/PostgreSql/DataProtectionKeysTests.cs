@@ -1,4 +1,5 @@
 using UserManagement.Application.Accounts;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 using UserManagement.Tests.Support.Databases;
 
@@ -14,8 +15,8 @@ public sealed class DataProtectionKeysTests
     public async Task Should_read_on_one_node_what_another_node_protected_when_they_share_the_database()
     {
         var database = await AppDatabases.PostgreSqlAsync();
-        await using var first = await PostgreSqlApp.StartAsync(database: database);
-        await using var second = await PostgreSqlApp.StartAsync(database: database);
+        await using var first = await TestApp.StartAsync(database: database);
+        await using var second = await TestApp.StartAsync(database: database);
 
         var secret = first.Get<ISecretProtector>().Protect("JBSWY3DPEHPK3PXP");
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 using UserManagement.Tests.Support.Databases;
@@ -28,23 +27,6 @@ public sealed class FirstStartTests(PostgreSqlServer server)
     }
 
     [Fact]
-    public async Task Should_create_the_database_and_log_no_error_when_it_does_not_exist_yet()
-    {
-        await using var database = await server.CreateDatabaseAsync(Empty);
-        var maintenance = await server.MaintenanceConnectionStringAsync();
-        await using (var connection = new NpgsqlConnection(maintenance))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var drop = new NpgsqlCommand($"""DROP DATABASE "{database.Name}" WITH (FORCE)""", connection);
-            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
-
-        var logs = await MigrateAsync(database.ConnectionString);
-
-        logs.Records.Where(r => r.Level >= LogLevel.Warning).ShouldBeEmpty(string.Join('\n', logs.Lines));
-    }
-
-    [Fact]
     public async Task Should_log_no_error_when_the_app_starts_again_on_its_migrated_database()
     {
         await using var database = await server.CreateDatabaseAsync(Empty);
@@ -67,6 +49,7 @@ public sealed class FirstStartTests(PostgreSqlServer server)
             ["ConnectionStrings:Default"] = connectionString,
         }).Build();
         var services = new ServiceCollection()
+            .AddSingleton(TimeProvider.System)
             .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
             .AddInfrastructure(configuration, folder.Path);
         await using var provider = services.BuildServiceProvider();

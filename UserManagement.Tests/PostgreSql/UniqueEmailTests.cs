@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using UserManagement.Application.Common;
 using UserManagement.Application.Users;
+using UserManagement.Infrastructure;
 using UserManagement.Tests.Support;
 
 namespace UserManagement.Tests.PostgreSql;
@@ -13,7 +14,7 @@ public sealed class UniqueEmailTests : IAsyncLifetime
 {
     private TestApp _app = null!;
 
-    public async ValueTask InitializeAsync() => _app = await PostgreSqlApp.StartAsync();
+    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync(provider: DatabaseProvider.PostgreSQL);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 

@@ -36,7 +36,7 @@ public sealed class WriteLockTests
     {
         var gate = new GuardCountGate();
         var callers = new CallerPerFlow();
-        await using var app = await PostgreSqlApp.StartAsync(configureServices: services => services.AddSingleton<IInterceptor>(gate));
+        await using var app = await TestApp.StartAsync(configureServices: services => services.AddSingleton<IInterceptor>(gate), provider: DatabaseProvider.PostgreSQL);
         var ada = await app.CreateUser("Ada", "ada@example.com", UserRole.Administrator);
         var grace = await app.CreateUser("Grace", "grace@example.com", UserRole.Administrator);
         app.Caller.ActAsCircuit(callers);
@@ -57,7 +57,7 @@ public sealed class WriteLockTests
     [Fact]
     public async Task Should_answer_that_the_database_is_unavailable_when_the_write_lock_is_held_past_the_lock_timeout()
     {
-        await using var app = await PostgreSqlApp.StartAsync(HalfASecondLockTimeout);
+        await using var app = await TestApp.StartAsync(settings: HalfASecondLockTimeout, provider: DatabaseProvider.PostgreSQL);
         var ada = await app.CreateUser("Ada", "ada@example.com", UserRole.Administrator);
         await app.CreateUser("Grace", "grace@example.com", UserRole.Administrator);
         var other = await HoldTheWriteLockAsync(app);
@@ -80,7 +80,7 @@ public sealed class WriteLockTests
     {
         // A save outside a transaction gets one of its own (EF Core's for several rows, or the outbox's with the bus):
         // one save, ordered by its row locks and Version check, so it never queues behind the write lock.
-        await using var app = await PostgreSqlApp.StartAsync(HalfASecondLockTimeout, bus: bus);
+        await using var app = await TestApp.StartAsync(bus, HalfASecondLockTimeout, provider: DatabaseProvider.PostgreSQL);
         await using var other = await HoldTheWriteLockAsync(app);
 
         var created = await app.Send(new CreateUserCommand("Ada", "ada@example.com", UserRole.Member));

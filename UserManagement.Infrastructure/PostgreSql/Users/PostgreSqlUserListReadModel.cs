@@ -6,17 +6,17 @@ namespace UserManagement.Infrastructure.PostgreSql.Users;
 
 /// <summary>
 /// Makes sure the users list's read model is there and kept in step on PostgreSQL: at start-up, after the migrations,
-/// it looks for pg_trgm, every table and index and every trigger, and when one is missing (the first start on a new
+/// it looks for every table and index and every trigger (pg_trgm comes with the migrations, and an index of the read
+/// model cannot outlive it), and when one is missing (the first start on a new
 /// database, or a part dropped by hand) builds the whole read model from Users again, in one transaction.
 /// </summary>
 public sealed partial class PostgreSqlUserListReadModel(ILogger<PostgreSqlUserListReadModel> logger)
 {
-    /// <summary>Everything the check looks for: pg_trgm, the triggers, the tables and indexes.</summary>
-    public static int Expected => 1 + PostgreSqlUserListSchema.UserTriggers.Count + PostgreSqlUserListSchema.Relations.Count;
+    /// <summary>Everything the check looks for: the triggers, the tables and indexes.</summary>
+    public static int Expected => PostgreSqlUserListSchema.UserTriggers.Count + PostgreSqlUserListSchema.Relations.Count;
 
     private static readonly string CountObjects = $"""
-        SELECT ((SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm')
-            + (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"Users"') AND NOT tgisinternal
+        SELECT ((SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"Users"') AND NOT tgisinternal
                 AND tgname IN ({string.Join(", ", PostgreSqlUserListSchema.UserTriggers.Select(t => $"'{t}'"))}))
             + (SELECT count(*) FROM unnest(ARRAY[{string.Join(", ", PostgreSqlUserListSchema.Relations.Select(r => $"'{r.Replace("'", "''", StringComparison.Ordinal)}'"))}]) AS r (name)
                 WHERE to_regclass(r.name) IS NOT NULL))::integer AS "Value"

@@ -174,7 +174,7 @@ public sealed class PostgreSqlServerTests(PostgreSqlServer server)
     }
 
     [Fact]
-    public async Task Should_run_without_durability_and_with_room_for_many_pools_when_the_tests_start_the_server()
+    public async Task Should_never_force_writes_to_disk_but_keep_what_it_committed_and_room_for_many_pools_when_the_tests_start_the_server()
     {
         var maintenance = await server.MaintenanceConnectionStringAsync();
         if (PostgreSqlSource.Find(Environment.GetEnvironmentVariable) is PostgreSqlSource.Existing)
@@ -187,7 +187,7 @@ public sealed class PostgreSqlServerTests(PostgreSqlServer server)
             WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'max_connections', 'jit', 'listen_addresses')
             """);
 
-        settings.ShouldBe("fsync=off full_page_writes=off jit=off listen_addresses=127.0.0.1 max_connections=300 synchronous_commit=off");
+        settings.ShouldBe("fsync=off full_page_writes=off jit=off listen_addresses=127.0.0.1 max_connections=300 synchronous_commit=on");
     }
 
     [Fact]

@@ -73,47 +73,10 @@ public sealed class ListSide(TestApp app) : IAsyncDisposable
     }
 
     /// <summary>Writes <paramref name="users"/> into Users with plain SQL in one transaction, as a script or an import would.</summary>
-    public async Task InsertAsync(IEnumerable<ListUser> users)
-    {
-        await using var connection = await OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO "Users" ("Id", "Name", "NormalizedName", "Email", "NormalizedEmail", "Role", "Status", "CreatedAt", "UpdatedAt",
-                "MustChangePassword", "PasswordIsRandom", "FailedSignInCount", "LastSignInAt", "LockedUntil", "MfaLastUsedStep",
-                "FailedMfaCount", "SecurityStamp", "Version")
-            VALUES (@id, @name, @nameKey, @email, @emailKey, @role, @status, @createdAt, @updatedAt, @no, @no, 0, @lastSignInAt, @lockedUntil, 0, 0, 'stamp', @version)
-            """;
-        var names = new[] { "id", "name", "nameKey", "email", "emailKey", "role", "status", "createdAt", "updatedAt", "no", "lastSignInAt", "lockedUntil", "version" };
-        foreach (var name in names)
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = name;
-            insert.Parameters.Add(parameter);
-        }
-
-        foreach (var user in users)
-        {
-            // EF Core keeps a Guid as upper-case text on SQLite and as a uuid on PostgreSQL.
-            insert.Parameters["id"].Value = Provider == DatabaseProvider.Sqlite ? user.Id.ToString().ToUpperInvariant() : user.Id;
-            insert.Parameters["name"].Value = user.Name;
-            insert.Parameters["nameKey"].Value = UserRules.NameKey(user.Name);
-            insert.Parameters["email"].Value = user.Email;
-            insert.Parameters["emailKey"].Value = UserRules.EmailKey(user.Email);
-            insert.Parameters["role"].Value = user.Role.ToString();
-            insert.Parameters["status"].Value = user.Status.ToString();
-            insert.Parameters["createdAt"].Value = user.CreatedAt;
-            insert.Parameters["updatedAt"].Value = user.UpdatedAt ?? user.CreatedAt;
-            insert.Parameters["no"].Value = false;
-            insert.Parameters["lastSignInAt"].Value = (object?)user.LastSignInAt ?? DBNull.Value;
-            insert.Parameters["lockedUntil"].Value = (object?)user.LockedUntil ?? DBNull.Value;
-            insert.Parameters["version"].Value = user.Version;
-            await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
-
-        await transaction.CommitAsync(TestContext.Current.CancellationToken);
-    }
+    public Task InsertAsync(IEnumerable<ListUser> users) => UserRows.InsertAsync(
+        app.Database,
+        users.Select(u => new UserRows.Spec(u.Name, u.Email, u.Role, u.Status, u.CreatedAt, u.LastSignInAt, u.Id, u.UpdatedAt, u.LockedUntil, u.Version)),
+        app.Clock.GetUtcNow().UtcDateTime);
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
 }
