@@ -1,8 +1,8 @@
 using Npgsql;
 using UserManagement.Application.Audit;
 using UserManagement.Application.Users;
-using UserManagement.Infrastructure.PostgreSql.Audit;
 using UserManagement.Infrastructure;
+using UserManagement.Infrastructure.PostgreSql.Audit;
 using UserManagement.Tests.Support;
 using UserManagement.Tests.Support.Databases;
 
